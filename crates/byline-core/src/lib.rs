@@ -1,0 +1,28 @@
+//! Byline's domain: what a publication is made of (publication settings, authors, articles,
+//! taxonomies and terms, static pages), and the rules that make them valid: slugs, licences,
+//! Markdown rendered to sanitized HTML at save time, excerpts.
+//!
+//! This crate is pure: no HTTP, no SQL, no file or network IO. The store persists these types,
+//! importers and the admin build them, themes display them through view-models.
+
+pub mod article;
+pub mod author;
+pub mod error;
+pub mod license;
+pub mod markdown;
+pub mod page;
+pub mod publication;
+pub mod slug;
+pub mod taxonomy;
+
+pub use article::{
+    Article, ArticleFields, ArticleInput, ArticleStatus, ArticleSummary, FeaturedImage, Source,
+    TermPath,
+};
+pub use author::{Author, AuthorInput, AuthorLink, AuthorRef};
+pub use error::{FieldError, Invalid};
+pub use license::License;
+pub use page::{Page, PageInput};
+pub use publication::Publication;
+pub use slug::{slugify, unique_slug};
+pub use taxonomy::{Taxonomy, TaxonomyInput, Term, TermInput, TermRef};

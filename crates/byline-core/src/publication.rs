@@ -1,0 +1,124 @@
+//! The publication itself: its name, addresses, copyright and policies.
+
+use crate::error::{Checker, Invalid, non_blank};
+use crate::{License, markdown};
+use serde::{Deserialize, Serialize};
+
+/// A publication's settings. Markdown fields keep their source and the HTML made from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publication {
+    pub title: String,
+    pub tagline: Option<String>,
+    pub description: Option<String>,
+    /// A BCP 47 language tag such as `en` or `pt-BR`.
+    pub language: String,
+    /// The public address without a trailing slash; `None` means "derive from where we listen".
+    pub base_url: Option<String>,
+    pub logo: Option<String>,
+    pub contact_email: Option<String>,
+    pub media_email: Option<String>,
+    /// The site-wide copyright line, e.g. `© The Meridian Review`.
+    pub copyright: Option<String>,
+    pub disclaimer: Option<String>,
+    pub disclaimer_html: Option<String>,
+    pub republish_policy: Option<String>,
+    pub republish_policy_html: Option<String>,
+    /// The licence of articles that do not choose their own.
+    pub default_license: License,
+}
+
+impl Default for Publication {
+    fn default() -> Self {
+        Self {
+            title: "A new publication".into(),
+            tagline: None,
+            description: None,
+            language: "en".into(),
+            base_url: None,
+            logo: None,
+            contact_email: None,
+            media_email: None,
+            copyright: None,
+            disclaimer: None,
+            disclaimer_html: None,
+            republish_policy: None,
+            republish_policy_html: None,
+            default_license: License::AllRightsReserved,
+        }
+    }
+}
+
+impl Publication {
+    /// Checks every field and renders the Markdown ones; the result is ready to store.
+    pub fn validate(self) -> Result<Self, Invalid> {
+        let mut c = Checker::default();
+        let title = c.required("title", &self.title);
+        let language = self.language.trim().to_owned();
+        let lang_ok = !language.is_empty()
+            && language.len() <= 35
+            && language
+                .split('-')
+                .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_alphanumeric()));
+        if !lang_ok {
+            c.fail(
+                "language",
+                format!("must be a language tag such as en or pt-BR, not {language:?}"),
+            );
+        }
+        let base_url =
+            c.url("base_url", self.base_url.as_deref()).map(|u| u.trim_end_matches('/').to_owned());
+        let logo = c.url_or_path("logo", self.logo.as_deref());
+        let contact_email = c.email("contact_email", self.contact_email.as_deref());
+        let media_email = c.email("media_email", self.media_email.as_deref());
+        let disclaimer = non_blank(self.disclaimer.as_deref());
+        let republish_policy = non_blank(self.republish_policy.as_deref());
+        c.finish(Self {
+            title,
+            tagline: non_blank(self.tagline.as_deref()),
+            description: non_blank(self.description.as_deref()),
+            language,
+            base_url,
+            logo,
+            contact_email,
+            media_email,
+            copyright: non_blank(self.copyright.as_deref()),
+            disclaimer_html: disclaimer.as_deref().map(markdown::to_html),
+            disclaimer,
+            republish_policy_html: republish_policy.as_deref().map(markdown::to_html),
+            republish_policy,
+            default_license: self.default_license,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_names_each_bad_field() {
+        let p = Publication {
+            title: " ".into(),
+            language: "en us".into(),
+            base_url: Some("ftp://x".into()),
+            contact_email: Some("nobody".into()),
+            ..Publication::default()
+        };
+        let err = p.validate().unwrap_err();
+        let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["title", "language", "base_url", "contact_email"]);
+    }
+
+    #[test]
+    fn renders_markdown_and_trims_base_url() {
+        let p = Publication {
+            base_url: Some("https://example.org/".into()),
+            disclaimer: Some("Views are *the authors'* own.".into()),
+            ..Publication::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(p.base_url.as_deref(), Some("https://example.org"));
+        assert!(p.disclaimer_html.unwrap().contains("<em>"));
+    }
+}
