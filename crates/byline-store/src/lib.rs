@@ -1,1 +1,173 @@
-//! byline-store
+//! Byline's persistence: one schema, one set of entities and queries, over SQLite (embedded,
+//! the default) and PostgreSQL (for several nodes sharing one database). The backend is chosen
+//! at run time from the database URL.
+//!
+//! This is the only crate that knows SQL. It speaks `byline_core` types to everyone else and
+//! must not depend on HTTP, rendering or importers.
+
+mod articles;
+mod authors;
+mod entity;
+mod error;
+mod migration;
+mod pages;
+mod publication;
+mod taxonomies;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use articles::{ArticleFilter, ArticleKey, Paged};
+pub use error::StoreError;
+pub use taxonomies::TermContext;
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm_migration::MigratorTrait;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What saving something did: made it, changed it, or found it already as given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+/// A saved value and what saving it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved<T> {
+    pub value: T,
+    pub outcome: Outcome,
+}
+
+/// A handle on a publication's database. Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+    statements: Arc<AtomicU64>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Connects to `sqlite://path?mode=rwc` or `postgres://…`. Migrations are not run here:
+    /// call [`Store::migrate`].
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(error::redact_url(url)));
+        };
+        let mut opts = ConnectOptions::new(url);
+        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(5));
+        match backend {
+            Backend::Sqlite => {
+                // WAL lets readers go on while one writer writes; a busy writer waits rather
+                // than failing at once.
+                opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
+                    o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                        .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(10))
+                });
+            }
+            Backend::Postgres => {
+                opts.max_connections(16)
+                    .min_connections(1)
+                    .acquire_timeout(Duration::from_secs(10));
+            }
+        }
+        let mut db = Database::connect(opts).await.map_err(|e| StoreError::Unreachable {
+            url: error::redact_url(url),
+            reason: error::connect_reason(&e),
+        })?;
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
+        Ok(Self { db, backend, statements })
+    }
+
+    /// Brings the schema up to date. Safe to run any number of times, and from several nodes
+    /// at once: a node that loses the race to apply a migration sees it applied and goes on.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match migration::Migrator::up(&self.db, None).await {
+            Ok(()) => Ok(()),
+            Err(first) => {
+                tracing::warn!(error = %first, "migration failed; retrying once in case another node ran it");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                migration::Migrator::up(&self.db, None).await.map_err(StoreError::Migration)
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// How many SQL statements this store (and its clones) has run since it connected.
+    /// Tests use it to pin the number of queries a page costs.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
+    }
+
+    /// Is the publication still empty (no articles, authors or pages)? Used to decide whether
+    /// to load the demo content on first start.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                "SELECT (SELECT COUNT(*) FROM article) + (SELECT COUNT(*) FROM author) \
+                 + (SELECT COUNT(*) FROM page) AS n",
+            ))
+            .await?
+            .ok_or(StoreError::NotFound { what: "row count", key: String::new() })?;
+        let n: i64 = row.try_get("", "n")?;
+        Ok(n == 0)
+    }
+
+    pub(crate) fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
+
+/// Writes a whole row: inserts it when `insert_without` names the primary-key column to leave
+/// to the database, otherwise overwrites the row with the same key.
+pub(crate) async fn write_row<M>(
+    db: &impl ConnectionTrait,
+    model: M,
+    insert_without: Option<<M::Entity as sea_orm::EntityTrait>::Column>,
+) -> Result<M, sea_orm::DbErr>
+where
+    M: sea_orm::ModelTrait
+        + sea_orm::IntoActiveModel<<M::Entity as sea_orm::EntityTrait>::ActiveModel>,
+    M::Entity: sea_orm::EntityTrait<Model = M>,
+    <M::Entity as sea_orm::EntityTrait>::ActiveModel: Send,
+{
+    use sea_orm::ActiveModelTrait;
+    let mut am = model.into_active_model().reset_all();
+    match insert_without {
+        Some(pk) => {
+            am.not_set(pk);
+            am.insert(db).await
+        }
+        None => am.update(db).await,
+    }
+}

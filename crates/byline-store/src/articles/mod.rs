@@ -1,0 +1,275 @@
+//! Articles: reading published ones for the public site, and saving (see `save`).
+
+mod save;
+
+pub use save::ArticleKey;
+
+use crate::authors::from_row as author_from_row;
+use crate::entity::{article, article_author, article_term, author, taxonomy, term};
+use crate::{Store, StoreError};
+use byline_core::{
+    Article, ArticleStatus, ArticleSummary, Author, FeaturedImage, License, Source, TermRef,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+};
+use std::collections::HashMap;
+
+/// Which published articles a list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArticleFilter {
+    All,
+    /// Articles with this author in their byline.
+    Author(i64),
+    /// Articles filed under any of these terms (a term and its descendants, usually).
+    Terms(Vec<i64>),
+}
+
+/// One page of a longer list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    /// 1-based.
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+impl<T> Paged<T> {
+    /// How many pages the whole list takes (at least one, even when empty).
+    pub fn pages(&self) -> u64 {
+        Ord::max(self.total.div_ceil(Ord::max(self.per_page, 1)), 1)
+    }
+}
+
+/// The columns a list needs; bodies stay in the database.
+#[derive(Debug, FromQueryResult)]
+struct SummaryRow {
+    id: i64,
+    slug: String,
+    title: String,
+    subtitle: Option<String>,
+    excerpt: String,
+    status: String,
+    published_at: Option<DateTime<Utc>>,
+    image_url: Option<String>,
+    image_alt: Option<String>,
+    image_caption: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct FilingRow {
+    article_id: i64,
+    slug: String,
+    name: String,
+    taxonomy_slug: String,
+    taxonomy_name: String,
+}
+
+fn image(
+    url: Option<String>,
+    alt: Option<String>,
+    caption: Option<String>,
+) -> Option<FeaturedImage> {
+    url.map(|url| FeaturedImage { url, alt: alt.unwrap_or_default(), caption })
+}
+
+fn status(s: &str) -> ArticleStatus {
+    s.parse().unwrap_or(ArticleStatus::Draft)
+}
+
+fn published() -> Select<article::Entity> {
+    article::Entity::find().filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+}
+
+impl Store {
+    /// One page (1-based) of published articles, newest first, with bylines and terms:
+    /// four queries whatever the page size.
+    pub async fn published_articles(
+        &self,
+        filter: &ArticleFilter,
+        page: u64,
+        per_page: u64,
+    ) -> Result<Paged<ArticleSummary>, StoreError> {
+        let page = Ord::max(page, 1);
+        let mut q = published();
+        match filter {
+            ArticleFilter::All => {}
+            ArticleFilter::Author(id) => {
+                q = q.filter(
+                    article::Column::Id.in_subquery(
+                        Query::select()
+                            .column(article_author::Column::ArticleId)
+                            .from(article_author::Entity)
+                            .and_where(Expr::col(article_author::Column::AuthorId).eq(*id))
+                            .take(),
+                    ),
+                );
+            }
+            ArticleFilter::Terms(ids) => {
+                q = q.filter(
+                    article::Column::Id.in_subquery(
+                        Query::select()
+                            .column(article_term::Column::ArticleId)
+                            .from(article_term::Entity)
+                            .and_where(Expr::col(article_term::Column::TermId).is_in(ids.clone()))
+                            .take(),
+                    ),
+                );
+            }
+        }
+        let total = q.clone().count(self.db()).await?;
+        let rows = q
+            .select_only()
+            .columns([
+                article::Column::Id,
+                article::Column::Slug,
+                article::Column::Title,
+                article::Column::Subtitle,
+                article::Column::Excerpt,
+                article::Column::Status,
+                article::Column::PublishedAt,
+                article::Column::ImageUrl,
+                article::Column::ImageAlt,
+                article::Column::ImageCaption,
+            ])
+            .order_by_desc(article::Column::PublishedAt)
+            .order_by_desc(article::Column::Id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+            .into_model::<SummaryRow>()
+            .all(self.db())
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut bylines = bylines(self.db(), &ids).await?;
+        let mut filings = filings(self.db(), &ids).await?;
+        let items = rows
+            .into_iter()
+            .map(|r| ArticleSummary {
+                authors: bylines
+                    .remove(&r.id)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(Author::to_ref)
+                    .collect(),
+                terms: filings.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                slug: r.slug,
+                title: r.title,
+                subtitle: r.subtitle,
+                excerpt: r.excerpt,
+                status: status(&r.status),
+                published_at: r.published_at,
+                image: image(r.image_url, r.image_alt, r.image_caption),
+            })
+            .collect();
+        Ok(Paged { items, page, per_page, total })
+    }
+
+    /// A published article by slug, with its authors (bios included) and terms.
+    pub async fn published_article(&self, slug: &str) -> Result<Article, StoreError> {
+        let m = published()
+            .filter(article::Column::Slug.eq(slug))
+            .one(self.db())
+            .await?
+            .ok_or_else(|| StoreError::not_found("article", slug))?;
+        let authors = bylines(self.db(), &[m.id]).await?.remove(&m.id).unwrap_or_default();
+        let terms = filings(self.db(), &[m.id]).await?.remove(&m.id).unwrap_or_default();
+        Ok(Article {
+            id: m.id,
+            slug: m.slug,
+            title: m.title,
+            subtitle: m.subtitle,
+            body_html: m.body_html,
+            excerpt: m.excerpt,
+            status: status(&m.status),
+            published_at: m.published_at,
+            updated_at: m.updated_at,
+            authors,
+            terms,
+            image: image(m.image_url, m.image_alt, m.image_caption),
+            note_html: m.note_html,
+            source: m.source_name.map(|name| Source { name, url: m.source_url }),
+            copyright_holder: m.copyright_holder,
+            copyright_year: m.copyright_year,
+            license: m.license.and_then(|l| l.parse::<License>().ok()),
+            canonical_url: m.canonical_url,
+            seo_title: m.seo_title,
+            seo_description: m.seo_description,
+        })
+    }
+
+    /// Publishes every scheduled article whose time has come; returns how many. Safe to run
+    /// from several nodes at once: each article changes state once.
+    pub async fn publish_due(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let res = article::Entity::update_many()
+            .col_expr(article::Column::Status, Expr::value(ArticleStatus::Published.as_str()))
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::PublishedAt.lte(now))
+            .exec(self.db())
+            .await?;
+        Ok(res.rows_affected)
+    }
+}
+
+/// The authors of each article, in byline order: one query for any number of articles.
+async fn bylines(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<Author>>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = article_author::Entity::find()
+        .filter(article_author::Column::ArticleId.is_in(ids.iter().copied()))
+        .order_by_asc(article_author::Column::ArticleId)
+        .order_by_asc(article_author::Column::Position)
+        .find_also_related(author::Entity)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<Author>> = HashMap::new();
+    for (link, a) in rows {
+        if let Some(a) = a {
+            out.entry(link.article_id).or_default().push(author_from_row(a));
+        }
+    }
+    Ok(out)
+}
+
+/// The terms of each article, taxonomies in display order: one query for any number.
+async fn filings(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<TermRef>>, StoreError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = article_term::Entity::find()
+        .select_only()
+        .column(article_term::Column::ArticleId)
+        .column(term::Column::Slug)
+        .column(term::Column::Name)
+        .column_as(taxonomy::Column::Slug, "taxonomy_slug")
+        .column_as(taxonomy::Column::Name, "taxonomy_name")
+        .join(JoinType::InnerJoin, article_term::Relation::Term.def())
+        .join(JoinType::InnerJoin, term::Relation::Taxonomy.def())
+        .filter(article_term::Column::ArticleId.is_in(ids.iter().copied()))
+        .order_by_asc(taxonomy::Column::Position)
+        .order_by_asc(term::Column::Name)
+        .into_model::<FilingRow>()
+        .all(db)
+        .await?;
+    let mut out: HashMap<i64, Vec<TermRef>> = HashMap::new();
+    for r in rows {
+        out.entry(r.article_id).or_default().push(TermRef {
+            taxonomy_slug: r.taxonomy_slug,
+            taxonomy_name: r.taxonomy_name,
+            slug: r.slug,
+            name: r.name,
+        });
+    }
+    Ok(out)
+}

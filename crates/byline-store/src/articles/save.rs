@@ -1,0 +1,219 @@
+//! Saving an article: one transaction that resolves authors and terms, keeps slugs unique,
+//! and reports whether anything changed.
+
+use crate::authors::save_author;
+use crate::entity::{article, article_author, article_term, author};
+use crate::taxonomies::resolve_term_paths;
+use crate::{Outcome, Saved, Store, StoreError, write_row};
+use byline_core::{ArticleFields, AuthorInput, slugify, unique_slug};
+use chrono::Utc;
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
+
+/// Which article a save touched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleKey {
+    pub id: i64,
+    /// The slug it was saved under: the one asked for, or that slug made unique.
+    pub slug: String,
+}
+
+impl Store {
+    /// Saves an article. With an `import_key` (where an importer found it), a second save of
+    /// the same key updates that article instead of adding another. Authors are found by slug
+    /// and created as guest contributors when unknown; terms are found or created along their
+    /// paths. A slug already used by another article gets `-2`, `-3` … appended.
+    pub async fn save_article(
+        &self,
+        fields: &ArticleFields,
+        import_key: Option<&str>,
+    ) -> Result<Saved<ArticleKey>, StoreError> {
+        let txn = self.db().begin().await?;
+        let existing = match import_key {
+            Some(key) => {
+                article::Entity::find().filter(article::Column::ImportKey.eq(key)).one(&txn).await?
+            }
+            None => None,
+        };
+        let own_id = existing.as_ref().map(|e| e.id);
+        let slug = free_slug(&txn, &fields.slug, own_id).await?;
+        let author_ids = author_ids(&txn, &fields.authors).await?;
+        let term_ids = resolve_term_paths(&txn, &fields.terms).await?;
+        let now = Utc::now();
+        let new = article::Model {
+            id: own_id.unwrap_or(0),
+            slug,
+            title: fields.title.clone(),
+            subtitle: fields.subtitle.clone(),
+            body: fields.body.clone(),
+            body_html: fields.body_html.clone(),
+            excerpt: fields.excerpt.clone(),
+            excerpt_given: fields.excerpt_given,
+            status: fields.status.as_str().to_owned(),
+            published_at: fields.published_at,
+            updated_at: fields.updated_at,
+            image_url: fields.image.as_ref().map(|i| i.url.clone()),
+            image_alt: fields.image.as_ref().map(|i| i.alt.clone()),
+            image_caption: fields.image.as_ref().and_then(|i| i.caption.clone()),
+            note: fields.note.clone(),
+            note_html: fields.note_html.clone(),
+            source_name: fields.source.as_ref().map(|s| s.name.clone()),
+            source_url: fields.source.as_ref().and_then(|s| s.url.clone()),
+            copyright_holder: fields.copyright_holder.clone(),
+            copyright_year: fields.copyright_year,
+            license: fields.license.map(|l| l.code().to_owned()),
+            canonical_url: fields.canonical_url.clone(),
+            seo_title: fields.seo_title.clone(),
+            seo_description: fields.seo_description.clone(),
+            import_key: import_key.map(str::to_owned),
+            created_at: existing.as_ref().map_or(now, |e| e.created_at),
+            modified_at: existing.as_ref().map_or(now, |e| e.modified_at),
+        };
+        let outcome = match &existing {
+            None => Outcome::Created,
+            Some(old) => {
+                let same_links = linked_authors(&txn, old.id).await? == author_ids
+                    && linked_terms(&txn, old.id).await? == sorted(&term_ids);
+                if *old == new && same_links { Outcome::Unchanged } else { Outcome::Updated }
+            }
+        };
+        let saved = match outcome {
+            Outcome::Unchanged => existing.expect("unchanged implies existing"),
+            Outcome::Updated => {
+                write_row(&txn, article::Model { modified_at: now, ..new }, None).await?
+            }
+            Outcome::Created => write_row(&txn, new, Some(article::Column::Id)).await?,
+        };
+        if outcome != Outcome::Unchanged {
+            link(&txn, saved.id, &author_ids, &term_ids).await?;
+        }
+        txn.commit().await?;
+        Ok(Saved { value: ArticleKey { id: saved.id, slug: saved.slug }, outcome })
+    }
+}
+
+/// `wanted`, or `wanted-N` when another article has it.
+async fn free_slug(
+    db: &impl ConnectionTrait,
+    wanted: &str,
+    own_id: Option<i64>,
+) -> Result<String, StoreError> {
+    let taken: Vec<(i64, String)> = article::Entity::find()
+        .select_only()
+        .columns([article::Column::Id, article::Column::Slug])
+        .filter(
+            article::Column::Slug
+                .eq(wanted)
+                .or(article::Column::Slug.starts_with(format!("{wanted}-"))),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(unique_slug(wanted, |s| taken.iter().any(|(id, t)| t == s && Some(*id) != own_id)))
+}
+
+/// The ids of the byline's authors, in order, creating unknown ones as guest contributors.
+async fn author_ids(db: &impl ConnectionTrait, names: &[String]) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(names.len());
+    for name in names {
+        let slug = slugify(name);
+        let found = author::Entity::find().filter(author::Column::Slug.eq(&slug)).one(db).await?;
+        let id = match found {
+            Some(a) => a.id,
+            None => {
+                let display = if name.as_str() == slug { humanize(&slug) } else { name.clone() };
+                let input = AuthorInput {
+                    name: display,
+                    slug: Some(slug),
+                    guest: true,
+                    ..Default::default()
+                };
+                save_author(db, &input).await?.value.id
+            }
+        };
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// `jane-doe` → `Jane Doe`, for authors known only by a slug.
+fn humanize(slug: &str) -> String {
+    slug.split('-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+async fn linked_authors(
+    db: &impl ConnectionTrait,
+    article_id: i64,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(article_author::Entity::find()
+        .select_only()
+        .column(article_author::Column::AuthorId)
+        .filter(article_author::Column::ArticleId.eq(article_id))
+        .order_by_asc(article_author::Column::Position)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+async fn linked_terms(db: &impl ConnectionTrait, article_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(article_term::Entity::find()
+        .select_only()
+        .column(article_term::Column::TermId)
+        .filter(article_term::Column::ArticleId.eq(article_id))
+        .order_by_asc(article_term::Column::TermId)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+fn sorted(ids: &[i64]) -> Vec<i64> {
+    let mut v = ids.to_vec();
+    v.sort_unstable();
+    v
+}
+
+/// Replaces an article's byline and filing with the given ones.
+async fn link(
+    db: &impl ConnectionTrait,
+    article_id: i64,
+    author_ids: &[i64],
+    term_ids: &[i64],
+) -> Result<(), StoreError> {
+    article_author::Entity::delete_many()
+        .filter(article_author::Column::ArticleId.eq(article_id))
+        .exec(db)
+        .await?;
+    article_term::Entity::delete_many()
+        .filter(article_term::Column::ArticleId.eq(article_id))
+        .exec(db)
+        .await?;
+    if !author_ids.is_empty() {
+        let rows = author_ids.iter().enumerate().map(|(position, &author_id)| {
+            sea_orm::IntoActiveModel::into_active_model(article_author::Model {
+                article_id,
+                author_id,
+                position: position as i32,
+            })
+            .reset_all()
+        });
+        article_author::Entity::insert_many(rows).exec(db).await?;
+    }
+    if !term_ids.is_empty() {
+        let rows = term_ids.iter().map(|&term_id| {
+            sea_orm::IntoActiveModel::into_active_model(article_term::Model { article_id, term_id })
+                .reset_all()
+        });
+        article_term::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
+}

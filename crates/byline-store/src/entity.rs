@@ -1,0 +1,266 @@
+//! The tables, one sea-orm entity each. Only this crate sees them; everything outside gets
+//! `byline_core` types.
+
+pub mod publication {
+    use sea_orm::entity::prelude::*;
+
+    /// The publication's settings: a single row with id 1.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "publication")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: i32,
+        pub title: String,
+        pub tagline: Option<String>,
+        pub description: Option<String>,
+        pub language: String,
+        pub base_url: Option<String>,
+        pub logo: Option<String>,
+        pub contact_email: Option<String>,
+        pub media_email: Option<String>,
+        pub copyright: Option<String>,
+        pub disclaimer: Option<String>,
+        pub disclaimer_html: Option<String>,
+        pub republish_policy: Option<String>,
+        pub republish_policy_html: Option<String>,
+        pub default_license: String,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod author {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "author")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub slug: String,
+        pub name: String,
+        pub bio: Option<String>,
+        pub bio_html: Option<String>,
+        pub photo: Option<String>,
+        pub website: Option<String>,
+        pub email: Option<String>,
+        /// JSON array of `{title, url}`.
+        pub links: String,
+        pub guest: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod taxonomy {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "taxonomy")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub slug: String,
+        pub name: String,
+        pub singular: String,
+        pub description: Option<String>,
+        pub position: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod term {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "term")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub taxonomy_id: i64,
+        pub parent_id: Option<i64>,
+        pub slug: String,
+        pub name: String,
+        pub description: Option<String>,
+        pub description_html: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::taxonomy::Entity",
+            from = "Column::TaxonomyId",
+            to = "super::taxonomy::Column::Id"
+        )]
+        Taxonomy,
+    }
+
+    impl Related<super::taxonomy::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Taxonomy.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod article {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "article")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub slug: String,
+        pub title: String,
+        pub subtitle: Option<String>,
+        pub body: String,
+        pub body_html: String,
+        pub excerpt: String,
+        pub excerpt_given: bool,
+        pub status: String,
+        pub published_at: Option<DateTimeUtc>,
+        pub updated_at: Option<DateTimeUtc>,
+        pub image_url: Option<String>,
+        pub image_alt: Option<String>,
+        pub image_caption: Option<String>,
+        pub note: Option<String>,
+        pub note_html: Option<String>,
+        pub source_name: Option<String>,
+        pub source_url: Option<String>,
+        pub copyright_holder: Option<String>,
+        pub copyright_year: Option<i32>,
+        pub license: Option<String>,
+        pub canonical_url: Option<String>,
+        pub seo_title: Option<String>,
+        pub seo_description: Option<String>,
+        /// Where an importer found this article (`markdown:posts/x.md`), so a second import
+        /// of the same source updates it instead of adding a copy.
+        #[sea_orm(unique)]
+        pub import_key: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub modified_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod article_author {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "article_author")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub article_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub author_id: i64,
+        pub position: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::author::Entity",
+            from = "Column::AuthorId",
+            to = "super::author::Column::Id"
+        )]
+        Author,
+        #[sea_orm(
+            belongs_to = "super::article::Entity",
+            from = "Column::ArticleId",
+            to = "super::article::Column::Id"
+        )]
+        Article,
+    }
+
+    impl Related<super::author::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Author.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod article_term {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "article_term")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub article_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub term_id: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::term::Entity",
+            from = "Column::TermId",
+            to = "super::term::Column::Id"
+        )]
+        Term,
+        #[sea_orm(
+            belongs_to = "super::article::Entity",
+            from = "Column::ArticleId",
+            to = "super::article::Column::Id"
+        )]
+        Article,
+    }
+
+    impl Related<super::term::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Term.def()
+        }
+    }
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod page {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "page")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub slug: String,
+        pub title: String,
+        pub body: String,
+        pub body_html: String,
+        pub weight: i32,
+        pub in_nav: bool,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -1,0 +1,15 @@
+//! Schema migrations: one list, applied in order on either backend, each recorded once.
+//! Add a migration as a new module and a new line in [`Migrator::migrations`]; never edit one
+//! that has shipped.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_initial;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_initial::Migration)]
+    }
+}
