@@ -14,8 +14,10 @@ pub const DEFAULT_TAXONOMIES: [(&str, &str, &str); 3] =
 pub const TERM_PATH_SEPARATOR: char = '/';
 
 /// Slugs that public URLs use for themselves, so no page or taxonomy may take them.
-pub const RESERVED_SLUGS: [&str; 10] =
-    ["articles", "authors", "page", "assets", "media", "feed", "api", "admin", "search", "static"];
+pub const RESERVED_SLUGS: [&str; 11] = [
+    "articles", "authors", "page", "assets", "media", "feed", "api", "admin", "search", "static",
+    "healthz",
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Taxonomy {

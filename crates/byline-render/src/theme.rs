@@ -91,6 +91,7 @@ impl Theme {
 
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_formatter(html_formatter);
         let versions: HashMap<String, String> =
             assets.iter().map(|(k, v)| (k.clone(), v.version.clone())).collect();
         env.add_function("asset", move |path: &str| -> String {
@@ -123,6 +124,36 @@ impl Theme {
     /// An asset by its path below `assets/`.
     pub fn asset(&self, path: &str) -> Option<&Asset> {
         self.assets.get(path)
+    }
+}
+
+/// Escapes printed text for HTML with only the five characters that need it, so URLs keep
+/// their slashes (minijinja's default also escapes `/`, which bloats every link).
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    let html = matches!(state.auto_escape(), minijinja::AutoEscape::Html);
+    match value.as_str() {
+        Some(text) if html && !value.is_safe() => {
+            let mut last = 0;
+            for (i, c) in text.char_indices() {
+                let rep = match c {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '"' => "&quot;",
+                    '\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&text[last..i]).map_err(minijinja::Error::from)?;
+                out.write_str(rep).map_err(minijinja::Error::from)?;
+                last = i + 1;
+            }
+            out.write_str(&text[last..]).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
 }
 

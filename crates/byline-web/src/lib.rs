@@ -1,1 +1,45 @@
-//! byline-web
+//! Byline's HTTP edge: the axum router, the public site's handlers, and the one error type
+//! that turns failures into responses.
+//!
+//! Handlers stay thin: validate the path, ask the store, build a view-model, render. This
+//! crate may depend on core, store and render; nothing below may depend on it.
+
+mod error;
+mod public;
+mod state;
+
+pub use error::WebError;
+pub use state::AppState;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::middleware;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// What every response says about how a browser may use it: no third-party anything.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; \
+    style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; \
+    form-action 'self'; frame-ancestors 'self'";
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    public::routes()
+        .layer(middleware::from_fn_with_state(state.clone(), error::themed_not_found))
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}

@@ -1,1 +1,44 @@
-fn main() {}
+//! The Byline binary: runs a publication (`serve`) and loads content into it (`import`).
+//! It parses the command line, loads the configuration once, and wires the crates together;
+//! the work itself lives in the library crates.
+
+mod cli;
+mod config;
+mod import;
+mod serve;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            // One line a person can act on, not a backtrace.
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        cli::Command::Serve(args) => {
+            let settings = config::Settings::load(&args.publication, Some(&args))?;
+            serve::run(settings).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        cli::Command::Import(cli::Import::Markdown(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            import::markdown(settings, &args.dir).await
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Author archives, taxonomy indexes, term archives (with child terms), and static pages.
+
+use super::chrome::{Chrome, html};
+use super::paths;
+use crate::{AppState, WebError};
+use axum::extract::{Path, State};
+use axum::response::Response;
+use byline_core::taxonomy::term_and_descendants;
+use byline_render::view::{AuthorPage, StaticPage, TaxonomyPage, TermPage};
+use byline_store::ArticleFilter;
+
+pub(crate) async fn author(
+    State(s): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    author_list(&s, &slug, 1).await
+}
+
+pub(crate) async fn author_page(
+    State(s): State<AppState>,
+    Path((slug, n)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    author_list(&s, &slug, paths::page_number(&n)?).await
+}
+
+async fn author_list(s: &AppState, slug: &str, page: u64) -> Result<Response, WebError> {
+    let slug = paths::slug(slug)?;
+    let chrome = Chrome::load(s).await?;
+    let author = s.store.author(slug).await?;
+    let list =
+        s.store.published_articles(&ArticleFilter::Author(author.id), page, s.per_page).await?;
+    paths::within(page, list.pages())?;
+    html(s, "author.html", &AuthorPage::new(&chrome.site, &author, &list.items, page, list.pages()))
+}
+
+/// `/{slug}/` is a taxonomy's index when a taxonomy has that slug, else a static page.
+pub(crate) async fn taxonomy_or_page(
+    State(s): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let slug = paths::slug(&slug)?;
+    let chrome = Chrome::load(&s).await?;
+    if let Some(taxonomy) = chrome.taxonomies.iter().find(|t| t.slug == slug) {
+        let terms = s.store.terms(taxonomy.id).await?;
+        let counts = s.store.published_counts(taxonomy.id).await?;
+        return html(
+            &s,
+            "taxonomy.html",
+            &TaxonomyPage::new(&chrome.site, taxonomy, &terms, &counts),
+        );
+    }
+    let page = chrome.pages.iter().find(|p| p.slug == slug).ok_or(WebError::NotFound)?;
+    html(&s, "page.html", &StaticPage::new(&chrome.site, page))
+}
+
+pub(crate) async fn term(
+    State(s): State<AppState>,
+    Path((taxonomy, term)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    term_list(&s, &taxonomy, &term, 1).await
+}
+
+pub(crate) async fn term_page(
+    State(s): State<AppState>,
+    Path((taxonomy, term, n)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    term_list(&s, &taxonomy, &term, paths::page_number(&n)?).await
+}
+
+async fn term_list(
+    s: &AppState,
+    taxonomy: &str,
+    term: &str,
+    page: u64,
+) -> Result<Response, WebError> {
+    let (taxonomy, term) = (paths::slug(taxonomy)?, paths::slug(term)?);
+    let chrome = Chrome::load(s).await?;
+    let ctx = s.store.term_context(taxonomy, term).await?;
+    let ids = term_and_descendants(ctx.term.id, &ctx.terms);
+    let list = s.store.published_articles(&ArticleFilter::Terms(ids), page, s.per_page).await?;
+    paths::within(page, list.pages())?;
+    let view = TermPage::new(
+        &chrome.site,
+        &ctx.taxonomy,
+        &ctx.term,
+        &ctx.terms,
+        &list.items,
+        page,
+        list.pages(),
+    );
+    html(s, "term.html", &view)
+}

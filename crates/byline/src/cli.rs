@@ -1,0 +1,82 @@
+//! The command line. Every subcommand that opens a publication takes the same
+//! [`PublicationArgs`]; each flag also has a `BYLINE_*` variable and a `byline.toml` key
+//! (see `config`).
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "byline",
+    version,
+    about = "Byline: a publishing platform for independent publications, in one binary.",
+    long_about = "Byline: a publishing platform for independent publications, in one binary.\n\n\
+        Settings come from, lowest to highest precedence: built-in defaults, the byline.toml \
+        file (./byline.toml or --config), BYLINE_* environment variables, then flags."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the publication's website.
+    Serve(ServeArgs),
+    /// Load content into the publication.
+    #[command(subcommand)]
+    Import(Import),
+}
+
+/// Which publication to open: the same flags for every subcommand.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PublicationArgs {
+    /// Folder for the embedded database and the publication's files [default: ./byline-data]
+    /// [env: BYLINE_DATA]
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Use this database instead of the embedded one: postgres://USER:PASS@HOST/DB or
+    /// sqlite://PATH [env: BYLINE_DATABASE_URL]
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Read settings from this file instead of ./byline.toml [env: BYLINE_CONFIG]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+    /// Address to listen on [default: 127.0.0.1:8080] [env: BYLINE_BIND]
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+    /// The site's public address, for canonical links (e.g. https://example.org)
+    /// [default: derived from --bind] [env: BYLINE_BASE_URL]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// A theme folder (templates/ and assets/) whose files override the default theme's
+    /// [env: BYLINE_THEME]
+    #[arg(long, value_name = "DIR")]
+    pub theme: Option<PathBuf>,
+    /// Start an empty publication instead of loading the demo content into a new one
+    /// [env: BYLINE_DEMO=false]
+    #[arg(long)]
+    pub no_demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// Import a folder of Markdown files (Hugo, Jekyll, Zola or Byline layout). Importing the
+    /// same folder again updates what changed.
+    Markdown(ImportMarkdownArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportMarkdownArgs {
+    /// The folder to import
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}

@@ -1,0 +1,172 @@
+//! Typed settings, loaded and checked once. Precedence, lowest first: defaults, `byline.toml`
+//! (or `--config`/`BYLINE_CONFIG`), `BYLINE_*` environment variables, command-line flags.
+//! Errors name the key and where its value came from.
+
+use crate::cli::{PublicationArgs, ServeArgs};
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub data: PathBuf,
+    /// `None`: the embedded SQLite database in `data`.
+    pub database_url: Option<String>,
+    pub bind: SocketAddr,
+    pub base_url: Option<String>,
+    pub theme: Option<PathBuf>,
+    /// Load the demo publication into a new, empty one.
+    pub demo: bool,
+    /// Log filter, e.g. `info` or `byline=debug,tower_http=debug`.
+    pub log: String,
+    /// Articles per page on the home page and archives.
+    pub per_page: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data: PathBuf::from("byline-data"),
+            database_url: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: None,
+            theme: None,
+            demo: true,
+            log: "info".into(),
+            per_page: 10,
+        }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("data", &self.data)
+            .field("database_url", &self.database_url.as_deref().map(redact))
+            .field("bind", &self.bind)
+            .field("base_url", &self.base_url)
+            .field("theme", &self.theme)
+            .field("demo", &self.demo)
+            .field("log", &self.log)
+            .field("per_page", &self.per_page)
+            .finish()
+    }
+}
+
+/// Flags given on the command line; absent ones leave lower layers alone.
+#[derive(Serialize, Default)]
+struct Flags {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bind: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    base_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    theme: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo: Option<bool>,
+}
+
+impl Settings {
+    pub fn load(p: &PublicationArgs, serve: Option<&ServeArgs>) -> anyhow::Result<Self> {
+        let config_file =
+            p.config.clone().or_else(|| std::env::var_os("BYLINE_CONFIG").map(PathBuf::from));
+        if let Some(f) = &config_file
+            && !f.is_file()
+        {
+            bail!("the configuration file {} does not exist", f.display());
+        }
+        let file = config_file.unwrap_or_else(|| PathBuf::from("byline.toml"));
+        let flags = Flags {
+            data: p.data.clone(),
+            database_url: p.database_url.clone(),
+            bind: serve.and_then(|s| s.bind),
+            base_url: serve.and_then(|s| s.base_url.clone()),
+            theme: serve.and_then(|s| s.theme.clone()),
+            demo: serve.and_then(|s| s.no_demo.then_some(false)),
+        };
+        let settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("BYLINE_").ignore(&["config"]))
+            .merge(Serialized::globals(flags))
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {}", one_line(e)))?;
+        settings.check()
+    }
+
+    fn check(self) -> anyhow::Result<Self> {
+        if let Some(u) = &self.base_url {
+            let parsed = url::Url::parse(u)
+                .with_context(|| format!("invalid configuration: base_url {u:?} is not a URL"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                bail!("invalid configuration: base_url {u:?} must start with http:// or https://");
+            }
+        }
+        if let Some(db) = &self.database_url
+            && !(db.starts_with("sqlite:")
+                || db.starts_with("postgres:")
+                || db.starts_with("postgresql:"))
+        {
+            bail!(
+                "invalid configuration: database_url {} must start with postgres:// or sqlite://",
+                redact(db)
+            );
+        }
+        if self.per_page == 0 || self.per_page > 100 {
+            bail!(
+                "invalid configuration: per_page must be between 1 and 100, not {}",
+                self.per_page
+            );
+        }
+        Ok(self)
+    }
+
+    /// The database to open: the configured URL, or the embedded SQLite file in `data`
+    /// (the folder is created when missing).
+    pub fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(u) = &self.database_url {
+            return Ok(u.clone());
+        }
+        std::fs::create_dir_all(&self.data)
+            .with_context(|| format!("cannot create the data folder {}", self.data.display()))?;
+        Ok(format!("sqlite://{}?mode=rwc", self.data.join("byline.db").display()))
+    }
+
+    /// Where the site says it lives: `base_url`, or the listening address.
+    pub fn base_url(&self) -> String {
+        match &self.base_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None if self.bind.ip().is_unspecified() => {
+                format!("http://localhost:{}", self.bind.port())
+            }
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    pub fn theme_dir(&self) -> Option<&Path> {
+        self.theme.as_deref()
+    }
+}
+
+/// figment's errors can span lines (one per nested cause); keep them on one.
+fn one_line(e: figment::Error) -> String {
+    e.to_string().lines().collect::<Vec<_>>().join("; ")
+}
+
+/// A database URL without its password.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,89 @@
+//! `byline serve`: open (and if new, fill) the publication, then serve it until stopped.
+
+use crate::config::Settings;
+use anyhow::Context;
+use byline_render::Theme;
+use byline_store::Store;
+use byline_web::{AppState, router};
+use std::time::Duration;
+
+pub async fn run(settings: Settings) -> anyhow::Result<()> {
+    init_logging(&settings.log);
+    tracing::debug!(?settings, "settings");
+    let store = open(&settings).await?;
+    if settings.demo && store.is_empty().await? {
+        let report =
+            byline_import::import(&store, &byline_import::demo(), chrono::Utc::now()).await;
+        tracing::info!(
+            articles = report.articles.created,
+            authors = report.authors.created,
+            pages = report.pages.created,
+            "loaded the demo publication (start with --no-demo for an empty one)"
+        );
+        for e in &report.errors {
+            tracing::warn!("demo content: {e}");
+        }
+    }
+    let theme = Theme::load(settings.theme_dir()).context("cannot load the theme")?;
+    let base_url = settings.base_url();
+    let mut state = AppState::new(store.clone(), theme, base_url.clone());
+    state.per_page = settings.per_page;
+    tokio::spawn(publish_scheduled(store.clone()));
+
+    let listener = tokio::net::TcpListener::bind(settings.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.bind))?;
+    let title = store.publication().await.map(|p| p.title).unwrap_or_default();
+    println!(
+        "Byline is serving {title:?} at {base_url}/ (listening on {}; Ctrl-C stops)",
+        settings.bind
+    );
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("server error")?;
+    Ok(())
+}
+
+/// Opens and migrates the publication's database.
+pub async fn open(settings: &Settings) -> anyhow::Result<Store> {
+    let store = Store::connect(&settings.database_url()?).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// Publishes scheduled articles when their time comes (and at start, those whose time passed
+/// while the server was down).
+async fn publish_scheduled(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_secs(15));
+    loop {
+        tick.tick().await;
+        match store.publish_due(chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(articles = n, "published scheduled articles"),
+            Err(e) => tracing::warn!(error = %e, "could not publish scheduled articles"),
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
