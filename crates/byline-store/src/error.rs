@@ -53,9 +53,28 @@ pub(crate) fn connect_reason(e: &DbErr) -> String {
     if text.is_empty() { e.to_string() } else { text.to_owned() }
 }
 
+/// A driver's message without its wrapper words and the server's source line number.
+pub(crate) fn clean_reason(text: &str) -> String {
+    let text = text
+        .trim_start_matches("error returned from database: ")
+        .trim_start_matches("error communicating with database: ");
+    match text.rfind(" at line ") {
+        Some(i) if text[i + 9..].chars().all(|c| c.is_ascii_digit()) => text[..i].to_owned(),
+        _ => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cleans_driver_messages() {
+        assert_eq!(
+            clean_reason("error returned from database: database \"x\" does not exist at line 948"),
+            "database \"x\" does not exist"
+        );
+    }
 
     #[test]
     fn redacts_passwords() {

@@ -73,6 +73,9 @@ impl Store {
         } else {
             return Err(StoreError::UnsupportedUrl(error::redact_url(url)));
         };
+        if backend == Backend::Postgres {
+            probe_postgres(url).await?;
+        }
         let mut opts = ConnectOptions::new(url);
         opts.sqlx_logging(false).connect_timeout(Duration::from_secs(5));
         match backend {
@@ -145,6 +148,27 @@ impl Store {
 
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+}
+
+/// One direct connection before the pool is built: a pool that cannot connect only says it
+/// timed out, while this says why (refused, bad password, no such database).
+async fn probe_postgres(url: &str) -> Result<(), StoreError> {
+    use sea_orm::sqlx::Connection;
+    let unreachable =
+        |reason: String| StoreError::Unreachable { url: error::redact_url(url), reason };
+    match tokio::time::timeout(
+        Duration::from_secs(5),
+        sea_orm::sqlx::postgres::PgConnection::connect(url),
+    )
+    .await
+    {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(unreachable(error::clean_reason(&e.to_string()))),
+        Err(_) => Err(unreachable("no answer within 5 seconds".into())),
     }
 }
 

@@ -155,9 +155,30 @@ impl Settings {
     }
 }
 
-/// figment's errors can span lines (one per nested cause); keep them on one.
+/// figment's errors, one line each, naming the key and where its value came from
+/// (`BYLINE_BIND`, `byline.toml`, a flag).
 fn one_line(e: figment::Error) -> String {
-    e.to_string().lines().collect::<Vec<_>>().join("; ")
+    e.into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let origin = match &e.metadata {
+                Some(md) if md.name.contains("environment") => {
+                    format!("the environment variable BYLINE_{}", key.to_uppercase())
+                }
+                Some(md) => match &md.source {
+                    Some(source) => format!("{} ({source})", md.name),
+                    None => md.name.to_string(),
+                },
+                None => "the settings".to_owned(),
+            };
+            if key.is_empty() {
+                format!("{} in {origin}", e.kind)
+            } else {
+                format!("{} for key `{key}` in {origin}", e.kind)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A database URL without its password.

@@ -34,10 +34,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
     let title = store.publication().await.map(|p| p.title).unwrap_or_default();
-    println!(
-        "Byline is serving {title:?} at {base_url}/ (listening on {}; Ctrl-C stops)",
-        settings.bind
-    );
+    let local = listener.local_addr().unwrap_or(settings.bind);
+    println!("Byline is serving {title:?} at {base_url}/ (listening on {local}; Ctrl-C stops)");
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown())
         .await
@@ -85,5 +83,9 @@ async fn shutdown() {
 fn init_logging(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
 }

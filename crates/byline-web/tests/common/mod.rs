@@ -1,0 +1,100 @@
+//! A test site: the demo publication plus one article that uses every field, served by the
+//! real router on a fresh database.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use byline_import::SourceFile;
+use byline_render::Theme;
+use byline_store::Store;
+use byline_store::testing::TestDb;
+use byline_web::{AppState, router};
+use chrono::{TimeZone, Utc};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+pub const BASE: &str = "http://test.example";
+
+/// The article that shows every part of an article page.
+pub const FULL_ARTICLE: &str = r#"---
+title: "Gas, Grids and the <Long> Winter"
+subtitle: "How a small country keeps the lights on"
+date: 2026-11-25T08:00:00Z
+updated: 2026-11-26T09:00:00Z
+authors: [anna-kowalska, guest-writer]
+regions: ["Europe/Moldova"]
+themes: ["Energy"]
+tags: [gas, grids]
+image: /media/grid.jpg
+image_alt: "Power lines over a snowy field"
+image_caption: "The interconnector near the border."
+note: "This article was **corrected** on 3 October: an earlier version misstated a date."
+source_name: "Caspian Observer"
+source_url: "https://example.com/original"
+copyright: "Caspian Observer"
+copyright_year: 2025
+license: cc-by-nd-4.0
+---
+The first paragraph sets the scene.
+
+## A heading
+
+- one
+- two
+
+<script>alert("no")</script><p onclick="x()">Handlers are stripped.</p>
+"#;
+
+pub async fn site(db: &TestDb) -> Router {
+    let mut files = byline_import::demo();
+    files.push(SourceFile { path: "articles/full.md".into(), text: Ok(FULL_ARTICLE.into()) });
+    let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
+    let report = byline_import::import(&db.store, &files, now).await;
+    assert!(report.errors.is_empty(), "{report}");
+    app(db.store.clone(), Theme::load(None).expect("default theme"))
+}
+
+pub fn app(store: Store, theme: Theme) -> Router {
+    router(AppState::new(store, theme, BASE))
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    /// Texts of every element matching `selector`.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&sel)
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// Values of `attr` on every element matching `selector`.
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(selector).expect("valid selector");
+        self.html().select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_owned)).collect()
+    }
+}
+
+pub async fn get(app: &Router, path: &str) -> Page {
+    let res = app
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .expect("the router answers");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Page { status, headers, body: String::from_utf8(bytes.to_vec()).expect("utf-8 body") }
+}

@@ -1,0 +1,211 @@
+//! The binary as a user runs it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn byline(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
+    c.current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("BYLINE_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("RUST_LOG", "warn");
+    c
+}
+
+fn demo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo")
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8_lossy(o).into_owned()
+}
+
+fn fails_with_one_line(o: &Output) -> String {
+    assert!(!o.status.success(), "expected failure: {}", text(&o.stdout));
+    let err = text(&o.stderr);
+    let lines: Vec<_> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line, not a backtrace: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn help_covers_every_command_and_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = text(&byline(dir.path()).arg("--help").output().unwrap().stdout);
+    for word in ["serve", "import", "byline.toml", "BYLINE_"] {
+        assert!(top.contains(word), "{word} in {top}");
+    }
+    let serve = text(&byline(dir.path()).args(["serve", "--help"]).output().unwrap().stdout);
+    for flag in
+        ["--data", "--database-url", "--bind", "--base-url", "--theme", "--no-demo", "--config"]
+    {
+        assert!(serve.contains(flag), "{flag} in {serve}");
+    }
+    let import =
+        text(&byline(dir.path()).args(["import", "markdown", "--help"]).output().unwrap().stdout);
+    for flag in ["--data", "--database-url", "--config"] {
+        assert!(import.contains(flag), "{flag} in {import}");
+    }
+}
+
+#[test]
+fn bad_settings_name_the_key_and_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let o =
+        byline(dir.path()).args(["serve"]).env("BYLINE_BIND", "not-an-address").output().unwrap();
+    let err = fails_with_one_line(&o);
+    assert!(err.contains("bind") && err.contains("BYLINE_BIND"), "{err}");
+
+    std::fs::write(dir.path().join("byline.toml"), "per_page = \"many\"\n").unwrap();
+    let o = byline(dir.path()).args(["serve"]).output().unwrap();
+    let err = fails_with_one_line(&o);
+    assert!(err.contains("per_page") && err.contains("byline.toml"), "{err}");
+
+    std::fs::write(dir.path().join("byline.toml"), "bnid = \"127.0.0.1:1\"\n").unwrap();
+    let err = fails_with_one_line(&byline(dir.path()).args(["serve"]).output().unwrap());
+    assert!(err.contains("bnid"), "unknown keys are named: {err}");
+}
+
+#[test]
+fn an_unreachable_database_is_one_line_without_the_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = byline(dir.path())
+        .args(["serve", "--database-url", "postgres://someone:hunter2@127.0.0.1:1/nothing"])
+        .output()
+        .unwrap();
+    let err = fails_with_one_line(&o);
+    assert!(err.contains("cannot connect to the database"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+}
+
+/// Imports the demo folder twice with the CLI into the given database flags.
+fn import_twice(dir: &Path, db_args: &[&str]) {
+    let first =
+        byline(dir).args(["import", "markdown"]).arg(demo_dir()).args(db_args).output().unwrap();
+    assert!(first.status.success(), "{}{}", text(&first.stdout), text(&first.stderr));
+    let out = text(&first.stdout);
+    assert!(out.lines().any(|l| l.starts_with("articles") && l.contains("30 created")), "{out}");
+    let second =
+        byline(dir).args(["import", "markdown"]).arg(demo_dir()).args(db_args).output().unwrap();
+    let out = text(&second.stdout);
+    assert!(
+        out.lines().any(|l| l.starts_with("total")
+            && l.contains(" 0 created")
+            && l.contains(" 0 updated")),
+        "{out}"
+    );
+}
+
+#[test]
+fn import_markdown_reports_and_a_second_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    import_twice(dir.path(), &["--data", "site"]);
+    assert!(dir.path().join("site/byline.db").exists());
+}
+
+#[tokio::test]
+async fn import_markdown_works_on_postgresql_too() {
+    let Some(server) = byline_store::testing::postgres_url() else { return };
+    let db = byline_store::testing::postgres(&server).await;
+    let dir = tempfile::tempdir().unwrap();
+    import_twice(dir.path(), &["--database-url", &db.url]);
+}
+
+#[test]
+fn import_reports_a_bad_file_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    std::fs::write(content.join("good.md"), "---\ntitle: Good\ndate: 2026-01-01\n---\nBody.\n")
+        .unwrap();
+    std::fs::write(content.join("bad.md"), "---\ntitle: [unclosed\n---\n").unwrap();
+    let o = byline(dir.path())
+        .args(["import", "markdown", "content", "--data", "site"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let out = text(&o.stdout);
+    assert!(out.contains("error: bad.md:"), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("articles")
+            && l.contains("1 created")
+            && l.contains("1 failed")),
+        "{out}"
+    );
+    let o = byline(dir.path())
+        .args(["import", "markdown", "missing", "--data", "site"])
+        .output()
+        .unwrap();
+    let err = fails_with_one_line(&o);
+    assert!(err.contains("missing"), "{err}");
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `byline serve` on a free port and returns it with its address.
+fn serve(dir: &Path, extra: &[&str]) -> (Server, String) {
+    let mut child = byline(dir)
+        .args(["serve", "--bind", "127.0.0.1:0", "--data", "site"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let addr = line
+        .split("listening on ")
+        .nth(1)
+        .and_then(|r| r.split(';').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    (server, addr.to_owned())
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match TcpStream::connect(addr) {
+            Ok(mut s) => {
+                write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                    .unwrap();
+                let mut out = String::new();
+                s.read_to_string(&mut out).unwrap();
+                return out;
+            }
+            Err(_) if Instant::now() < deadline => std::thread::yield_now(),
+            Err(e) => panic!("cannot reach {addr}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn serve_starts_with_the_demo_or_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, addr) = serve(dir.path(), &[]);
+    let home = http_get(&addr, "/");
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert!(home.contains("The Meridian Review"), "the demo is loaded on first start");
+
+    let empty = tempfile::tempdir().unwrap();
+    let (_server, addr) = serve(empty.path(), &["--no-demo"]);
+    let home = http_get(&addr, "/");
+    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert!(!home.contains("The Meridian Review"), "--no-demo starts empty");
+    assert!(http_get(&addr, "/healthz").ends_with("ok"));
+}
