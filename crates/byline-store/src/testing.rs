@@ -33,15 +33,28 @@ pub fn postgres_url() -> Option<String> {
 
 /// A fresh migrated SQLite database.
 pub async fn sqlite() -> TestDb {
+    let db = sqlite_unmigrated().await;
+    db.store.migrate().await.expect("migrate SQLite");
+    db
+}
+
+/// A fresh SQLite database with no schema yet.
+pub async fn sqlite_unmigrated() -> TestDb {
     let dir = tempfile::tempdir().expect("temporary folder");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("byline.db").display());
     let store = Store::connect(&url).await.expect("open SQLite");
-    store.migrate().await.expect("migrate SQLite");
     TestDb { store, url, _dir: Some(dir) }
 }
 
 /// A fresh migrated PostgreSQL database on the server `BYLINE_TEST_POSTGRES_URL` names.
 pub async fn postgres(server_url: &str) -> TestDb {
+    let db = postgres_unmigrated(server_url).await;
+    db.store.migrate().await.expect("migrate PostgreSQL");
+    db
+}
+
+/// A fresh PostgreSQL database with no schema yet.
+pub async fn postgres_unmigrated(server_url: &str) -> TestDb {
     use sea_orm::{ConnectionTrait, Database};
     let name = format!("byline_test_{}", uuid::Uuid::new_v4().simple());
     let admin = Database::connect(server_url)
@@ -56,7 +69,6 @@ pub async fn postgres(server_url: &str) -> TestDb {
     url.set_path(&name);
     let url = url.to_string();
     let store = Store::connect(&url).await.expect("open PostgreSQL");
-    store.migrate().await.expect("migrate PostgreSQL");
     TestDb { store, url, _dir: None }
 }
 

@@ -214,3 +214,42 @@ async fn listing_costs_the_same_queries_for_any_page_size() {
         assert!(large <= 4, "a list costs {large} queries");
     }
 }
+
+#[tokio::test]
+async fn nodes_starting_together_can_all_migrate() {
+    for db in databases().await {
+        // A fresh database (the helper migrated it; start from nothing on a second one).
+        let fresh = match db.backend() {
+            byline_store::Backend::Sqlite => byline_store::testing::sqlite_unmigrated().await,
+            byline_store::Backend::Postgres => {
+                byline_store::testing::postgres_unmigrated(
+                    &byline_store::testing::postgres_url().unwrap(),
+                )
+                .await
+            }
+        };
+        let nodes: Vec<_> = futures_join(4, &fresh.url).await;
+        for r in nodes {
+            r.expect("every node migrates");
+        }
+        let s = byline_store::Store::connect(&fresh.url).await.unwrap();
+        assert_eq!(s.taxonomies().await.unwrap().len(), 3, "seeded once, not per node");
+    }
+}
+
+/// Connects `n` stores to one database and migrates them all at once.
+async fn futures_join(n: usize, url: &str) -> Vec<Result<(), StoreError>> {
+    let mut tasks = Vec::new();
+    for _ in 0..n {
+        let url = url.to_owned();
+        tasks.push(tokio::spawn(async move {
+            let s = byline_store::Store::connect(&url).await?;
+            s.migrate().await
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("task ran"));
+    }
+    out
+}
