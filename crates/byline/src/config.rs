@@ -94,7 +94,8 @@ impl Settings {
         };
         let settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(&file))
-            .merge(Env::prefixed("BYLINE_").ignore(&["config"]))
+            // BYLINE_CONFIG is read above; BYLINE_TEST_POSTGRES_URL belongs to the test suite.
+            .merge(Env::prefixed("BYLINE_").ignore(&["config", "test_postgres_url"]))
             .merge(Serialized::globals(flags))
             .extract()
             .map_err(|e| anyhow::anyhow!("invalid configuration: {}", one_line(e)))?;

@@ -68,9 +68,25 @@ fn bad_settings_name_the_key_and_where_it_came_from() {
     let err = fails_with_one_line(&o);
     assert!(err.contains("per_page") && err.contains("byline.toml"), "{err}");
 
+    let o = byline(dir.path()).args(["serve"]).env("BYLINE_BNID", "127.0.0.1:1").output().unwrap();
+    let err = fails_with_one_line(&o);
+    assert!(err.contains("bnid"), "a misspelt variable is named: {err}");
+
     std::fs::write(dir.path().join("byline.toml"), "bnid = \"127.0.0.1:1\"\n").unwrap();
     let err = fails_with_one_line(&byline(dir.path()).args(["serve"]).output().unwrap());
     assert!(err.contains("bnid"), "unknown keys are named: {err}");
+}
+
+#[test]
+fn the_test_suite_variable_does_not_upset_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = byline(dir.path())
+        .args(["import", "markdown", "nothing-here"])
+        .env("BYLINE_TEST_POSTGRES_URL", "postgres://x@127.0.0.1/y")
+        .output()
+        .unwrap();
+    let err = fails_with_one_line(&o);
+    assert!(err.contains("nothing-here") && !err.contains("test_postgres_url"), "{err}");
 }
 
 #[test]
