@@ -103,6 +103,8 @@ pub struct ArticleInput {
     pub canonical_url: Option<String>,
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
+    /// May other sites republish it? `None` follows the publication's policy.
+    pub republish: Option<bool>,
 }
 
 /// A validated article, ready to store: Markdown rendered, excerpt derived, references
@@ -132,6 +134,7 @@ pub struct ArticleFields {
     pub canonical_url: Option<String>,
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
+    pub republish: Option<bool>,
 }
 
 impl ArticleInput {
@@ -223,6 +226,7 @@ impl ArticleInput {
             canonical_url,
             seo_title: non_blank(self.seo_title.as_deref()),
             seo_description: non_blank(self.seo_description.as_deref()),
+            republish: self.republish,
         })
     }
 }
@@ -249,6 +253,8 @@ pub struct Article {
     pub slug: String,
     pub title: String,
     pub subtitle: Option<String>,
+    /// The Markdown source, for the plain-text and republication versions.
+    pub body: String,
     pub body_html: String,
     pub excerpt: String,
     pub status: ArticleStatus,
@@ -265,12 +271,28 @@ pub struct Article {
     pub canonical_url: Option<String>,
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
+    /// May other sites republish it? `None` follows the publication's policy.
+    pub republish: Option<bool>,
 }
 
 impl Article {
     /// Who holds the copyright: the article's own holder, else the publication.
     pub fn copyright_holder_or<'a>(&'a self, publication_title: &'a str) -> &'a str {
         self.copyright_holder.as_deref().unwrap_or(publication_title)
+    }
+
+    /// The licence it carries: its own, else the publication's default.
+    pub fn license_or(&self, default: License) -> License {
+        self.license.unwrap_or(default)
+    }
+
+    /// May other sites republish this article? Its own switch, else the publication's
+    /// policy; and never an article from another outlet whose licence does not allow it.
+    pub fn republishable(&self, p: &crate::Publication) -> bool {
+        let allowed = self.republish.unwrap_or(p.allow_republishing);
+        let cleared =
+            self.source.is_none() || self.license.is_some_and(|l| l != License::AllRightsReserved);
+        allowed && cleared
     }
 
     /// The copyright year: the article's own, else the year it was published.

@@ -12,6 +12,7 @@ pub mod license;
 pub mod markdown;
 pub mod page;
 pub mod publication;
+pub mod republish;
 pub mod slug;
 pub mod taxonomy;
 

@@ -25,6 +25,8 @@ pub struct Publication {
     pub republish_policy_html: Option<String>,
     /// The licence of articles that do not choose their own.
     pub default_license: License,
+    /// May other sites republish articles (each article can override this)?
+    pub allow_republishing: bool,
 }
 
 impl Default for Publication {
@@ -44,6 +46,7 @@ impl Default for Publication {
             republish_policy: None,
             republish_policy_html: None,
             default_license: License::AllRightsReserved,
+            allow_republishing: true,
         }
     }
 }
@@ -87,6 +90,7 @@ impl Publication {
             republish_policy_html: republish_policy.as_deref().map(markdown::to_html),
             republish_policy,
             default_license: self.default_license,
+            allow_republishing: self.allow_republishing,
         })
     }
 }

@@ -430,6 +430,7 @@ fn article(
         canonical_url: doc.text(&["canonical", "canonical_url", "canonicalURL"])?,
         seo_title: doc.text(&["seo_title"])?,
         seo_description: doc.text(&["seo_description"])?,
+        republish: doc.bool(&["republish"])?,
     })
 }
 

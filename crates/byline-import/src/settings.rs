@@ -20,6 +20,7 @@ struct File {
     disclaimer: Option<String>,
     republish_policy: Option<String>,
     default_license: Option<String>,
+    allow_republishing: Option<bool>,
     #[serde(default)]
     taxonomies: Vec<TaxonomyEntry>,
     #[serde(default)]
@@ -96,6 +97,9 @@ pub(crate) async fn apply(store: &Store, path: &str, text: &str, report: &mut Re
                             .republish_policy
                             .or(current.republish_policy.clone()),
                         default_license,
+                        allow_republishing: file
+                            .allow_republishing
+                            .unwrap_or(current.allow_republishing),
                         ..current.clone()
                     };
                     match store.save_publication(next).await {

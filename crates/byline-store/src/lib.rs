@@ -12,12 +12,14 @@ mod error;
 mod migration;
 mod pages;
 mod publication;
+mod republications;
 mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use articles::{ArticleFilter, ArticleKey, Paged};
 pub use error::StoreError;
+pub use republications::CopyViews;
 pub use taxonomies::TermContext;
 
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};

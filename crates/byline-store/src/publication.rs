@@ -27,6 +27,7 @@ impl Store {
             republish_policy: m.republish_policy,
             republish_policy_html: m.republish_policy_html,
             default_license: m.default_license.parse().unwrap_or(License::AllRightsReserved),
+            allow_republishing: m.allow_republishing,
         })
     }
 
@@ -52,6 +53,7 @@ impl Store {
         am.republish_policy = Set(p.republish_policy.clone());
         am.republish_policy_html = Set(p.republish_policy_html.clone());
         am.default_license = Set(p.default_license.code().to_owned());
+        am.allow_republishing = Set(p.allow_republishing);
         if am.is_changed() {
             am.updated_at = Set(chrono::Utc::now());
             am.save(self.db()).await?;

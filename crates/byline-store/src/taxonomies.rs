@@ -167,6 +167,20 @@ impl Store {
         Ok(TermContext { taxonomy, term, terms })
     }
 
+    /// Every term of every taxonomy as (taxonomy slug, term slug), for sitemaps.
+    pub async fn all_term_paths(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(term::Entity::find()
+            .select_only()
+            .column(taxonomy::Column::Slug)
+            .column_as(term::Column::Slug, "term_slug")
+            .join(JoinType::InnerJoin, term::Relation::Taxonomy.def())
+            .order_by_asc(taxonomy::Column::Position)
+            .order_by_asc(term::Column::Slug)
+            .into_tuple()
+            .all(self.db())
+            .await?)
+    }
+
     /// How many published articles are filed directly under each term of a taxonomy.
     pub async fn published_counts(
         &self,

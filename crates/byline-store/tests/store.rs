@@ -253,3 +253,40 @@ async fn futures_join(n: usize, url: &str) -> Vec<Result<(), StoreError>> {
     }
     out
 }
+
+#[tokio::test]
+async fn copy_views_add_up_across_flushes_and_unknown_articles_are_dropped() {
+    use byline_core::republish::CopyStatus;
+    use byline_store::CopyViews;
+    for db in databases().await {
+        let s = &db.store;
+        let id =
+            s.save_article(&article("Shared", 7).validate().unwrap(), None).await.unwrap().value.id;
+        let draft = ArticleInput { status: ArticleStatus::Draft, ..article("Hidden", 8) };
+        let draft_id = s.save_article(&draft.validate().unwrap(), None).await.unwrap().value.id;
+        let copy = |article_id, views| CopyViews {
+            article_id,
+            url: "https://other.example/news/shared".into(),
+            host: "other.example".into(),
+            views,
+        };
+        let now = Utc::now();
+        assert_eq!(
+            s.record_copy_views(&[copy(id, 3), copy(999_999, 5), copy(draft_id, 2)], now)
+                .await
+                .unwrap(),
+            1
+        );
+        s.record_copy_views(&[copy(id, 4)], now + Duration::minutes(1)).await.unwrap();
+        let copies = s.republications(Some(id)).await.unwrap();
+        assert_eq!(copies.len(), 1, "{:?}", db.backend());
+        assert_eq!((copies[0].views, copies[0].status), (7, CopyStatus::New));
+        assert_eq!(copies[0].article_slug, "shared");
+        assert!(copies[0].last_seen > copies[0].first_seen);
+        s.mark_republication(copies[0].id, CopyStatus::Verified).await.unwrap();
+        assert_eq!(s.republications(None).await.unwrap()[0].status, CopyStatus::Verified);
+        assert!(
+            s.mark_republication(424_242, CopyStatus::Ignored).await.unwrap_err().is_not_found()
+        );
+    }
+}

@@ -85,6 +85,32 @@ fn published() -> Select<article::Entity> {
     article::Entity::find().filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
 }
 
+/// Published articles that a filter admits.
+fn filtered(filter: &ArticleFilter) -> Select<article::Entity> {
+    let q = published();
+    match filter {
+        ArticleFilter::All => q,
+        ArticleFilter::Author(id) => q.filter(
+            article::Column::Id.in_subquery(
+                Query::select()
+                    .column(article_author::Column::ArticleId)
+                    .from(article_author::Entity)
+                    .and_where(Expr::col(article_author::Column::AuthorId).eq(*id))
+                    .take(),
+            ),
+        ),
+        ArticleFilter::Terms(ids) => q.filter(
+            article::Column::Id.in_subquery(
+                Query::select()
+                    .column(article_term::Column::ArticleId)
+                    .from(article_term::Entity)
+                    .and_where(Expr::col(article_term::Column::TermId).is_in(ids.clone()))
+                    .take(),
+            ),
+        ),
+    }
+}
+
 impl Store {
     /// One page (1-based) of published articles, newest first, with bylines and terms:
     /// four queries whatever the page size.
@@ -95,32 +121,7 @@ impl Store {
         per_page: u64,
     ) -> Result<Paged<ArticleSummary>, StoreError> {
         let page = Ord::max(page, 1);
-        let mut q = published();
-        match filter {
-            ArticleFilter::All => {}
-            ArticleFilter::Author(id) => {
-                q = q.filter(
-                    article::Column::Id.in_subquery(
-                        Query::select()
-                            .column(article_author::Column::ArticleId)
-                            .from(article_author::Entity)
-                            .and_where(Expr::col(article_author::Column::AuthorId).eq(*id))
-                            .take(),
-                    ),
-                );
-            }
-            ArticleFilter::Terms(ids) => {
-                q = q.filter(
-                    article::Column::Id.in_subquery(
-                        Query::select()
-                            .column(article_term::Column::ArticleId)
-                            .from(article_term::Entity)
-                            .and_where(Expr::col(article_term::Column::TermId).is_in(ids.clone()))
-                            .take(),
-                    ),
-                );
-            }
-        }
+        let q = filtered(filter);
         let total = q.clone().count(self.db()).await?;
         let rows = q
             .select_only()
@@ -176,30 +177,93 @@ impl Store {
             .one(self.db())
             .await?
             .ok_or_else(|| StoreError::not_found("article", slug))?;
-        let authors = bylines(self.db(), &[m.id]).await?.remove(&m.id).unwrap_or_default();
-        let terms = filings(self.db(), &[m.id]).await?.remove(&m.id).unwrap_or_default();
-        Ok(Article {
-            id: m.id,
-            slug: m.slug,
-            title: m.title,
-            subtitle: m.subtitle,
-            body_html: m.body_html,
-            excerpt: m.excerpt,
-            status: status(&m.status),
-            published_at: m.published_at,
-            updated_at: m.updated_at,
-            authors,
-            terms,
-            image: image(m.image_url, m.image_alt, m.image_caption),
-            note_html: m.note_html,
-            source: m.source_name.map(|name| Source { name, url: m.source_url }),
-            copyright_holder: m.copyright_holder,
-            copyright_year: m.copyright_year,
-            license: m.license.and_then(|l| l.parse::<License>().ok()),
-            canonical_url: m.canonical_url,
-            seo_title: m.seo_title,
-            seo_description: m.seo_description,
-        })
+        Ok(self.complete(vec![m]).await?.remove(0))
+    }
+
+    /// The newest `limit` published articles in full (bodies, bylines, terms), for feeds:
+    /// three queries whatever the limit.
+    pub async fn latest_full_articles(
+        &self,
+        filter: &ArticleFilter,
+        limit: u64,
+    ) -> Result<Vec<Article>, StoreError> {
+        let rows = filtered(filter)
+            .order_by_desc(article::Column::PublishedAt)
+            .order_by_desc(article::Column::Id)
+            .limit(limit)
+            .all(self.db())
+            .await?;
+        self.complete(rows).await
+    }
+
+    /// Rows made into whole articles, with bylines and terms loaded for all at once.
+    async fn complete(&self, rows: Vec<article::Model>) -> Result<Vec<Article>, StoreError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let mut bylines = bylines(self.db(), &ids).await?;
+        let mut filings = filings(self.db(), &ids).await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| Article {
+                authors: bylines.remove(&m.id).unwrap_or_default(),
+                terms: filings.remove(&m.id).unwrap_or_default(),
+                id: m.id,
+                slug: m.slug,
+                title: m.title,
+                subtitle: m.subtitle,
+                body: m.body,
+                body_html: m.body_html,
+                excerpt: m.excerpt,
+                status: status(&m.status),
+                published_at: m.published_at,
+                updated_at: m.updated_at,
+                image: image(m.image_url, m.image_alt, m.image_caption),
+                note_html: m.note_html,
+                source: m.source_name.map(|name| Source { name, url: m.source_url }),
+                copyright_holder: m.copyright_holder,
+                copyright_year: m.copyright_year,
+                license: m.license.and_then(|l| l.parse::<License>().ok()),
+                canonical_url: m.canonical_url,
+                seo_title: m.seo_title,
+                seo_description: m.seo_description,
+                republish: m.republish,
+            })
+            .collect())
+    }
+
+    /// Slugs and last-change times of published articles, oldest first, a slice at a time
+    /// (for sitemaps).
+    pub async fn published_article_stamps(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
+        let rows: Vec<(String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, DateTime<Utc>)> =
+            published()
+                .select_only()
+                .columns([
+                    article::Column::Slug,
+                    article::Column::PublishedAt,
+                    article::Column::UpdatedAt,
+                    article::Column::ModifiedAt,
+                ])
+                .order_by_asc(article::Column::Id)
+                .offset(offset)
+                .limit(limit)
+                .into_tuple()
+                .all(self.db())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(slug, published, updated, modified)| {
+                let shown = updated.or(published).unwrap_or(modified);
+                (slug, Ord::max(shown, modified))
+            })
+            .collect())
+    }
+
+    /// How many articles are published.
+    pub async fn published_count(&self) -> Result<u64, StoreError> {
+        Ok(published().count(self.db()).await?)
     }
 
     /// Publishes every scheduled article whose time has come; returns how many. Safe to run

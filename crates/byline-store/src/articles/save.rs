@@ -69,6 +69,7 @@ impl Store {
             seo_title: fields.seo_title.clone(),
             seo_description: fields.seo_description.clone(),
             import_key: import_key.map(str::to_owned),
+            republish: fields.republish,
             created_at: existing.as_ref().map_or(now, |e| e.created_at),
             modified_at: existing.as_ref().map_or(now, |e| e.modified_at),
         };

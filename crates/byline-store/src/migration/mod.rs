@@ -5,11 +5,12 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_initial;
+mod m0002_republishing;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration)]
+        vec![Box::new(m0001_initial::Migration), Box::new(m0002_republishing::Migration)]
     }
 }

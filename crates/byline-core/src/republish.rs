@@ -1,0 +1,248 @@
+//! The text other sites paste when they republish an article: the body as clean HTML (no
+//! classes, ids, styles, scripts, forms, or images the publication does not host) and as
+//! plain text. Both come from the Markdown source, never from the page's HTML.
+
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Arena, Options, parse_document};
+
+fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.strikethrough = true;
+    o.extension.table = true;
+    o.extension.autolink = true;
+    o.extension.footnotes = true;
+    o.parse.smart = true;
+    o.render.r#unsafe = true; // cleaned below
+    o
+}
+
+/// Is `url` an image this publication hosts (site-relative or under `base_url`)?
+fn own(url: &str, base_url: &str) -> bool {
+    (url.starts_with('/') && !url.starts_with("//")) || url.starts_with(&format!("{base_url}/"))
+}
+
+/// The body as HTML for another site: links and own images made absolute, third-party
+/// images dropped (they are not the publication's to clear), nothing but plain markup left.
+pub fn body_html(markdown: &str, base_url: &str) -> String {
+    let arena = Arena::new();
+    let root = parse_document(&arena, markdown, &options());
+    let foreign: Vec<_> = root
+        .descendants()
+        .filter(|n| matches!(&n.data.borrow().value, NodeValue::Image(l) if !own(&l.url, base_url)))
+        .collect();
+    for n in foreign {
+        n.detach();
+    }
+    let mut html = String::new();
+    comrak::format_html(root, &options(), &mut html).expect("writing to a String cannot fail");
+    let base = url::Url::parse(&format!("{base_url}/")).ok();
+    let mut cleaner = ammonia::Builder::default();
+    cleaner.rm_tags(&["img"]);
+    cleaner.add_tags(&["img"]).add_tag_attributes("img", &["src", "alt", "title"]);
+    if let Some(base) = base {
+        cleaner.url_relative(ammonia::UrlRelative::RewriteWithBase(base));
+    }
+    cleaner.clean(&html).to_string()
+}
+
+/// The body as plain text: paragraphs apart by blank lines, links as `text (url)`, list
+/// items with `-` or numbers, quotes with `> `, images by their alt text.
+pub fn body_text(markdown: &str, base_url: &str) -> String {
+    let arena = Arena::new();
+    let root = parse_document(&arena, markdown, &options());
+    let mut out = String::new();
+    blocks(root, base_url, "", &mut out);
+    out.trim().to_owned()
+}
+
+fn blocks<'a>(node: &'a AstNode<'a>, base: &str, prefix: &str, out: &mut String) {
+    for child in node.children() {
+        let value = child.data.borrow().value.clone();
+        match value {
+            NodeValue::Paragraph | NodeValue::Heading(_) => {
+                let mut line = String::new();
+                inline(child, base, &mut line);
+                push_block(out, prefix, line.trim());
+            }
+            NodeValue::CodeBlock(c) => push_block(out, prefix, c.literal.trim_end()),
+            NodeValue::BlockQuote => blocks(child, base, &format!("{prefix}> "), out),
+            NodeValue::List(list) => {
+                let items: Vec<String> = child
+                    .children()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        let marker = match list.list_type {
+                            comrak::nodes::ListType::Bullet => "- ".to_owned(),
+                            comrak::nodes::ListType::Ordered => format!("{}. ", list.start + i),
+                        };
+                        let mut text = String::new();
+                        blocks(item, base, "", &mut text);
+                        let text = text.trim().replace("\n\n", "\n").replace('\n', "\n  ");
+                        format!("{marker}{text}")
+                    })
+                    .collect();
+                push_block(out, prefix, &items.join("\n"));
+            }
+            NodeValue::Table(_) => {
+                let rows: Vec<String> = child
+                    .children()
+                    .map(|row| {
+                        row.children()
+                            .map(|cell| {
+                                let mut t = String::new();
+                                inline(cell, base, &mut t);
+                                t.trim().to_owned()
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    })
+                    .collect();
+                push_block(out, prefix, &rows.join("\n"));
+            }
+            NodeValue::ThematicBreak => push_block(out, prefix, "* * *"),
+            NodeValue::HtmlBlock(_) => {}
+            NodeValue::FootnoteDefinition(f) => {
+                let mut text = String::new();
+                blocks(child, base, "", &mut text);
+                push_block(out, prefix, &format!("[{}] {}", f.name, text.trim()));
+            }
+            _ => blocks(child, base, prefix, out),
+        }
+    }
+}
+
+fn push_block(out: &mut String, prefix: &str, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(prefix);
+        out.push_str(line);
+    }
+    out.push('\n');
+}
+
+fn absolute(url: &str, base: &str) -> String {
+    if url.starts_with('/') && !url.starts_with("//") {
+        format!("{base}{url}")
+    } else {
+        url.to_owned()
+    }
+}
+
+fn inline<'a>(node: &'a AstNode<'a>, base: &str, out: &mut String) {
+    for child in node.children() {
+        let value = child.data.borrow().value.clone();
+        match value {
+            NodeValue::Text(t) => out.push_str(&t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak => out.push(' '),
+            NodeValue::LineBreak => out.push('\n'),
+            NodeValue::Link(l) => {
+                let mut text = String::new();
+                inline(child, base, &mut text);
+                let url = absolute(&l.url, base);
+                if text == url || text == l.url {
+                    out.push_str(&url);
+                } else {
+                    out.push_str(&format!("{text} ({url})"));
+                }
+            }
+            NodeValue::Image(_) => {
+                let mut alt = String::new();
+                inline(child, base, &mut alt);
+                if !alt.is_empty() {
+                    out.push_str(&format!("[{alt}]"));
+                }
+            }
+            NodeValue::FootnoteReference(f) => out.push_str(&format!("[{}]", f.name)),
+            NodeValue::HtmlInline(_) => {}
+            _ => inline(child, base, out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "https://pub.example";
+
+    #[test]
+    fn html_keeps_plain_markup_and_own_images_only() {
+        let md = "Text with [a link](/articles/x/) and <span class=\"c\" style=\"color:red\" onclick=\"x()\">span</span>.\n\n\
+                  ![own](/media/a.jpg) ![theirs](https://cdn.other.example/b.jpg)\n\n\
+                  <form><input name=q></form><script>alert(1)</script><iframe src=x></iframe>\n";
+        let html = body_html(md, BASE);
+        for bad in
+            ["class=", "style=", "onclick", "<script", "<form", "<input", "<iframe", "cdn.other"]
+        {
+            assert!(!html.contains(bad), "{bad} in {html}");
+        }
+        assert!(html.contains("href=\"https://pub.example/articles/x/\""), "{html}");
+        assert!(html.contains("src=\"https://pub.example/media/a.jpg\""), "{html}");
+    }
+
+    #[test]
+    fn text_is_readable_without_markup() {
+        let md =
+            "## Title\n\nA [link](/x/) and **bold**.\n\n- one\n- two\n\n> quoted\n\n1. first\n";
+        assert_eq!(
+            body_text(md, BASE),
+            "Title\n\nA link (https://pub.example/x/) and bold.\n\n- one\n- two\n\n> quoted\n\n1. first"
+        );
+    }
+}
+
+/// What an editor has said about a copy found on another site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CopyStatus {
+    New,
+    Verified,
+    Ignored,
+}
+
+impl CopyStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CopyStatus::New => "new",
+            CopyStatus::Verified => "verified",
+            CopyStatus::Ignored => "ignored",
+        }
+    }
+}
+
+impl std::str::FromStr for CopyStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "new" => Ok(Self::New),
+            "verified" => Ok(Self::Verified),
+            "ignored" => Ok(Self::Ignored),
+            other => Err(format!("unknown status {other:?}; expected new, verified or ignored")),
+        }
+    }
+}
+
+/// A copy of an article on another site, as the tracking image saw it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Republication {
+    pub id: i64,
+    pub article_id: i64,
+    pub article_slug: String,
+    pub article_title: String,
+    /// The page that showed the copy, or its origin when the browser said only that.
+    pub url: String,
+    pub host: String,
+    pub views: i64,
+    pub status: CopyStatus,
+    pub first_seen: chrono::DateTime<chrono::Utc>,
+    pub last_seen: chrono::DateTime<chrono::Utc>,
+}
