@@ -2,7 +2,7 @@
 """Check Byline's generated feeds (RSS 2.0, Atom 1.0, JSON Feed 1.1) with validators nobody here wrote.
 
 Usage:
-    python3 .ci/validate_feeds.py [--jsonfeed-schema PATH] FILE...
+    python3 .ci/validate_feeds.py [--jsonfeed-schema PATH] [--min-entries N] FILE...
     python3 .ci/validate_feeds.py --self-test
 
 Prints one line per file, `ok FILE (checks: ...)` or `FAIL FILE: reasons`, and exits 1 if any
@@ -28,17 +28,18 @@ What runs, per kind (third-party validators first; "own" checks are this script'
     rfc3339-validator (PyPI); RSS dates as RFC 822 by Python's email.utils. Own: the elements
     the specs require (RSS channel title/link/description; Atom feed id/title/updated/author,
     RFC 4287 section 4.1) and, per entry, title, link, id/guid, published date and content,
-    with unique ids.
+    with unique ids. An empty feed is valid unless --min-entries says otherwise.
   * JSON Feed 1.1: strict JSON (no duplicate keys, no NaN), then the JSON Schema of JSON Feed 1.1
     from the npm package jsonfeed-schema 0.5.0 (schema-v1.1.json, sha256 pinned below), run by
     jsonschema (PyPI) with format checking (date-time via rfc3339-validator, uri via
     rfc3986-validator). Own: version is exactly https://jsonfeed.org/version/1.1, and each item has
     id, url, title, date_published and content_html/content_text, with unique ids.
 
-Not available here (see the CI notes): the W3C Feed Validation Service is not packaged on PyPI or
-npm (the npm package `feed-validator` only posts to validator.w3.org, which CI cannot reach; the
-Debian package python-feedvalidator was Python 2 and ended with buster); feedparser 6.0.x has no
-JSON Feed support; no package found ships RFC 4287's RELAX NG schema for `xmllint --relaxng`.
+Not available to CI here (looked up on PyPI, npm and Debian bookworm): the W3C Feed Validation
+Service is not packaged on PyPI or npm (the npm package `feed-validator` only posts to
+validator.w3.org, which CI cannot reach; the Debian package python-feedvalidator was Python 2 and
+ended with buster); feedparser 6.0.x has no JSON Feed support; no package found ships RFC 4287's
+RELAX NG schema for `xmllint --relaxng`.
 """
 
 import argparse
@@ -119,7 +120,7 @@ def kind_by_content(data):
 # --- RSS and Atom -----------------------------------------------------------------------------
 
 
-def check_xml_feed(kind, data):
+def check_xml_feed(kind, data, min_entries):
     feedparser = _require("feedparser")
     rfc3339_validator = _require("rfc3339_validator")
     errors = []
@@ -152,6 +153,9 @@ def check_xml_feed(kind, data):
         for field, label in (("title", "title"), ("link", "link"), ("subtitle", "description")):
             if not feed.get(field):
                 errors.append(f"channel has no {label}")
+        for field, label in (("updated", "lastBuildDate"), ("published", "pubDate")):
+            if feed.get(field) and not date_ok(feed[field]):
+                errors.append(f"channel {label} {feed[field]!r} is not an RFC 822 date")
     else:
         checks.append(f"RFC 3339 dates (rfc3339-validator {_version('rfc3339-validator')})")
 
@@ -167,16 +171,19 @@ def check_xml_feed(kind, data):
             errors.append("feed has no author and not every entry has one (RFC 4287 4.1.1)")
 
     checks.append("required elements (own)")
-    if not entries:
-        errors.append("feed has no entries")
+    if len(entries) < min_entries:
+        errors.append(f"feed has {len(entries)} entries, fewer than --min-entries {min_entries}")
     seen = set()
     for n, e in enumerate(entries, 1):
         label = f"entry {n}"
         missing = []
         if not e.get("title"):
             missing.append("title")
-        # feedparser copies a permalink guid into `link`; a real <link> is wanted.
-        if not e.get("link") or e.get("guidislink"):
+        # feedparser copies a permalink guid into `link`; a real alternate link is wanted.
+        if not any(
+            link.get("href") and link.get("rel", "alternate") == "alternate"
+            for link in e.get("links") or []
+        ):
             missing.append("link")
         if not e.get("id"):
             missing.append("guid" if kind == "rss" else "id")
@@ -189,7 +196,8 @@ def check_xml_feed(kind, data):
             missing.append("description or content:encoded" if kind == "rss" else "content")
         if missing:
             errors.append(f"{label} has no {', '.join(missing)}")
-        for field in ("published", "updated"):
+        # feedparser also copies an RSS pubDate into `updated`.
+        for field in ("published",) if kind == "rss" else ("published", "updated"):
             raw = e.get(field)
             if raw and not date_ok(raw):
                 fmt = "RFC 822" if kind == "rss" else "RFC 3339"
@@ -198,7 +206,7 @@ def check_xml_feed(kind, data):
             if e["id"] in seen:
                 errors.append(f"{label} repeats id {e['id']!r}")
             seen.add(e["id"])
-    return errors, checks
+    return errors, checks, len(entries)
 
 
 # --- JSON Feed --------------------------------------------------------------------------------
@@ -233,7 +241,7 @@ def load_schema(path):
     return json.loads(raw)
 
 
-def check_json_feed(data, schema):
+def check_json_feed(data, schema, min_entries):
     jsonschema = _require("jsonschema")
     errors = []
     checks = ["strict JSON"]
@@ -242,7 +250,7 @@ def check_json_feed(data, schema):
             data.decode("utf-8"), object_pairs_hook=_no_duplicates, parse_constant=_bad_constant
         )
     except (UnicodeDecodeError, ValueError) as e:
-        return [f"not valid JSON: {e}"], checks
+        return [f"not valid JSON: {e}"], checks, 0
 
     validator_cls = jsonschema.validators.validator_for(schema)
     validator_cls.check_schema(schema)
@@ -260,13 +268,13 @@ def check_json_feed(data, schema):
 
     checks.append("JSON Feed 1.1 fields (own)")
     if not isinstance(doc, dict):
-        return errors or ["top level is not an object"], checks
+        return errors or ["top level is not an object"], checks, 0
     if doc.get("version") != JSONFEED_11:
         errors.append(f"version is {doc.get('version')!r}, expected {JSONFEED_11!r}")
     items = doc.get("items")
     if isinstance(items, list):
-        if not items:
-            errors.append("feed has no items")
+        if len(items) < min_entries:
+            errors.append(f"feed has {len(items)} items, fewer than --min-entries {min_entries}")
         seen = set()
         for n, item in enumerate(items, 1):
             if not isinstance(item, dict):
@@ -280,13 +288,13 @@ def check_json_feed(data, schema):
                 if item["id"] in seen:
                     errors.append(f"item {n} repeats id {item['id']!r}")
                 seen.add(item["id"])
-    return errors, checks
+    return errors, checks, len(items) if isinstance(items, list) else 0
 
 
 # --- Driver -----------------------------------------------------------------------------------
 
 
-def validate(path, schema_path):
+def validate(path, schema_path, min_entries=0):
     """Returns (ok, line)."""
     try:
         data = open(path, "rb").read()
@@ -302,13 +310,13 @@ def validate(path, schema_path):
     if by_ext and by_content and by_ext != by_content:
         return False, f"FAIL {path}: name says {by_ext} but the content is {by_content}"
     if kind == "json":
-        errors, checks = check_json_feed(data, load_schema(schema_path))
+        errors, checks, count = check_json_feed(data, load_schema(schema_path), min_entries)
     else:
-        errors, checks = check_xml_feed(kind, data)
+        errors, checks, count = check_xml_feed(kind, data, min_entries)
     label = {"rss": "RSS 2.0", "atom": "Atom 1.0", "json": "JSON Feed 1.1"}[kind]
     if errors:
         return False, f"FAIL {path}: {label}: " + "; ".join(errors)
-    return True, f"ok {path} ({label}; checks: {', '.join(checks)})"
+    return True, f"ok {path} ({label}, {count} entries; checks: {', '.join(checks)})"
 
 
 GOOD_RSS = """<?xml version="1.0" encoding="utf-8"?>
@@ -388,9 +396,9 @@ def self_test(schema_path):
         ("bad-date.rss.xml", GOOD_RSS.replace("Tue, 02 Jan 2024 03:04:05 +0000", "2024-01-02"), False),
         ("no-guid.rss.xml", re.sub(r"\s*<guid.*?</guid>", "", GOOD_RSS), False),
         ("no-version.rss.xml", GOOD_RSS.replace(' version="2.0"', ""), False),
-        # Atom: wrong namespace, entry without id and updated, RFC 822 date.
+        # Atom: wrong namespace, entry without id, RFC 822 date.
         ("bad-ns.atom.xml", GOOD_ATOM.replace(ATOM_NS, "http://purl.org/atom/ns#"), False),
-        ("no-id.atom.xml", re.sub(r"\s*<(id|updated)>[^<]*</\1>(?=\s*<title>Hello)", "", GOOD_ATOM), False),
+        ("no-id.atom.xml", re.sub(r"\s*<id>[^<]*</id>(?=\s*<title>Hello)", "", GOOD_ATOM), False),
         ("bad-date.atom.xml", GOOD_ATOM.replace("<published>2024-01-02T03:04:05Z", "<published>Tue, 02 Jan 2024 03:04:05 +0000"), False),
         # JSON Feed: trailing comma, item without id, bad date-time, version 1, unknown key.
         ("bad-syntax.json", json.dumps(GOOD_JSON).replace("]}", "],}"), False),
@@ -405,7 +413,7 @@ def self_test(schema_path):
             path = os.path.join(tmp, name)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
-            ok, line = validate(path, schema_path)
+            ok, line = validate(path, schema_path, min_entries=1)
             line = line.replace(tmp + os.sep, "")
             expected = "expected ok" if should_pass else "expected FAIL"
             verdict = "as expected" if ok == should_pass else "WRONG"
@@ -429,6 +437,13 @@ def main(argv=None):
         default=os.environ.get("BYLINE_JSONFEED_SCHEMA", DEFAULT_SCHEMA),
         help="schema-v1.1.json of the npm package jsonfeed-schema@0.5.0 (default: %(default)s)",
     )
+    ap.add_argument(
+        "--min-entries",
+        type=int,
+        default=0,
+        metavar="N",
+        help="fail a feed with fewer than N entries (default 0: an empty feed is valid)",
+    )
     args = ap.parse_args(argv)
     try:
         if args.self_test:
@@ -437,7 +452,7 @@ def main(argv=None):
             ap.error("no FILE given")
         failed = 0
         for path in args.files:
-            ok, line = validate(path, args.jsonfeed_schema)
+            ok, line = validate(path, args.jsonfeed_schema, args.min_entries)
             print(line, flush=True)
             failed += not ok
         if failed:

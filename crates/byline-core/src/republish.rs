@@ -100,7 +100,7 @@ fn blocks<'a>(node: &'a AstNode<'a>, base: &str, prefix: &str, out: &mut String)
                 push_block(out, prefix, &rows.join("\n"));
             }
             NodeValue::ThematicBreak => push_block(out, prefix, "* * *"),
-            NodeValue::HtmlBlock(_) => {}
+            NodeValue::HtmlBlock(h) => push_block(out, prefix, strip_tags(&h.literal).trim()),
             NodeValue::FootnoteDefinition(f) => {
                 let mut text = String::new();
                 blocks(child, base, "", &mut text);
@@ -162,15 +162,54 @@ fn inline<'a>(node: &'a AstNode<'a>, base: &str, out: &mut String) {
                 }
             }
             NodeValue::FootnoteReference(f) => out.push_str(&format!("[{}]", f.name)),
-            NodeValue::HtmlInline(_) => {}
+            NodeValue::HtmlInline(h) => out.push_str(&strip_tags(&h)),
             _ => inline(child, base, out),
         }
     }
 }
 
+/// The text of raw HTML: tags removed, scripts and styles dropped whole, the common
+/// entities decoded.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt..];
+        let lower = after.get(..7).unwrap_or(after).to_ascii_lowercase();
+        let skip_to = if lower.starts_with("<script") {
+            after.to_ascii_lowercase().find("</script>").map(|i| i + 9)
+        } else if lower.starts_with("<style") {
+            after.to_ascii_lowercase().find("</style>").map(|i| i + 8)
+        } else {
+            after.find('>').map(|i| i + 1)
+        };
+        match skip_to {
+            Some(n) => rest = &after[n..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_html_keeps_its_words_but_not_its_code() {
+        let md =
+            "<p onclick=\"x()\">Kept <b>words</b> &amp; more.</p><script>alert('no')</script>\n";
+        assert_eq!(body_text(md, BASE), "Kept words & more.");
+    }
 
     const BASE: &str = "https://pub.example";
 

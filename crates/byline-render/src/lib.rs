@@ -5,6 +5,10 @@
 //! types or database rows, only the serializable views in [`view`], built from
 //! `byline_core` types. This crate depends on `byline-core` only: no HTTP, no SQL.
 
+pub mod feeds;
+pub mod republish;
+pub mod seo;
+pub mod sitemap;
 mod theme;
 pub mod urls;
 pub mod view;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../themes/default");
 
 /// The templates every theme must be able to render (its own or the default's).
-pub const TEMPLATES: [&str; 8] = [
+pub const TEMPLATES: [&str; 10] = [
     "base.html",
     "home.html",
     "article.html",
@@ -22,6 +22,8 @@ pub const TEMPLATES: [&str; 8] = [
     "taxonomy.html",
     "page.html",
     "404.html",
+    "republish.html",
+    "share_mastodon.html",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -6,6 +6,11 @@ pub fn article(slug: &str) -> String {
     format!("/articles/{slug}/")
 }
 
+/// `/articles/{slug}/republish/`: what another site needs to republish an article.
+pub fn republish(slug: &str) -> String {
+    format!("/articles/{slug}/republish/")
+}
+
 /// `/authors/{slug}/`
 pub fn author(slug: &str) -> String {
     format!("/authors/{slug}/")

@@ -7,6 +7,7 @@
 mod error;
 mod public;
 mod state;
+pub mod tracking;
 
 pub use error::WebError;
 pub use state::AppState;

@@ -1,7 +1,9 @@
 //! What handlers share: the store, the theme, and where the site lives.
 
+use crate::tracking::Tracker;
 use byline_render::Theme;
 use byline_store::Store;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -11,10 +13,22 @@ pub struct AppState {
     pub base_url: String,
     /// Articles per page on the home page and archives.
     pub per_page: u64,
+    /// Views of republished copies, buffered until the next flush.
+    pub tracker: Arc<Tracker>,
+    /// Addresses per sitemap file (the protocol's limit is 50,000; tests use fewer).
+    pub sitemap_limit: usize,
 }
 
 impl AppState {
     pub fn new(store: Store, theme: Theme, base_url: impl Into<String>) -> Self {
-        Self { store, theme, base_url: base_url.into(), per_page: 10 }
+        let base_url = base_url.into();
+        Self {
+            store,
+            theme,
+            tracker: Arc::new(Tracker::new(&base_url)),
+            base_url,
+            per_page: 10,
+            sitemap_limit: byline_render::sitemap::MAX_URLS,
+        }
     }
 }

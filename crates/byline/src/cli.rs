@@ -27,6 +27,36 @@ pub enum Command {
     /// Load content into the publication.
     #[command(subcommand)]
     Import(Import),
+    /// See where articles were republished (counted by their tracking image) and mark copies.
+    #[command(subcommand)]
+    Republications(Republications),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Republications {
+    /// List copies on other sites with their views, per article and in total.
+    List(ListRepublicationsArgs),
+    /// Mark a copy as verified, ignored, or new again.
+    Mark(MarkRepublicationArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListRepublicationsArgs {
+    /// Only this article (its slug)
+    #[arg(long, value_name = "SLUG")]
+    pub article: Option<String>,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MarkRepublicationArgs {
+    /// The copy's number, as `list` shows it
+    pub id: i64,
+    /// verified, ignored or new
+    pub status: String,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 /// Which publication to open: the same flags for every subcommand.

@@ -5,6 +5,7 @@
 mod cli;
 mod config;
 mod import;
+mod republications;
 mod serve;
 
 use clap::Parser;
@@ -39,6 +40,14 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Import(cli::Import::Markdown(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             import::markdown(settings, &args.dir).await
+        }
+        cli::Command::Republications(cli::Republications::List(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            republications::list(settings, args.article.as_deref()).await
+        }
+        cli::Command::Republications(cli::Republications::Mark(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            republications::mark(settings, args.id, &args.status).await
         }
     }
 }

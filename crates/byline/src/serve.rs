@@ -4,7 +4,9 @@ use crate::config::Settings;
 use anyhow::Context;
 use byline_render::Theme;
 use byline_store::Store;
+use byline_web::tracking::Tracker;
 use byline_web::{AppState, router};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
@@ -28,7 +30,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let base_url = settings.base_url();
     let mut state = AppState::new(store.clone(), theme, base_url.clone());
     state.per_page = settings.per_page;
+    let tracker = state.tracker.clone();
     tokio::spawn(publish_scheduled(store.clone()));
+    tokio::spawn(flush_views_every(store.clone(), tracker.clone(), Duration::from_secs(10)));
 
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
@@ -36,10 +40,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let title = store.publication().await.map(|p| p.title).unwrap_or_default();
     let local = listener.local_addr().unwrap_or(settings.bind);
     println!("Byline is serving {title:?} at {base_url}/ (listening on {local}; Ctrl-C stops)");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown())
-        .await
-        .context("server error")?;
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("server error")?;
+    flush_views(&store, &tracker).await;
     Ok(())
 }
 
@@ -48,6 +51,27 @@ pub async fn open(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::connect(&settings.database_url()?).await?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// Writes buffered views of republished copies to the database now and then, so the
+/// tracking image never waits for a write.
+async fn flush_views_every(store: Store, tracker: Arc<Tracker>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        flush_views(&store, &tracker).await;
+    }
+}
+
+async fn flush_views(store: &Store, tracker: &Tracker) {
+    let views = tracker.drain();
+    if views.is_empty() {
+        return;
+    }
+    if let Err(e) = store.record_copy_views(&views, chrono::Utc::now()).await {
+        tracing::warn!(error = %e, "could not record views of republished copies; will retry");
+        tracker.restore(views);
+    }
 }
 
 /// Publishes scheduled articles when their time comes (and at start, those whose time passed

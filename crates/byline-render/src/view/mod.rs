@@ -2,9 +2,11 @@
 //! the theme contract (docs/THEMES.md); changing one breaks themes, so add rather than rename.
 
 mod pages;
+pub mod share;
 
 pub use pages::*;
 
+use crate::seo::MetaTag;
 use crate::urls;
 use byline_core::{
     Article, ArticleSummary, Author, License, Page, Publication, Taxonomy, Term, TermRef,
@@ -53,6 +55,43 @@ pub struct MetaView {
     /// Absolute URL.
     pub canonical: String,
     pub noindex: bool,
+    /// Feeds to announce (`<link rel="alternate">`), the page's own first.
+    pub feeds: Vec<FeedLink>,
+    /// OpenGraph `<meta property>` tags.
+    pub og: Vec<MetaTag>,
+    /// Twitter card `<meta name>` tags.
+    pub twitter: Vec<MetaTag>,
+    /// JSON-LD, already safe to print inside `<script type="application/ld+json">`.
+    pub json_ld: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    pub mime: &'static str,
+}
+
+/// The three feeds of a list whose page is at `page`, titled after `title`.
+pub fn feed_links(page: &str, title: &str) -> Vec<FeedLink> {
+    crate::feeds::FeedFormat::ALL
+        .into_iter()
+        .map(|f| FeedLink {
+            title: format!("{title} ({})", f.label()),
+            url: format!("{page}{}", f.file()),
+            mime: f.mime(),
+        })
+        .collect()
+}
+
+impl MetaView {
+    /// Announces the feeds of the list at `page` before the site's own.
+    pub fn with_feeds_of(mut self, page: &str, title: &str) -> Self {
+        let mut feeds = feed_links(page, title);
+        feeds.append(&mut self.feeds);
+        self.feeds = feeds;
+        self
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -164,11 +203,23 @@ impl SiteView {
                 None => self.title.clone(),
             },
         };
+        let description = description.map(str::to_owned).or_else(|| self.description.clone());
+        let canonical = format!("{}{path}", self.base_url);
+        let (og, twitter) = crate::seo::website_tags(
+            &self.title,
+            title.unwrap_or(&self.title),
+            description.as_deref(),
+            &canonical,
+        );
         MetaView {
             title: full,
-            description: description.map(str::to_owned).or_else(|| self.description.clone()),
-            canonical: format!("{}{path}", self.base_url),
+            description,
+            canonical,
             noindex: false,
+            feeds: feed_links("/", &self.title),
+            og,
+            twitter,
+            json_ld: None,
         }
     }
 }
@@ -341,6 +392,10 @@ pub struct ArticleView {
     pub canonical_url: Option<String>,
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
+    /// Plain share links (email, Mastodon, Bluesky …).
+    pub share: Vec<share::ShareLink>,
+    /// The "Republish this article" page, when the article may be republished.
+    pub republish_url: Option<String>,
 }
 
 impl ArticleView {
@@ -376,6 +431,12 @@ impl ArticleView {
             canonical_url: a.canonical_url.clone(),
             seo_title: a.seo_title.clone(),
             seo_description: a.seo_description.clone(),
+            share: share::links(
+                &format!("{}{}", site.base_url, urls::article(&a.slug)),
+                &a.title,
+                &site.title,
+            ),
+            republish_url: a.republishable(p).then(|| urls::republish(&a.slug)),
         }
     }
 }

@@ -34,14 +34,17 @@ pub struct ArticlePage<'a> {
 impl<'a> ArticlePage<'a> {
     pub fn new(site: &'a SiteView, a: &Article, p: &Publication, now: DateTime<Utc>) -> Self {
         let article = ArticleView::new(a, p, site, now);
-        let mut meta = site.meta(
-            Some(article.seo_title.as_deref().unwrap_or(&article.title)),
-            Some(article.seo_description.as_deref().unwrap_or(&article.excerpt)),
-            &article.url,
-        );
+        let title = article.seo_title.as_deref().unwrap_or(&article.title);
+        let description = article.seo_description.as_deref().unwrap_or(&article.excerpt);
+        let mut meta = site.meta(Some(title), Some(description), &article.url);
         if let Some(c) = &article.canonical_url {
             meta.canonical = c.clone();
         }
+        let (og, twitter) =
+            crate::seo::article_tags(a, p, &site.base_url, title, description, &meta.canonical);
+        meta.og = og;
+        meta.twitter = twitter;
+        meta.json_ld = Some(crate::seo::news_article(a, p, &site.base_url, &meta.canonical));
         Self { site, meta, article }
     }
 }
@@ -66,7 +69,9 @@ impl<'a> AuthorPage<'a> {
         let author = AuthorView::new(a);
         let bio = a.bio.as_deref().map(|b| byline_core::markdown::excerpt(b, 200));
         Self {
-            meta: site.meta(Some(&a.name), bio.as_deref(), &urls::paged(&author.url, page)),
+            meta: site
+                .meta(Some(&a.name), bio.as_deref(), &urls::paged(&author.url, page))
+                .with_feeds_of(&author.url, &format!("{} · {}", a.name, site.title)),
             site,
             articles: CardView::list(items),
             pagination: PaginationView::new(&author.url, page, pages),
@@ -122,11 +127,13 @@ impl<'a> TermPage<'a> {
         let description =
             term.description.as_deref().map(|d| byline_core::markdown::excerpt(d, 200));
         Self {
-            meta: site.meta(
-                Some(&format!("{}: {}", taxonomy.singular, term.name)),
-                description.as_deref(),
-                &urls::paged(&url, page),
-            ),
+            meta: site
+                .meta(
+                    Some(&format!("{}: {}", taxonomy.singular, term.name)),
+                    description.as_deref(),
+                    &urls::paged(&url, page),
+                )
+                .with_feeds_of(&url, &format!("{} · {}", term.name, site.title)),
             site,
             taxonomy: TaxonomyLink {
                 name: taxonomy.name.clone(),
@@ -266,5 +273,72 @@ impl<'a> NotFoundPage<'a> {
         let mut meta = site.meta(Some("Page not found"), None, path);
         meta.noindex = true;
         Self { site, meta, path: path.to_owned(), articles: CardView::list(latest) }
+    }
+}
+
+/// "Republish this article": the publication's terms and the text to paste.
+#[derive(Debug, Serialize)]
+pub struct RepublishPage<'a> {
+    pub site: &'a SiteView,
+    pub meta: MetaView,
+    pub article: NameLink,
+    pub policy_html: Option<String>,
+    pub license: LicenseView,
+    /// No-derivatives licences (and all rights reserved): the text must stay as it is.
+    pub no_derivatives: bool,
+    pub html: String,
+    pub text: String,
+}
+
+impl<'a> RepublishPage<'a> {
+    pub fn new(site: &'a SiteView, a: &Article, p: &Publication) -> Self {
+        let mut meta =
+            site.meta(Some(&format!("Republish: {}", a.title)), None, &urls::republish(&a.slug));
+        meta.noindex = true;
+        let license = a.license_or(p.default_license);
+        Self {
+            site,
+            meta,
+            article: NameLink { name: a.title.clone(), url: urls::article(&a.slug) },
+            policy_html: p.republish_policy_html.clone(),
+            license: license.into(),
+            no_derivatives: license.no_derivatives(),
+            html: crate::republish::snippet_html(a, p, &site.base_url),
+            text: crate::republish::snippet_text(a, p, &site.base_url),
+        }
+    }
+}
+
+/// The page that asks a reader for their Mastodon (or other fediverse) server.
+#[derive(Debug, Serialize)]
+pub struct MastodonSharePage<'a> {
+    pub site: &'a SiteView,
+    pub meta: MetaView,
+    /// What is being shared.
+    pub url: String,
+    pub text: String,
+    /// The server the reader gave, when it was not usable.
+    pub error: Option<String>,
+    pub server: String,
+}
+
+impl<'a> MastodonSharePage<'a> {
+    pub fn new(
+        site: &'a SiteView,
+        url: &str,
+        text: &str,
+        server: &str,
+        error: Option<String>,
+    ) -> Self {
+        let mut meta = site.meta(Some("Share on Mastodon"), None, "/share/mastodon/");
+        meta.noindex = true;
+        Self {
+            site,
+            meta,
+            url: url.to_owned(),
+            text: text.to_owned(),
+            error,
+            server: server.to_owned(),
+        }
     }
 }

@@ -237,21 +237,22 @@ impl Store {
         offset: u64,
         limit: u64,
     ) -> Result<Vec<(String, DateTime<Utc>)>, StoreError> {
-        let rows: Vec<(String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, DateTime<Utc>)> =
-            published()
-                .select_only()
-                .columns([
-                    article::Column::Slug,
-                    article::Column::PublishedAt,
-                    article::Column::UpdatedAt,
-                    article::Column::ModifiedAt,
-                ])
-                .order_by_asc(article::Column::Id)
-                .offset(offset)
-                .limit(limit)
-                .into_tuple()
-                .all(self.db())
-                .await?;
+        /// slug, published_at, updated_at, modified_at
+        type Stamp = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>, DateTime<Utc>);
+        let rows: Vec<Stamp> = published()
+            .select_only()
+            .columns([
+                article::Column::Slug,
+                article::Column::PublishedAt,
+                article::Column::UpdatedAt,
+                article::Column::ModifiedAt,
+            ])
+            .order_by_asc(article::Column::Id)
+            .offset(offset)
+            .limit(limit)
+            .into_tuple()
+            .all(self.db())
+            .await?;
         Ok(rows
             .into_iter()
             .map(|(slug, published, updated, modified)| {

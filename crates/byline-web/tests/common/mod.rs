@@ -60,6 +60,23 @@ pub fn app(store: Store, theme: Theme) -> Router {
     router(AppState::new(store, theme, BASE))
 }
 
+/// The router and its state, for tests that reach behind the HTTP edge (the view buffer).
+pub fn app_and_state(store: Store) -> (Router, AppState) {
+    let state = AppState::new(store, Theme::load(None).expect("default theme"), BASE);
+    (router(state.clone()), state)
+}
+
+/// Imports extra Markdown articles (path, text) into a site's database.
+pub async fn add_articles(db: &TestDb, files: &[(&str, &str)]) {
+    let files: Vec<SourceFile> = files
+        .iter()
+        .map(|(p, t)| SourceFile { path: (*p).into(), text: Ok((*t).into()) })
+        .collect();
+    let now = Utc.with_ymd_and_hms(2026, 11, 26, 12, 0, 0).unwrap();
+    let report = byline_import::import(&db.store, &files, now).await;
+    assert!(report.errors.is_empty(), "{report}");
+}
+
 pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -80,6 +97,12 @@ impl Page {
             .collect()
     }
 
+    /// The exact text of the first element matching `selector`, whitespace and all.
+    pub fn raw_text(&self, selector: &str) -> String {
+        let sel = scraper::Selector::parse(selector).expect("valid selector");
+        self.html().select(&sel).next().map(|e| e.text().collect()).unwrap_or_default()
+    }
+
     /// Values of `attr` on every element matching `selector`.
     pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
         let sel = scraper::Selector::parse(selector).expect("valid selector");
@@ -88,13 +111,18 @@ impl Page {
 }
 
 pub async fn get(app: &Router, path: &str) -> Page {
-    let res = app
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .expect("the router answers");
+    get_with(app, path, &[]).await
+}
+
+pub async fn get_with(app: &Router, path: &str, headers: &[(&str, &str)]) -> Page {
+    let mut req = Request::get(path);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res =
+        app.clone().oneshot(req.body(Body::empty()).unwrap()).await.expect("the router answers");
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    Page { status, headers, body: String::from_utf8(bytes.to_vec()).expect("utf-8 body") }
+    Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
