@@ -2,7 +2,7 @@
 
 use crate::entity::author as row;
 use crate::write_row;
-use crate::{Outcome, Saved, Store, StoreError};
+use crate::{Outcome, Saved, Store, StoreError, changes};
 use byline_core::{Author, AuthorInput, AuthorLink};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -72,5 +72,8 @@ pub(crate) async fn save_author(
         }
         None => (write_row(db, new, Some(row::Column::Id)).await?, Outcome::Created),
     };
+    if outcome != Outcome::Unchanged {
+        changes::log(db, &[changes::author(m.id), changes::LIST.to_owned()]).await?;
+    }
     Ok(Saved { value: from_row(m), outcome })
 }

@@ -7,6 +7,7 @@
 
 mod articles;
 mod authors;
+pub mod changes;
 mod entity;
 mod error;
 mod migration;

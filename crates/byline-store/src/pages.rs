@@ -1,7 +1,7 @@
 //! Static pages.
 
 use crate::entity::{page as row, taxonomy};
-use crate::{Outcome, Saved, Store, StoreError, write_row};
+use crate::{Outcome, Saved, Store, StoreError, changes, write_row};
 use byline_core::{Page, PageInput};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -54,6 +54,9 @@ impl Store {
             ),
             None => (write_row(db, new, Some(row::Column::Id)).await?, Outcome::Created),
         };
+        if outcome != Outcome::Unchanged {
+            changes::log(db, &[changes::SITE.to_owned()]).await?;
+        }
         Ok(Saved { value: from_row(m), outcome })
     }
 

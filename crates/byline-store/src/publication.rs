@@ -57,6 +57,7 @@ impl Store {
         if am.is_changed() {
             am.updated_at = Set(chrono::Utc::now());
             am.save(self.db()).await?;
+            crate::changes::log(self.db(), &[crate::changes::SITE.to_owned()]).await?;
         }
         Ok(p)
     }

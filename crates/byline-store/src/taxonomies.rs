@@ -1,7 +1,7 @@
 //! Taxonomies and their (nestable) terms.
 
 use crate::entity::{article, article_term, taxonomy, term};
-use crate::{Outcome, Saved, Store, StoreError, write_row};
+use crate::{Outcome, Saved, Store, StoreError, changes, write_row};
 use byline_core::{
     ArticleStatus, Invalid, Taxonomy, TaxonomyInput, Term, TermInput, TermPath, slugify,
 };
@@ -101,6 +101,9 @@ impl Store {
             Some(_) => (write_row(db, new, None).await?, Outcome::Updated),
             None => (write_row(db, new, Some(taxonomy::Column::Id)).await?, Outcome::Created),
         };
+        if outcome != Outcome::Unchanged {
+            changes::log(db, &[changes::SITE.to_owned()]).await?;
+        }
         Ok(Saved { value: taxonomy_from_row(m), outcome })
     }
 
@@ -149,6 +152,9 @@ impl Store {
             Some(_) => (write_row(db, new, None).await?, Outcome::Updated),
             None => (write_row(db, new, Some(term::Column::Id)).await?, Outcome::Created),
         };
+        if outcome != Outcome::Unchanged {
+            changes::log(db, &[changes::SITE.to_owned()]).await?;
+        }
         Ok(Saved { value: term_from_row(m), outcome })
     }
 

@@ -290,3 +290,47 @@ async fn copy_views_add_up_across_flushes_and_unknown_articles_are_dropped() {
         );
     }
 }
+
+#[tokio::test]
+async fn writes_log_exactly_the_tags_they_touch() {
+    use byline_store::changes;
+    for db in databases().await {
+        let s = &db.store;
+        let start = s.change_cursor().await.unwrap();
+        let a = ArticleInput {
+            authors: vec!["Zoe Writer".into()],
+            terms: vec![("regions".into(), "Europe/Poland".into())],
+            ..article("Logged", 9)
+        };
+        let saved = s.save_article(&a.validate().unwrap(), Some("k")).await.unwrap().value;
+        let c = s.changes_since(start).await.unwrap();
+        assert!(c.cursor > start);
+        let author = s.author("zoe-writer").await.unwrap();
+        let poland = s.term_context("regions", "poland").await.unwrap().term;
+        for t in [
+            changes::article(saved.id),
+            changes::LIST.to_owned(),
+            changes::author(author.id),
+            changes::term(poland.id),
+        ] {
+            assert!(c.tags.contains(&t), "{t} in {:?}", c.tags);
+        }
+        assert!(
+            !c.tags.contains(&changes::SITE.to_owned()),
+            "an article does not change the frame"
+        );
+
+        // Saving the same again logs nothing; moving it to another term logs old and new.
+        s.save_article(&a.validate().unwrap(), Some("k")).await.unwrap();
+        assert!(s.changes_since(c.cursor).await.unwrap().tags.is_empty());
+        let moved = ArticleInput { terms: vec![("regions".into(), "Belarus".into())], ..a.clone() };
+        s.save_article(&moved.validate().unwrap(), Some("k")).await.unwrap();
+        let m = s.changes_since(c.cursor).await.unwrap();
+        assert!(m.tags.contains(&changes::term(poland.id)), "the old term's archive changes too");
+
+        s.save_page(&PageInput { title: "About".into(), body: "x".into(), ..Default::default() })
+            .await
+            .unwrap();
+        assert_eq!(s.changes_since(m.cursor).await.unwrap().tags, [changes::SITE]);
+    }
+}

@@ -1,5 +1,6 @@
 //! What handlers share: the store, the theme, and where the site lives.
 
+use crate::cache::PageCache;
 use crate::tracking::Tracker;
 use byline_render::Theme;
 use byline_store::Store;
@@ -17,7 +18,12 @@ pub struct AppState {
     pub tracker: Arc<Tracker>,
     /// Addresses per sitemap file (the protocol's limit is 50,000; tests use fewer).
     pub sitemap_limit: usize,
+    /// Rendered pages kept in memory; `None` renders every request.
+    pub cache: Option<Arc<PageCache>>,
 }
+
+/// The page cache's size when none is configured, in MiB.
+pub const DEFAULT_CACHE_MB: u64 = 16;
 
 impl AppState {
     pub fn new(store: Store, theme: Theme, base_url: impl Into<String>) -> Self {
@@ -29,6 +35,13 @@ impl AppState {
             base_url,
             per_page: 10,
             sitemap_limit: byline_render::sitemap::MAX_URLS,
+            cache: Some(Arc::new(PageCache::new(DEFAULT_CACHE_MB << 20))),
         }
+    }
+
+    /// Sizes the page cache; 0 turns it off.
+    pub fn with_cache_mb(mut self, mb: u64) -> Self {
+        self.cache = (mb > 0).then(|| Arc::new(PageCache::new(mb << 20)));
+        self
     }
 }

@@ -94,6 +94,10 @@ pub struct ServeArgs {
     /// [env: BYLINE_DEMO=false]
     #[arg(long)]
     pub no_demo: bool,
+    /// Memory for rendered pages in MiB; 0 renders every request [default: 16]
+    /// [env: BYLINE_CACHE_MB]
+    #[arg(long, value_name = "MIB")]
+    pub cache_mb: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

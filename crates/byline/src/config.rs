@@ -25,6 +25,8 @@ pub struct Settings {
     pub log: String,
     /// Articles per page on the home page and archives.
     pub per_page: u64,
+    /// Memory for rendered pages, in MiB; 0 renders every request.
+    pub cache_mb: u64,
 }
 
 impl Default for Settings {
@@ -38,6 +40,7 @@ impl Default for Settings {
             demo: true,
             log: "info".into(),
             per_page: 10,
+            cache_mb: byline_web::DEFAULT_CACHE_MB,
         }
     }
 }
@@ -53,6 +56,7 @@ impl std::fmt::Debug for Settings {
             .field("demo", &self.demo)
             .field("log", &self.log)
             .field("per_page", &self.per_page)
+            .field("cache_mb", &self.cache_mb)
             .finish()
     }
 }
@@ -72,6 +76,8 @@ struct Flags {
     theme: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
     demo: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cache_mb: Option<u64>,
 }
 
 impl Settings {
@@ -91,6 +97,7 @@ impl Settings {
             base_url: serve.and_then(|s| s.base_url.clone()),
             theme: serve.and_then(|s| s.theme.clone()),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
+            cache_mb: serve.and_then(|s| s.cache_mb),
         };
         let settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(&file))
@@ -118,6 +125,12 @@ impl Settings {
             bail!(
                 "invalid configuration: database_url {} must start with postgres:// or sqlite://",
                 redact(db)
+            );
+        }
+        if self.cache_mb > 16 * 1024 {
+            bail!(
+                "invalid configuration: cache_mb {} is more than 16 GiB; give MiB",
+                self.cache_mb
             );
         }
         if self.per_page == 0 || self.per_page > 100 {

@@ -28,8 +28,13 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     let theme = Theme::load(settings.theme_dir()).context("cannot load the theme")?;
     let base_url = settings.base_url();
-    let mut state = AppState::new(store.clone(), theme, base_url.clone());
+    let mut state =
+        AppState::new(store.clone(), theme, base_url.clone()).with_cache_mb(settings.cache_mb);
     state.per_page = settings.per_page;
+    if let Some(cache) = state.cache.clone() {
+        cache.catch_up(&store).await?;
+        tokio::spawn(byline_web::cache::follow_changes(store.clone(), cache));
+    }
     let tracker = state.tracker.clone();
     tokio::spawn(publish_scheduled(store.clone()));
     tokio::spawn(flush_views_every(store.clone(), tracker.clone(), Duration::from_secs(10)));
@@ -78,8 +83,14 @@ async fn flush_views(store: &Store, tracker: &Tracker) {
 /// while the server was down).
 async fn publish_scheduled(store: Store) {
     let mut tick = tokio::time::interval(Duration::from_secs(15));
-    loop {
+    for round in 0u64.. {
         tick.tick().await;
+        if round % 240 == 0 {
+            // About hourly: the change log only needs the last few seconds.
+            if let Err(e) = store.prune_changes().await {
+                tracing::warn!(error = %e, "could not prune the change log");
+            }
+        }
         match store.publish_due(chrono::Utc::now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(articles = n, "published scheduled articles"),

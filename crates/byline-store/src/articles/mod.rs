@@ -6,7 +6,7 @@ pub use save::ArticleKey;
 
 use crate::authors::from_row as author_from_row;
 use crate::entity::{article, article_author, article_term, author, taxonomy, term};
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, changes};
 use byline_core::{
     Article, ArticleStatus, ArticleSummary, Author, FeaturedImage, License, Source, TermRef,
 };
@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -270,12 +270,42 @@ impl Store {
     /// Publishes every scheduled article whose time has come; returns how many. Safe to run
     /// from several nodes at once: each article changes state once.
     pub async fn publish_due(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let res = article::Entity::update_many()
-            .col_expr(article::Column::Status, Expr::value(ArticleStatus::Published.as_str()))
+        let due: Vec<i64> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id)
             .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
             .filter(article::Column::PublishedAt.lte(now))
-            .exec(self.db())
+            .into_tuple()
+            .all(self.db())
             .await?;
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let txn = self.db().begin().await?;
+        let res = article::Entity::update_many()
+            .col_expr(article::Column::Status, Expr::value(ArticleStatus::Published.as_str()))
+            .filter(article::Column::Id.is_in(due.clone()))
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .exec(&txn)
+            .await?;
+        let mut tags = vec![changes::LIST.to_owned()];
+        for (id, authors) in bylines(&txn, &due).await? {
+            tags.push(changes::article(id));
+            tags.extend(authors.iter().map(|a| changes::author(a.id)));
+        }
+        let terms: Vec<i64> = article_term::Entity::find()
+            .select_only()
+            .column(article_term::Column::TermId)
+            .filter(article_term::Column::ArticleId.is_in(due.clone()))
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        tags.extend(due.iter().map(|&id| changes::article(id)));
+        tags.extend(terms.into_iter().map(changes::term));
+        if res.rows_affected > 0 {
+            changes::log(&txn, &tags).await?;
+        }
+        txn.commit().await?;
         Ok(res.rows_affected)
     }
 }

@@ -4,7 +4,7 @@
 use crate::authors::save_author;
 use crate::entity::{article, article_author, article_term, author};
 use crate::taxonomies::resolve_term_paths;
-use crate::{Outcome, Saved, Store, StoreError, write_row};
+use crate::{Outcome, Saved, Store, StoreError, changes, write_row};
 use byline_core::{ArticleFields, AuthorInput, slugify, unique_slug};
 use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
@@ -73,11 +73,14 @@ impl Store {
             created_at: existing.as_ref().map_or(now, |e| e.created_at),
             modified_at: existing.as_ref().map_or(now, |e| e.modified_at),
         };
+        let (old_authors, old_terms) = match &existing {
+            Some(old) => (linked_authors(&txn, old.id).await?, linked_terms(&txn, old.id).await?),
+            None => (Vec::new(), Vec::new()),
+        };
         let outcome = match &existing {
             None => Outcome::Created,
             Some(old) => {
-                let same_links = linked_authors(&txn, old.id).await? == author_ids
-                    && linked_terms(&txn, old.id).await? == sorted(&term_ids);
+                let same_links = old_authors == author_ids && old_terms == sorted(&term_ids);
                 if *old == new && same_links { Outcome::Unchanged } else { Outcome::Updated }
             }
         };
@@ -90,6 +93,10 @@ impl Store {
         };
         if outcome != Outcome::Unchanged {
             link(&txn, saved.id, &author_ids, &term_ids).await?;
+            let mut tags = vec![changes::article(saved.id), changes::LIST.to_owned()];
+            tags.extend(old_authors.iter().chain(&author_ids).map(|&a| changes::author(a)));
+            tags.extend(old_terms.iter().chain(&term_ids).map(|&t| changes::term(t)));
+            changes::log(&txn, &tags).await?;
         }
         txn.commit().await?;
         Ok(Saved { value: ArticleKey { id: saved.id, slug: saved.slug }, outcome })

@@ -6,11 +6,16 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_initial;
 mod m0002_republishing;
+mod m0003_change_log;
 
 pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration), Box::new(m0002_republishing::Migration)]
+        vec![
+            Box::new(m0001_initial::Migration),
+            Box::new(m0002_republishing::Migration),
+            Box::new(m0003_change_log::Migration),
+        ]
     }
 }

@@ -1,6 +1,6 @@
 //! Author archives, taxonomy indexes, term archives (with child terms), and static pages.
 
-use super::chrome::{Chrome, html};
+use super::chrome::{Chrome, html, tagged};
 use super::paths;
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
@@ -8,6 +8,7 @@ use axum::response::Response;
 use byline_core::taxonomy::term_and_descendants;
 use byline_render::view::{AuthorPage, StaticPage, TaxonomyPage, TermPage};
 use byline_store::ArticleFilter;
+use byline_store::changes;
 
 pub(crate) async fn author(
     State(s): State<AppState>,
@@ -30,7 +31,12 @@ async fn author_list(s: &AppState, slug: &str, page: u64) -> Result<Response, We
     let list =
         s.store.published_articles(&ArticleFilter::Author(author.id), page, s.per_page).await?;
     paths::within(page, list.pages())?;
-    html(s, "author.html", &AuthorPage::new(&chrome.site, &author, &list.items, page, list.pages()))
+    let r = html(
+        s,
+        "author.html",
+        &AuthorPage::new(&chrome.site, &author, &list.items, page, list.pages()),
+    )?;
+    Ok(tagged(r, [changes::author(author.id)]))
 }
 
 /// `/{slug}/` is a taxonomy's index when a taxonomy has that slug, else a static page.
@@ -50,7 +56,7 @@ pub(crate) async fn taxonomy_or_page(
         );
     }
     let page = chrome.pages.iter().find(|p| p.slug == slug).ok_or(WebError::NotFound)?;
-    html(&s, "page.html", &StaticPage::new(&chrome.site, page))
+    Ok(tagged(html(&s, "page.html", &StaticPage::new(&chrome.site, page))?, []))
 }
 
 pub(crate) async fn term(
@@ -77,6 +83,7 @@ async fn term_list(
     let chrome = Chrome::load(s).await?;
     let ctx = s.store.term_context(taxonomy, term).await?;
     let ids = term_and_descendants(ctx.term.id, &ctx.terms);
+    let tags: Vec<String> = ids.iter().map(|&t| changes::term(t)).collect();
     let list = s.store.published_articles(&ArticleFilter::Terms(ids), page, s.per_page).await?;
     paths::within(page, list.pages())?;
     let view = TermPage::new(
@@ -88,5 +95,5 @@ async fn term_list(
         page,
         list.pages(),
     );
-    html(s, "term.html", &view)
+    Ok(tagged(html(s, "term.html", &view)?, tags))
 }

@@ -32,3 +32,12 @@ pub(crate) fn html(
 ) -> Result<Response, WebError> {
     Ok(Html(state.theme.render(template, view)?).into_response())
 }
+
+/// Marks a response as cacheable, showing what `tags` name (see `byline_store::changes`).
+/// Every page shows the frame, so `site` is always added.
+pub(crate) fn tagged(mut r: Response, tags: impl IntoIterator<Item = String>) -> Response {
+    let mut all = vec![byline_store::changes::SITE.to_owned()];
+    all.extend(tags);
+    r.extensions_mut().insert(crate::cache::CacheTags(all));
+    r
+}

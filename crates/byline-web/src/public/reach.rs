@@ -1,6 +1,6 @@
 //! What takes articles beyond the site: feeds, sitemaps and robots.txt.
 
-use super::chrome::Chrome;
+use super::chrome::{Chrome, tagged};
 use super::conditional::cacheable;
 use super::paths;
 use crate::{AppState, WebError};
@@ -11,6 +11,7 @@ use byline_core::taxonomy::term_and_descendants;
 use byline_render::feeds::{self, FEED_ITEMS, FeedFormat, FeedInfo};
 use byline_render::{sitemap, urls};
 use byline_store::ArticleFilter;
+use byline_store::changes;
 
 pub(crate) async fn site_rss(
     State(s): State<AppState>,
@@ -46,7 +47,8 @@ async fn site_feed(
         description: description.unwrap_or_else(|| format!("The latest articles from {}", p.title)),
         page: "/".into(),
     };
-    feed(s, &chrome, info, &ArticleFilter::All, format, headers).await
+    let r = feed(s, &chrome, info, &ArticleFilter::All, format, headers).await?;
+    Ok(tagged(r, [changes::LIST.to_owned()]))
 }
 
 pub(crate) async fn author_feed(
@@ -63,7 +65,8 @@ pub(crate) async fn author_feed(
         description: format!("Articles by {} in {}", author.name, chrome.publication.title),
         page: urls::author(&author.slug),
     };
-    feed(&s, &chrome, info, &ArticleFilter::Author(author.id), format, &headers).await
+    let r = feed(&s, &chrome, info, &ArticleFilter::Author(author.id), format, &headers).await?;
+    Ok(tagged(r, [changes::author(author.id)]))
 }
 
 pub(crate) async fn term_feed(
@@ -83,8 +86,10 @@ pub(crate) async fn term_feed(
         ),
         page: urls::term(&ctx.taxonomy.slug, &ctx.term.slug),
     };
-    let filter = ArticleFilter::Terms(term_and_descendants(ctx.term.id, &ctx.terms));
-    feed(&s, &chrome, info, &filter, format, &headers).await
+    let ids = term_and_descendants(ctx.term.id, &ctx.terms);
+    let tags: Vec<String> = ids.iter().map(|&t| changes::term(t)).collect();
+    let r = feed(&s, &chrome, info, &ArticleFilter::Terms(ids), format, &headers).await?;
+    Ok(tagged(r, tags))
 }
 
 async fn feed(
@@ -134,7 +139,8 @@ pub(crate) async fn sitemap_index(
             locs.push(format!("{base}{}", sitemap::file_path(kind, n)));
         }
     }
-    Ok(cacheable(&headers, sitemap::index(&locs), "application/xml; charset=utf-8", None))
+    let r = cacheable(&headers, sitemap::index(&locs), "application/xml; charset=utf-8", None);
+    Ok(tagged(r, [changes::LIST.to_owned()]))
 }
 
 pub(crate) async fn sitemap_file(
@@ -187,7 +193,8 @@ pub(crate) async fn sitemap_file(
     if entries.is_empty() && n > 1 {
         return Err(WebError::NotFound);
     }
-    Ok(cacheable(&headers, sitemap::urlset(&entries), "application/xml; charset=utf-8", None))
+    let r = cacheable(&headers, sitemap::urlset(&entries), "application/xml; charset=utf-8", None);
+    Ok(tagged(r, [changes::LIST.to_owned()]))
 }
 
 pub(crate) async fn robots(State(s): State<AppState>) -> Result<Response, WebError> {
@@ -196,5 +203,5 @@ pub(crate) async fn robots(State(s): State<AppState>) -> Result<Response, WebErr
         "User-agent: *\nAllow: /\nDisallow: /share/\nDisallow: /r/\n\nSitemap: {}/sitemap.xml\n",
         chrome.site.base_url
     );
-    Ok(cacheable(&HeaderMap::new(), body, "text/plain; charset=utf-8", None))
+    Ok(tagged(cacheable(&HeaderMap::new(), body, "text/plain; charset=utf-8", None), []))
 }

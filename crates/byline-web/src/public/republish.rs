@@ -1,7 +1,7 @@
 //! Republishing and sharing: the "Republish this article" page, the tracking image, and
 //! the page that sends a reader to their own Mastodon server.
 
-use super::chrome::{Chrome, html};
+use super::chrome::{Chrome, html, tagged};
 use super::paths;
 use crate::{AppState, WebError};
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
@@ -22,7 +22,12 @@ pub(crate) async fn republish(
     if !article.republishable(&chrome.publication) {
         return Err(WebError::NotFound);
     }
-    html(&s, "republish.html", &RepublishPage::new(&chrome.site, &article, &chrome.publication))
+    let r = html(
+        &s,
+        "republish.html",
+        &RepublishPage::new(&chrome.site, &article, &chrome.publication),
+    )?;
+    Ok(tagged(r, super::articles::article_tags(&article)))
 }
 
 /// A transparent 1×1 GIF.

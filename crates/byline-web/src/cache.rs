@@ -1,0 +1,299 @@
+//! The fast path for published pages: rendered bytes kept in memory, pre-compressed (gzip
+//! and brotli), answered with ETag, Last-Modified and 304s.
+//!
+//! - Bounded by bytes, least-recently-used entries evicted first.
+//! - One render per page at a time: concurrent misses for the same page wait for the first
+//!   and share its result (`try_get_with`), so a burst cannot stampede the database.
+//! - Invalidated precisely: a handler tags what it rendered ([`CacheTags`]: its article,
+//!   authors, terms, `list`, `site`); the store logs the tags every write touches; each
+//!   process polls that log ([`PageCache::catch_up`]) and drops only matching pages. Writes
+//!   from other processes (an import, another node) are seen the same way.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use byline_store::{Store, StoreError};
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use moka::policy::EvictionPolicy;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use crate::AppState;
+
+/// Put on a response by its handler: the page may be cached, and these tags say what it
+/// shows (see `byline_store::changes`).
+#[derive(Debug, Clone)]
+pub struct CacheTags(pub Vec<String>);
+
+/// One cached page in every encoding.
+#[derive(Debug)]
+pub struct Entry {
+    content_type: HeaderValue,
+    cache_control: Option<HeaderValue>,
+    last_modified: Option<HeaderValue>,
+    etag: String,
+    identity: Bytes,
+    gzip: Bytes,
+    brotli: Bytes,
+    tags: Vec<String>,
+}
+
+impl Entry {
+    fn weight(&self) -> u32 {
+        let bytes = self.identity.len() + self.gzip.len() + self.brotli.len() + 512;
+        u32::try_from(bytes).unwrap_or(u32::MAX)
+    }
+}
+
+/// A response that was not cached, kept whole so that requests that waited for it get it too.
+#[derive(Debug)]
+pub struct Uncached {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+#[derive(Debug)]
+pub struct PageCache {
+    pages: moka::future::Cache<String, Arc<Entry>>,
+    cursor: AtomicI64,
+}
+
+impl PageCache {
+    /// A cache holding at most `max_bytes` of pages (all encodings counted).
+    pub fn new(max_bytes: u64) -> Self {
+        let pages = moka::future::Cache::builder()
+            .max_capacity(max_bytes)
+            .weigher(|_key: &String, e: &Arc<Entry>| e.weight())
+            .eviction_policy(EvictionPolicy::lru())
+            .support_invalidation_closures()
+            .build();
+        Self { pages, cursor: AtomicI64::new(-1) }
+    }
+
+    /// Bytes held now (after pending evictions are applied).
+    pub async fn weight(&self) -> u64 {
+        self.pages.run_pending_tasks().await;
+        self.pages.weighted_size()
+    }
+
+    pub async fn len(&self) -> u64 {
+        self.pages.run_pending_tasks().await;
+        self.pages.entry_count()
+    }
+
+    pub async fn is_empty(&self) -> bool {
+        self.len().await == 0
+    }
+
+    /// Drops the pages showing any of `tags`; `site` drops everything.
+    pub fn invalidate(&self, tags: &[String]) {
+        if tags.is_empty() {
+            return;
+        }
+        if tags.iter().any(|t| t == byline_store::changes::SITE) {
+            self.pages.invalidate_all();
+            return;
+        }
+        let tags: Arc<[String]> = tags.into();
+        self.pages
+            .invalidate_entries_if(move |_, e| e.tags.iter().any(|t| tags.contains(t)))
+            .expect("invalidation closures are enabled");
+    }
+
+    /// Applies the store's changes since the last call; returns how many tags it applied.
+    /// The first call only notes where the log stands (the cache starts empty).
+    pub async fn catch_up(&self, store: &Store) -> Result<usize, StoreError> {
+        let cursor = self.cursor.load(Ordering::Acquire);
+        if cursor < 0 {
+            self.cursor.store(store.change_cursor().await?, Ordering::Release);
+            self.pages.invalidate_all();
+            return Ok(0);
+        }
+        let changes = store.changes_since(cursor).await?;
+        self.invalidate(&changes.tags);
+        self.cursor.store(changes.cursor, Ordering::Release);
+        Ok(changes.tags.len())
+    }
+}
+
+/// Follows the store's change log for as long as the server runs.
+pub async fn follow_changes(store: Store, cache: Arc<PageCache>) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        if let Err(e) = cache.catch_up(&store).await {
+            tracing::warn!(error = %e, "could not read the change log; dropping cached pages");
+            cache.pages.invalidate_all();
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+fn preferred(headers: &HeaderMap) -> Encoding {
+    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let offers = |name: &str| {
+        accept.split(',').any(|part| {
+            let mut it = part.trim().split(';');
+            let coding = it.next().unwrap_or("").trim();
+            let refused = it.any(|p| p.trim().replace(' ', "") == "q=0");
+            coding.eq_ignore_ascii_case(name) && !refused
+        })
+    };
+    if offers("br") {
+        Encoding::Brotli
+    } else if offers("gzip") {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+/// Serves GET and HEAD requests for pages from the cache, filling it on a miss.
+pub(crate) async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(cache) = state.cache.clone() else { return next.run(req).await };
+    let path = req.uri().path();
+    // Every tracking-image request must reach its handler (concurrent ones would otherwise
+    // be answered together and counted once); assets carry their own caching.
+    let passes_by = ["/r/", "/assets/", "/share/", "/healthz"].iter().any(|p| path.starts_with(p));
+    if !(req.method() == Method::GET || req.method() == Method::HEAD)
+        || req.uri().query().is_some()
+        || passes_by
+    {
+        return next.run(req).await;
+    }
+    let key = req.uri().path().to_owned();
+    let conditional = req.headers().clone();
+    let mut req = req;
+    // The cache keeps whole pages: conditions are checked against the entry, not the render.
+    req.headers_mut().remove(header::IF_NONE_MATCH);
+    req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    match cache.pages.try_get_with(key, fill(req, next)).await {
+        Ok(entry) => answer(&entry, &conditional),
+        Err(uncached) => {
+            let mut r = Response::new(Body::from(uncached.body.clone()));
+            *r.status_mut() = uncached.status;
+            *r.headers_mut() = uncached.headers.clone();
+            r
+        }
+    }
+}
+
+async fn fill(req: Request, next: Next) -> Result<Arc<Entry>, Uncached> {
+    let res = next.run(req).await;
+    let tags = res.extensions().get::<CacheTags>().cloned();
+    let (parts, body) = res.into_parts();
+    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let (Some(CacheTags(tags)), StatusCode::OK) = (tags, parts.status) else {
+        return Err(Uncached { status: parts.status, headers: parts.headers, body });
+    };
+    let etag = match parts.headers.get(header::ETAG).and_then(|v| v.to_str().ok()) {
+        Some(e) => e.trim_matches('"').to_owned(),
+        None => {
+            let mut h = DefaultHasher::new();
+            body.hash(&mut h);
+            format!("{:016x}", h.finish())
+        }
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
+    Ok(Arc::new(Entry {
+        content_type,
+        cache_control: parts.headers.get(header::CACHE_CONTROL).cloned(),
+        last_modified: parts.headers.get(header::LAST_MODIFIED).cloned(),
+        etag,
+        gzip: gzip(&body),
+        brotli: brotli(&body),
+        identity: body,
+        tags,
+    }))
+}
+
+fn gzip(bytes: &[u8]) -> Bytes {
+    let mut e = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::new(6),
+    );
+    e.write_all(bytes).expect("writing to memory cannot fail");
+    Bytes::from(e.finish().expect("writing to memory cannot fail"))
+}
+
+fn brotli(bytes: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(bytes.len() / 3);
+    let params = brotli::enc::BrotliEncoderParams { quality: 6, lgwin: 22, ..Default::default() };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .expect("writing to memory cannot fail");
+    Bytes::from(out)
+}
+
+fn answer(e: &Entry, request: &HeaderMap) -> Response {
+    let encoding = preferred(request);
+    let (suffix, coding, body) = match encoding {
+        Encoding::Brotli => ("-br", Some("br"), e.brotli.clone()),
+        Encoding::Gzip => ("-gz", Some("gzip"), e.gzip.clone()),
+        Encoding::Identity => ("", None, e.identity.clone()),
+    };
+    let etag = format!("\"{}{suffix}\"", e.etag);
+    let mut h = HeaderMap::new();
+    h.insert(header::CONTENT_TYPE, e.content_type.clone());
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex is a header value"));
+    h.insert(
+        header::CACHE_CONTROL,
+        e.cache_control.clone().unwrap_or(HeaderValue::from_static("public, max-age=60")),
+    );
+    if let Some(lm) = &e.last_modified {
+        h.insert(header::LAST_MODIFIED, lm.clone());
+    }
+    if let Some(c) = coding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+    }
+    let matches =
+        request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|tags| {
+            tags.split(',').any(|t| {
+                let t = t.trim().trim_start_matches("W/");
+                t == etag || t == "*" || t.trim_matches('"') == e.etag
+            })
+        });
+    let not_modified_since = request.get(header::IF_NONE_MATCH).is_none()
+        && matches!(
+            (request.get(header::IF_MODIFIED_SINCE), &e.last_modified),
+            (Some(since), Some(lm)) if since == lm
+        );
+    if matches || not_modified_since {
+        return (StatusCode::NOT_MODIFIED, h).into_response();
+    }
+    (h, body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_the_best_encoding_offered() {
+        let h = |v: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(v).unwrap());
+            m
+        };
+        assert!(matches!(preferred(&h("gzip, deflate, br")), Encoding::Brotli));
+        assert!(matches!(preferred(&h("gzip")), Encoding::Gzip));
+        assert!(matches!(preferred(&h("br;q=0, gzip")), Encoding::Gzip));
+        assert!(matches!(preferred(&HeaderMap::new()), Encoding::Identity));
+    }
+}
