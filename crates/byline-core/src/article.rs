@@ -276,6 +276,22 @@ pub struct Article {
 }
 
 impl Article {
+    /// The article as lists show it.
+    pub fn summary(&self) -> ArticleSummary {
+        ArticleSummary {
+            id: self.id,
+            slug: self.slug.clone(),
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone(),
+            excerpt: self.excerpt.clone(),
+            status: self.status,
+            published_at: self.published_at,
+            authors: self.authors.iter().map(Author::to_ref).collect(),
+            terms: self.terms.clone(),
+            image: self.image.clone(),
+        }
+    }
+
     /// Who holds the copyright: the article's own holder, else the publication.
     pub fn copyright_holder_or<'a>(&'a self, publication_title: &'a str) -> &'a str {
         self.copyright_holder.as_deref().unwrap_or(publication_title)

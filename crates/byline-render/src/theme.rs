@@ -123,6 +123,11 @@ impl Theme {
         self.env.get_template(template).map_err(err)?.render(ctx).map_err(err)
     }
 
+    /// Every asset, by its path below `assets/`.
+    pub fn assets(&self) -> impl Iterator<Item = (&str, &Asset)> {
+        self.assets.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
     /// An asset by its path below `assets/`.
     pub fn asset(&self, path: &str) -> Option<&Asset> {
         self.assets.get(path)

@@ -27,9 +27,34 @@ pub enum Command {
     /// Load content into the publication.
     #[command(subcommand)]
     Import(Import),
+    /// Write the public site out as files.
+    #[command(subcommand)]
+    Export(Export),
     /// See where articles were republished (counted by their tracking image) and mark copies.
     #[command(subcommand)]
     Republications(Republications),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Export {
+    /// The whole public site (articles, pages, archives, feeds, sitemaps, assets) as static
+    /// files for any static host or CDN.
+    Static(ExportStaticArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportStaticArgs {
+    /// An empty or new folder to write into
+    pub dir: PathBuf,
+    /// The address the files will be served from (for canonical links and feeds)
+    /// [default: the publication's base_url, else the configured one]
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Worker threads [default: one per core]
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Subcommand)]

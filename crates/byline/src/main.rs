@@ -4,6 +4,7 @@
 
 mod cli;
 mod config;
+mod export;
 mod import;
 mod republications;
 mod serve;
@@ -40,6 +41,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Import(cli::Import::Markdown(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             import::markdown(settings, &args.dir).await
+        }
+        cli::Command::Export(cli::Export::Static(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            export::static_site(settings, &args).await
         }
         cli::Command::Republications(cli::Republications::List(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
