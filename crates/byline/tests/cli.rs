@@ -225,3 +225,27 @@ fn serve_starts_with_the_demo_or_empty() {
     assert!(!home.contains("The Meridian Review"), "--no-demo starts empty");
     assert!(http_get(&addr, "/healthz").ends_with("ok"));
 }
+
+#[test]
+fn the_server_keeps_connections_alive_and_speaks_http2() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, addr) = serve(dir.path(), &["--no-demo"]);
+    http_get(&addr, "/healthz"); // wait until it listens
+
+    // Two HTTP/1.1 requests on one connection both get answers.
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    assert_eq!(out.matches("HTTP/1.1 200").count(), 2, "{out}");
+
+    // HTTP/2 with prior knowledge: the server answers the preface with its SETTINGS frame.
+    let mut s = TcpStream::connect(&addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").unwrap();
+    s.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]).unwrap(); // an empty SETTINGS frame
+    let mut frame = [0u8; 9];
+    s.read_exact(&mut frame).unwrap();
+    assert_eq!(frame[3], 4, "a SETTINGS frame first: {frame:?}");
+}
