@@ -6,7 +6,7 @@
 //!   and share its result (`try_get_with`), so a burst cannot stampede the database.
 //! - Invalidated precisely: a handler tags what it rendered ([`CacheTags`]: its article,
 //!   authors, terms, `list`, `site`); the store logs the tags every write touches; each
-//!   process polls that log ([`PageCache::catch_up`]) and drops only matching pages. Writes
+//!   process polls that log (`AppState::catch_up`) and drops only matching pages. Writes
 //!   from other processes (an import, another node) are seen the same way.
 
 use axum::body::Body;
@@ -14,14 +14,12 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use byline_store::{Store, StoreError};
 use bytes::Bytes;
 use http_body_util::BodyExt;
 use moka::policy::EvictionPolicy;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 use crate::AppState;
 
@@ -61,7 +59,6 @@ pub struct Uncached {
 #[derive(Debug)]
 pub struct PageCache {
     pages: moka::future::Cache<String, Arc<Entry>>,
-    cursor: AtomicI64,
 }
 
 impl PageCache {
@@ -73,7 +70,7 @@ impl PageCache {
             .eviction_policy(EvictionPolicy::lru())
             .support_invalidation_closures()
             .build();
-        Self { pages, cursor: AtomicI64::new(-1) }
+        Self { pages }
     }
 
     /// Bytes held now (after pending evictions are applied).
@@ -106,31 +103,9 @@ impl PageCache {
             .expect("invalidation closures are enabled");
     }
 
-    /// Applies the store's changes since the last call; returns how many tags it applied.
-    /// The first call only notes where the log stands (the cache starts empty).
-    pub async fn catch_up(&self, store: &Store) -> Result<usize, StoreError> {
-        let cursor = self.cursor.load(Ordering::Acquire);
-        if cursor < 0 {
-            self.cursor.store(store.change_cursor().await?, Ordering::Release);
-            self.pages.invalidate_all();
-            return Ok(0);
-        }
-        let changes = store.changes_since(cursor).await?;
-        self.invalidate(&changes.tags);
-        self.cursor.store(changes.cursor, Ordering::Release);
-        Ok(changes.tags.len())
-    }
-}
-
-/// Follows the store's change log for as long as the server runs.
-pub async fn follow_changes(store: Store, cache: Arc<PageCache>) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-    loop {
-        tick.tick().await;
-        if let Err(e) = cache.catch_up(&store).await {
-            tracing::warn!(error = %e, "could not read the change log; dropping cached pages");
-            cache.pages.invalidate_all();
-        }
+    /// Drops every page.
+    pub fn clear(&self) {
+        self.pages.invalidate_all();
     }
 }
 

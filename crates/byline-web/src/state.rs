@@ -2,9 +2,11 @@
 
 use crate::cache::PageCache;
 use crate::tracking::Tracker;
+use byline_core::{Page, Publication, Taxonomy};
 use byline_render::Theme;
-use byline_store::Store;
-use std::sync::Arc;
+use byline_store::{Store, StoreError, changes};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -20,6 +22,18 @@ pub struct AppState {
     pub sitemap_limit: usize,
     /// Rendered pages kept in memory; `None` renders every request.
     pub cache: Option<Arc<PageCache>>,
+    /// The page frame's data (publication, taxonomies, pages), kept until a `site` change.
+    frame: Arc<RwLock<Option<Arc<Frame>>>>,
+    /// Where this process is in the store's change log; -1 before the first look.
+    cursor: Arc<AtomicI64>,
+}
+
+/// What every page's frame shows.
+#[derive(Debug)]
+pub struct Frame {
+    pub publication: Publication,
+    pub taxonomies: Vec<Taxonomy>,
+    pub pages: Vec<Page>,
 }
 
 /// The page cache's size when none is configured, in MiB.
@@ -36,6 +50,63 @@ impl AppState {
             per_page: 10,
             sitemap_limit: byline_render::sitemap::MAX_URLS,
             cache: Some(Arc::new(PageCache::new(DEFAULT_CACHE_MB << 20))),
+            frame: Arc::new(RwLock::new(None)),
+            cursor: Arc::new(AtomicI64::new(-1)),
+        }
+    }
+
+    /// The page frame's data: from memory, or three queries when a change dropped it.
+    pub async fn frame(&self) -> Result<Arc<Frame>, StoreError> {
+        if let Some(f) = self.frame.read().expect("frame lock").clone() {
+            return Ok(f);
+        }
+        let frame = Arc::new(Frame {
+            publication: self.store.publication().await?,
+            taxonomies: self.store.taxonomies().await?,
+            pages: self.store.pages().await?,
+        });
+        *self.frame.write().expect("frame lock") = Some(frame.clone());
+        Ok(frame)
+    }
+
+    /// Applies the store's changes since the last call to what this process keeps in memory
+    /// (the page frame and the page cache); returns how many tags it applied. The first call
+    /// only notes where the log stands and starts from nothing.
+    pub async fn catch_up(&self) -> Result<usize, StoreError> {
+        let cursor = self.cursor.load(Ordering::Acquire);
+        if cursor < 0 {
+            let now = self.store.change_cursor().await?;
+            self.forget_everything();
+            self.cursor.store(now, Ordering::Release);
+            return Ok(0);
+        }
+        let c = self.store.changes_since(cursor).await?;
+        if c.tags.iter().any(|t| t == changes::SITE) {
+            *self.frame.write().expect("frame lock") = None;
+        }
+        if let Some(cache) = &self.cache {
+            cache.invalidate(&c.tags);
+        }
+        self.cursor.store(c.cursor, Ordering::Release);
+        Ok(c.tags.len())
+    }
+
+    fn forget_everything(&self) {
+        *self.frame.write().expect("frame lock") = None;
+        if let Some(cache) = &self.cache {
+            cache.clear();
+        }
+    }
+
+    /// Follows the store's change log, once a second, for as long as the server runs.
+    pub async fn follow_changes(self) {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            if let Err(e) = self.catch_up().await {
+                tracing::warn!(error = %e, "could not read the change log; forgetting what is kept");
+                self.forget_everything();
+            }
         }
     }
 

@@ -31,10 +31,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let mut state =
         AppState::new(store.clone(), theme, base_url.clone()).with_cache_mb(settings.cache_mb);
     state.per_page = settings.per_page;
-    if let Some(cache) = state.cache.clone() {
-        cache.catch_up(&store).await?;
-        tokio::spawn(byline_web::cache::follow_changes(store.clone(), cache));
-    }
+    state.catch_up().await?;
+    tokio::spawn(state.clone().follow_changes());
     let tracker = state.tracker.clone();
     tokio::spawn(publish_scheduled(store.clone()));
     tokio::spawn(flush_views_every(store.clone(), tracker.clone(), Duration::from_secs(10)));

@@ -1,26 +1,36 @@
-//! What every page's frame needs: the publication, its taxonomies and pages. Three queries.
+//! What every page's frame needs: the publication, its taxonomies and pages, from memory
+//! (see `AppState::frame`), and the site view built from them.
 
+use crate::state::Frame;
 use crate::{AppState, WebError};
 use axum::response::{Html, IntoResponse, Response};
-use byline_core::{Page, Publication, Taxonomy};
 use byline_render::view::SiteView;
 use serde::Serialize;
+use std::sync::Arc;
 
 pub(crate) struct Chrome {
-    pub publication: Publication,
-    pub taxonomies: Vec<Taxonomy>,
-    pub pages: Vec<Page>,
+    pub frame: Arc<Frame>,
     pub site: SiteView,
+}
+
+impl std::ops::Deref for Chrome {
+    type Target = Frame;
+    fn deref(&self) -> &Frame {
+        &self.frame
+    }
 }
 
 impl Chrome {
     pub(crate) async fn load(state: &AppState) -> Result<Self, WebError> {
-        let publication = state.store.publication().await?;
-        let taxonomies = state.store.taxonomies().await?;
-        let pages = state.store.pages().await?;
-        let site =
-            SiteView::new(&publication, &taxonomies, &pages, &state.base_url, chrono::Utc::now());
-        Ok(Self { publication, taxonomies, pages, site })
+        let frame = state.frame().await?;
+        let site = SiteView::new(
+            &frame.publication,
+            &frame.taxonomies,
+            &frame.pages,
+            &state.base_url,
+            chrono::Utc::now(),
+        );
+        Ok(Self { frame, site })
     }
 }
 
