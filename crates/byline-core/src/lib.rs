@@ -14,6 +14,7 @@ pub mod page;
 pub mod publication;
 pub mod republish;
 pub mod slug;
+pub mod staff;
 pub mod taxonomy;
 
 pub use article::{

@@ -14,6 +14,7 @@ mod migration;
 mod pages;
 mod publication;
 mod republications;
+mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -334,3 +334,39 @@ async fn writes_log_exactly_the_tags_they_touch() {
         assert_eq!(s.changes_since(m.cursor).await.unwrap().tags, [changes::SITE]);
     }
 }
+
+#[tokio::test]
+async fn staff_accounts_have_one_owner_and_check_passwords() {
+    use byline_core::staff::{Role, StaffInput};
+    for db in databases().await {
+        let s = &db.store;
+        let owner = StaffInput {
+            email: "Owner@Example.org".into(),
+            name: "Olga Owner".into(),
+            role: Some(Role::Owner),
+            password: "a long enough password".into(),
+        };
+        let o = s.create_staff(&owner).await.unwrap();
+        assert_eq!((o.email.as_str(), o.role), ("owner@example.org", Role::Owner));
+        let second = StaffInput { email: "two@example.org".into(), ..owner.clone() };
+        assert!(matches!(s.create_staff(&second).await, Err(StoreError::Conflict(_))), "one owner");
+        let dup = StaffInput { role: Some(Role::Editor), ..owner.clone() };
+        assert!(
+            matches!(s.create_staff(&dup).await, Err(StoreError::Conflict(_))),
+            "one account per email"
+        );
+        assert_eq!(
+            s.verify_staff_password("OWNER@example.org ", "a long enough password").await.unwrap(),
+            Some(o)
+        );
+        assert_eq!(
+            s.verify_staff_password("owner@example.org", "wrong password!!").await.unwrap(),
+            None
+        );
+        assert_eq!(
+            s.verify_staff_password("nobody@example.org", "a long enough password").await.unwrap(),
+            None
+        );
+        assert_eq!(s.staff().await.unwrap().len(), 1);
+    }
+}

@@ -27,12 +27,43 @@ pub enum Command {
     /// Load content into the publication.
     #[command(subcommand)]
     Import(Import),
+    /// Manage staff accounts (who may sign in to the admin).
+    #[command(subcommand)]
+    User(User),
     /// Write the public site out as files.
     #[command(subcommand)]
     Export(Export),
     /// See where articles were republished (counted by their tracking image) and mark copies.
     #[command(subcommand)]
     Republications(Republications),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum User {
+    /// Add a staff account. The password is read from standard input (one line), so it
+    /// never appears in the shell history or the process list.
+    Add(UserAddArgs),
+    /// List staff accounts.
+    List(UserListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// owner, administrator, editor, author or contributor
+    #[arg(long, default_value = "contributor")]
+    pub role: String,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct UserListArgs {
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod republications;
 mod serve;
+mod user;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -41,6 +42,14 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Import(cli::Import::Markdown(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             import::markdown(settings, &args.dir).await
+        }
+        cli::Command::User(cli::User::Add(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            user::add(settings, &args).await
+        }
+        cli::Command::User(cli::User::List(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            user::list(settings).await
         }
         cli::Command::Export(cli::Export::Static(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;

@@ -249,3 +249,45 @@ fn the_server_keeps_connections_alive_and_speaks_http2() {
     s.read_exact(&mut frame).unwrap();
     assert_eq!(frame[3], 4, "a SETTINGS frame first: {frame:?}");
 }
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_keeps_one_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |email: &str, role: &str, password: &str| {
+        let mut child = byline(dir.path())
+            .args([
+                "user",
+                "add",
+                "--email",
+                email,
+                "--name",
+                "Staff Member",
+                "--role",
+                role,
+                "--data",
+                "site",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let ok = add("owner@example.org", "owner", "a long enough password");
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("as owner"));
+    let err = fails_with_one_line(&add("other@example.org", "owner", "a long enough password"));
+    assert!(err.contains("already has an owner"), "{err}");
+    let err = fails_with_one_line(&add("ed@example.org", "editor", "short"));
+    assert!(err.contains("password") && err.contains("10"), "{err}");
+    let err = fails_with_one_line(&add("ed@example.org", "chief", "a long enough password"));
+    assert!(err.contains("unknown role"), "{err}");
+    let list = byline(dir.path()).args(["user", "list", "--data", "site"]).output().unwrap();
+    assert!(
+        text(&list.stdout).contains("owner          Staff Member <owner@example.org>"),
+        "{}",
+        text(&list.stdout)
+    );
+}

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_initial;
 mod m0002_republishing;
 mod m0003_change_log;
+mod m0004_staff;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_initial::Migration),
             Box::new(m0002_republishing::Migration),
             Box::new(m0003_change_log::Migration),
+            Box::new(m0004_staff::Migration),
         ]
     }
 }
