@@ -4,7 +4,9 @@ use comrak::nodes::NodeValue;
 use comrak::{Arena, Options, parse_document};
 use std::sync::OnceLock;
 
-fn options() -> Options<'static> {
+/// The Markdown flavour of every article: CommonMark with GitHub's tables, strikethrough,
+/// autolinks and footnotes, superscript, and typographic quotes.
+pub(crate) fn options() -> Options<'static> {
     let mut o = Options::default();
     o.extension.strikethrough = true;
     o.extension.table = true;

@@ -2,19 +2,9 @@
 //! classes, ids, styles, scripts, forms, or images the publication does not host) and as
 //! plain text. Both come from the Markdown source, never from the page's HTML.
 
+use crate::markdown::options;
 use comrak::nodes::{AstNode, NodeValue};
-use comrak::{Arena, Options, parse_document};
-
-fn options() -> Options<'static> {
-    let mut o = Options::default();
-    o.extension.strikethrough = true;
-    o.extension.table = true;
-    o.extension.autolink = true;
-    o.extension.footnotes = true;
-    o.parse.smart = true;
-    o.render.r#unsafe = true; // cleaned below
-    o
-}
+use comrak::{Arena, parse_document};
 
 /// Is `url` an image this publication hosts (site-relative or under `base_url`)?
 fn own(url: &str, base_url: &str) -> bool {
