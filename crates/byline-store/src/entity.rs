@@ -165,6 +165,17 @@ pub mod article {
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
 
+    /// An article's byline, through `article_author`.
+    impl Related<super::author::Entity> for Entity {
+        fn to() -> RelationDef {
+            super::article_author::Relation::Author.def()
+        }
+
+        fn via() -> Option<RelationDef> {
+            Some(super::article_author::Relation::Article.def().rev())
+        }
+    }
+
     impl ActiveModelBehavior for ActiveModel {}
 }
 

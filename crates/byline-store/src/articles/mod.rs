@@ -171,13 +171,18 @@ impl Store {
     }
 
     /// A published article by slug, with its authors (bios included) and terms.
+    /// Two queries: the article with its byline (joined), then its terms.
     pub async fn published_article(&self, slug: &str) -> Result<Article, StoreError> {
-        let m = published()
+        let (m, authors) = published()
             .filter(article::Column::Slug.eq(slug))
-            .one(self.db())
+            .find_with_related(author::Entity)
+            .order_by_asc(article_author::Column::Position)
+            .all(self.db())
             .await?
+            .pop()
             .ok_or_else(|| StoreError::not_found("article", slug))?;
-        Ok(self.complete(vec![m]).await?.remove(0))
+        let terms = filings(self.db(), &[m.id]).await?.remove(&m.id).unwrap_or_default();
+        Ok(article_from_row(m, authors.into_iter().map(author_from_row).collect(), terms))
     }
 
     /// The newest `limit` published articles in full (bodies, bylines, terms), for feeds:
@@ -203,29 +208,10 @@ impl Store {
         let mut filings = filings(self.db(), &ids).await?;
         Ok(rows
             .into_iter()
-            .map(|m| Article {
-                authors: bylines.remove(&m.id).unwrap_or_default(),
-                terms: filings.remove(&m.id).unwrap_or_default(),
-                id: m.id,
-                slug: m.slug,
-                title: m.title,
-                subtitle: m.subtitle,
-                body: m.body,
-                body_html: m.body_html,
-                excerpt: m.excerpt,
-                status: status(&m.status),
-                published_at: m.published_at,
-                updated_at: m.updated_at,
-                image: image(m.image_url, m.image_alt, m.image_caption),
-                note_html: m.note_html,
-                source: m.source_name.map(|name| Source { name, url: m.source_url }),
-                copyright_holder: m.copyright_holder,
-                copyright_year: m.copyright_year,
-                license: m.license.and_then(|l| l.parse::<License>().ok()),
-                canonical_url: m.canonical_url,
-                seo_title: m.seo_title,
-                seo_description: m.seo_description,
-                republish: m.republish,
+            .map(|m| {
+                let authors = bylines.remove(&m.id).unwrap_or_default();
+                let terms = filings.remove(&m.id).unwrap_or_default();
+                article_from_row(m, authors, terms)
             })
             .collect())
     }
@@ -307,6 +293,33 @@ impl Store {
         }
         txn.commit().await?;
         Ok(res.rows_affected)
+    }
+}
+
+fn article_from_row(m: article::Model, authors: Vec<Author>, terms: Vec<TermRef>) -> Article {
+    Article {
+        authors,
+        terms,
+        id: m.id,
+        slug: m.slug,
+        title: m.title,
+        subtitle: m.subtitle,
+        body: m.body,
+        body_html: m.body_html,
+        excerpt: m.excerpt,
+        status: status(&m.status),
+        published_at: m.published_at,
+        updated_at: m.updated_at,
+        image: image(m.image_url, m.image_alt, m.image_caption),
+        note_html: m.note_html,
+        source: m.source_name.map(|name| Source { name, url: m.source_url }),
+        copyright_holder: m.copyright_holder,
+        copyright_year: m.copyright_year,
+        license: m.license.and_then(|l| l.parse::<License>().ok()),
+        canonical_url: m.canonical_url,
+        seo_title: m.seo_title,
+        seo_description: m.seo_description,
+        republish: m.republish,
     }
 }
 
