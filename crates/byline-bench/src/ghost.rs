@@ -25,10 +25,12 @@ pub struct Ghost {
 
 const MARKER: &str = ".byline-bench-installed";
 
-/// Installs `spec` (e.g. `ghost@5`) under `dir`, or reuses an earlier installation there.
+/// Installs `spec` (e.g. `ghost@5`) under `dir`, or reuses an earlier installation of the
+/// same spec there (the marker file holds it).
 pub fn prepare(dir: &Path, spec: &str) -> Result<Ghost, String> {
     let app = dir.join("app");
-    if !app.join(MARKER).exists() {
+    let installed = fs::read_to_string(app.join(MARKER)).unwrap_or_default();
+    if installed.trim() != spec {
         eprintln!("installing {spec} from npm into {} (once; takes minutes)", app.display());
         install(dir, &app, spec)
             .map_err(|e| format!("could not install {spec} from npm: {e:#}"))?;
@@ -65,7 +67,7 @@ fn install(dir: &Path, app: &Path, spec: &str) -> anyhow::Result<()> {
         .current_dir(app))?;
     run(Command::new("node").args(["-e", "require('sqlite3')"]).current_dir(app))
         .context("the sqlite3 native module is not usable")?;
-    fs::write(app.join(MARKER), "")?;
+    fs::write(app.join(MARKER), spec)?;
     Ok(())
 }
 

@@ -166,8 +166,8 @@ fn status_text(s: Status) -> &'static str {
 
 fn target(b: Bound) -> String {
     match b {
-        Bound::RatioAtLeast(v) => format!("≥ {}×", ratio(v)),
-        Bound::RatioAtMost(v) => format!("≤ {}×", ratio(v)),
+        Bound::RatioAtLeast(v) => format!("≥ {v}×"),
+        Bound::RatioAtMost(v) => format!("≤ {v}×"),
         Bound::ValueAtMost(v) => format!("≤ {v}"),
     }
 }
@@ -183,14 +183,16 @@ fn number(v: Option<f64>, unit: &str) -> String {
     }
 }
 
-/// Two significant digits at least, so small ratios do not read as zero.
+/// Three significant digits (two below 0.1), so a ratio near its target reads as what it is.
 fn ratio(r: f64) -> String {
     if r >= 100.0 {
         thousands(r)
     } else if r >= 10.0 {
         format!("{r:.1}")
-    } else if r >= 0.1 || r <= 0.0 {
+    } else if r >= 1.0 {
         format!("{r:.2}")
+    } else if r >= 0.1 || r <= 0.0 {
+        format!("{r:.3}")
     } else {
         let decimals = (1.0 - r.log10().floor()) as usize;
         format!("{r:.decimals$}")
@@ -223,11 +225,13 @@ mod tests {
     fn formats_numbers_for_people() {
         assert_eq!(thousands(1234567.4), "1,234,567");
         assert_eq!(thousands(999.0), "999");
-        assert_eq!(ratio(0.4567), "0.46");
+        assert_eq!(ratio(0.5041), "0.504");
+        assert_eq!(ratio(1.234), "1.23");
         assert_eq!(ratio(1234.0), "1,234");
         assert_eq!(ratio(0.0049), "0.0049");
         assert_eq!(ratio(0.04), "0.040");
         assert_eq!(target(Bound::RatioAtLeast(500.0)), "≥ 500×");
+        assert_eq!(target(Bound::RatioAtMost(0.5)), "≤ 0.5×");
         assert_eq!(number(Some(0.01234), "s"), "0.012");
     }
 

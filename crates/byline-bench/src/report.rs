@@ -160,7 +160,8 @@ fn met(ok: bool) -> Status {
 }
 
 impl Report {
-    /// Every target row that was missed or could not be measured, as "N articles: measure".
+    /// Every target row that was missed or could not be measured, as
+    /// "N articles: measure (against reference)".
     pub fn shortfalls(&self) -> Vec<(String, Status)> {
         self.sizes
             .iter()
@@ -168,7 +169,10 @@ impl Report {
                 s.measures
                     .iter()
                     .filter(|m| matches!(m.status, Status::Missed | Status::NotMeasured))
-                    .map(move |m| (format!("{} articles: {}", s.articles, m.measure), m.status))
+                    .map(move |m| {
+                        let what = format!("{} articles: {}", s.articles, m.measure);
+                        (format!("{what} (against {})", m.reference_name), m.status)
+                    })
             })
             .collect()
     }
