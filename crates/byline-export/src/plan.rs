@@ -172,11 +172,7 @@ fn plan<'a>(
                 .iter()
                 .filter(|a| a.authors.iter().any(|x| x.id == author.id))
                 .collect();
-            let info = FeedInfo {
-                title: format!("{} · {}", author.name, p.title),
-                description: format!("Articles by {} in {}", author.name, p.title),
-                page: base_path,
-            };
+            let info = FeedInfo::author(author, p);
             files.extend(feed_files(&info, &full, site, base));
             Ok(files)
         }));
@@ -220,11 +216,7 @@ fn plan<'a>(
                     .collect::<Result<_, _>>()?;
                 let full: Vec<&Article> =
                     site.articles.iter().filter(|a| filed(&a.terms)).collect();
-                let info = FeedInfo {
-                    title: format!("{} · {}", term.name, p.title),
-                    description: format!("{}: {} in {}", t.singular, term.name, p.title),
-                    page: url,
-                };
+                let info = FeedInfo::term(t, term, p);
                 files.extend(feed_files(&info, &full, site, base));
                 Ok(files)
             }));
@@ -242,13 +234,7 @@ fn plan<'a>(
     }
     jobs.push(Box::new(move || {
         let latest: Vec<&Article> = site.articles.iter().collect();
-        let description = p.description.clone().or_else(|| p.tagline.clone());
-        let info = FeedInfo {
-            title: p.title.clone(),
-            description: description
-                .unwrap_or_else(|| format!("The latest articles from {}", p.title)),
-            page: "/".into(),
-        };
+        let info = FeedInfo::site(p);
         let mut files = feed_files(&info, &latest, site, base);
         files.push(render(
             theme,
@@ -256,10 +242,7 @@ fn plan<'a>(
             "404.html",
             &NotFoundPage::new(v, "/404.html", &all[..all.len().min(5)]),
         )?);
-        files.push((
-            "/robots.txt".into(),
-            format!("User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n").into_bytes(),
-        ));
+        files.push(("/robots.txt".into(), sitemap::robots_txt(base).into_bytes()));
         files.extend(sitemaps(site, base));
         for (name, asset) in theme.assets() {
             files.push((urls::asset(name), asset.bytes.to_vec()));
@@ -276,11 +259,7 @@ fn feed_files(info: &FeedInfo, articles: &[&Article], site: &Site, base: &str) -
     FeedFormat::ALL
         .into_iter()
         .map(|f| {
-            let body = match f {
-                FeedFormat::Rss => feeds::rss(info, &latest, p, base),
-                FeedFormat::Atom => feeds::atom(info, &latest, p, base),
-                FeedFormat::Json => feeds::json(info, &latest, p, base),
-            };
+            let body = feeds::render(f, info, &latest, p, base);
             (format!("{}{}", info.page, f.file()), body.into_bytes())
         })
         .collect()

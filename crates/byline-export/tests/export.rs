@@ -81,7 +81,7 @@ async fn exports_the_whole_site_as_the_server_renders_it() {
                 "{path}"
             );
         }
-        for path in ["/feed.xml", "/regions/europe/atom.xml", "/sitemap.xml"] {
+        for path in ["/feed.xml", "/regions/europe/atom.xml", "/sitemap.xml", "/robots.txt"] {
             let exported = std::fs::read(out.join(path.trim_start_matches('/'))).unwrap();
             assert_eq!(
                 String::from_utf8_lossy(&exported),

@@ -60,6 +60,52 @@ pub struct FeedInfo {
     pub page: String,
 }
 
+impl FeedInfo {
+    /// The whole site's feed.
+    pub fn site(p: &Publication) -> Self {
+        let description = p.description.clone().or_else(|| p.tagline.clone());
+        Self {
+            title: p.title.clone(),
+            description: description
+                .unwrap_or_else(|| format!("The latest articles from {}", p.title)),
+            page: "/".into(),
+        }
+    }
+
+    /// An author's feed.
+    pub fn author(a: &byline_core::Author, p: &Publication) -> Self {
+        Self {
+            title: format!("{} · {}", a.name, p.title),
+            description: format!("Articles by {} in {}", a.name, p.title),
+            page: urls::author(&a.slug),
+        }
+    }
+
+    /// A term's feed (its articles and those of the terms below it).
+    pub fn term(t: &byline_core::Taxonomy, term: &byline_core::Term, p: &Publication) -> Self {
+        Self {
+            title: format!("{} · {}", term.name, p.title),
+            description: format!("{}: {} in {}", t.singular, term.name, p.title),
+            page: urls::term(&t.slug, &term.slug),
+        }
+    }
+}
+
+/// A feed in one of the formats.
+pub fn render(
+    format: FeedFormat,
+    info: &FeedInfo,
+    articles: &[Article],
+    p: &Publication,
+    base: &str,
+) -> String {
+    match format {
+        FeedFormat::Rss => rss(info, articles, p, base),
+        FeedFormat::Atom => atom(info, articles, p, base),
+        FeedFormat::Json => json(info, articles, p, base),
+    }
+}
+
 /// Makes `href="/…"` and `src="/…"` absolute, for HTML read away from the site.
 pub fn absolutize(html: &str, base_url: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);

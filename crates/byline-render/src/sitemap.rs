@@ -23,6 +23,13 @@ pub fn parse_file(file: &str) -> Option<(&str, usize)> {
     KINDS.iter().find(|k| **k == kind).map(|k| (*k, n))
 }
 
+/// robots.txt: everything may be crawled but the share redirects and the tracking image.
+pub fn robots_txt(base_url: &str) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nDisallow: /share/\nDisallow: /r/\n\nSitemap: {base_url}/sitemap.xml\n"
+    )
+}
+
 fn date(d: DateTime<Utc>) -> String {
     d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

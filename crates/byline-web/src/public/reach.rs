@@ -40,13 +40,7 @@ async fn site_feed(
     headers: &HeaderMap,
 ) -> Result<Response, WebError> {
     let chrome = Chrome::load(s).await?;
-    let p = &chrome.publication;
-    let description = p.description.clone().or_else(|| p.tagline.clone());
-    let info = FeedInfo {
-        title: p.title.clone(),
-        description: description.unwrap_or_else(|| format!("The latest articles from {}", p.title)),
-        page: "/".into(),
-    };
+    let info = FeedInfo::site(&chrome.publication);
     let r = feed(s, &chrome, info, &ArticleFilter::All, format, headers).await?;
     Ok(tagged(r, [changes::LIST.to_owned()]))
 }
@@ -60,11 +54,7 @@ pub(crate) async fn author_feed(
     let slug = paths::slug(&slug)?;
     let chrome = Chrome::load(&s).await?;
     let author = s.store.author(slug).await?;
-    let info = FeedInfo {
-        title: format!("{} · {}", author.name, chrome.publication.title),
-        description: format!("Articles by {} in {}", author.name, chrome.publication.title),
-        page: urls::author(&author.slug),
-    };
+    let info = FeedInfo::author(&author, &chrome.publication);
     let r = feed(&s, &chrome, info, &ArticleFilter::Author(author.id), format, &headers).await?;
     Ok(tagged(r, [changes::author(author.id)]))
 }
@@ -78,14 +68,7 @@ pub(crate) async fn term_feed(
     let (taxonomy, term) = (paths::slug(&taxonomy)?, paths::slug(&term)?);
     let chrome = Chrome::load(&s).await?;
     let ctx = s.store.term_context(taxonomy, term).await?;
-    let info = FeedInfo {
-        title: format!("{} · {}", ctx.term.name, chrome.publication.title),
-        description: format!(
-            "{}: {} in {}",
-            ctx.taxonomy.singular, ctx.term.name, chrome.publication.title
-        ),
-        page: urls::term(&ctx.taxonomy.slug, &ctx.term.slug),
-    };
+    let info = FeedInfo::term(&ctx.taxonomy, &ctx.term, &chrome.publication);
     let ids = term_and_descendants(ctx.term.id, &ctx.terms);
     let tags: Vec<String> = ids.iter().map(|&t| changes::term(t)).collect();
     let r = feed(&s, &chrome, info, &ArticleFilter::Terms(ids), format, &headers).await?;
@@ -102,11 +85,7 @@ async fn feed(
 ) -> Result<Response, WebError> {
     let articles = s.store.latest_full_articles(filter, FEED_ITEMS).await?;
     let (p, base) = (&chrome.publication, chrome.site.base_url.as_str());
-    let body = match format {
-        FeedFormat::Rss => feeds::rss(&info, &articles, p, base),
-        FeedFormat::Atom => feeds::atom(&info, &articles, p, base),
-        FeedFormat::Json => feeds::json(&info, &articles, p, base),
-    };
+    let body = feeds::render(format, &info, &articles, p, base);
     let mime = match format {
         FeedFormat::Rss => "application/rss+xml; charset=utf-8",
         FeedFormat::Atom => "application/atom+xml; charset=utf-8",
@@ -199,9 +178,6 @@ pub(crate) async fn sitemap_file(
 
 pub(crate) async fn robots(State(s): State<AppState>) -> Result<Response, WebError> {
     let chrome = Chrome::load(&s).await?;
-    let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /share/\nDisallow: /r/\n\nSitemap: {}/sitemap.xml\n",
-        chrome.site.base_url
-    );
+    let body = sitemap::robots_txt(&chrome.site.base_url);
     Ok(tagged(cacheable(&HeaderMap::new(), body, "text/plain; charset=utf-8", None), []))
 }
