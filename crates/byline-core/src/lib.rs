@@ -6,6 +6,7 @@
 //! importers and the admin build them, themes display them through view-models.
 
 pub mod article;
+pub mod audit;
 pub mod author;
 pub mod error;
 pub mod license;
@@ -13,6 +14,7 @@ pub mod markdown;
 pub mod page;
 pub mod publication;
 pub mod republish;
+pub mod secret;
 pub mod slug;
 pub mod staff;
 pub mod taxonomy;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../themes/default");
+static ADMIN_UI: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../themes/admin");
 
 /// The templates every theme must be able to render (its own or the default's).
 pub const TEMPLATES: [&str; 10] = [
@@ -91,29 +92,24 @@ impl Theme {
             }
         }
 
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_formatter(html_formatter);
-        let versions: HashMap<String, String> =
-            assets.iter().map(|(k, v)| (k.clone(), v.version.clone())).collect();
-        env.add_function("asset", move |path: &str| -> String {
-            match versions.get(path) {
-                Some(v) => format!("{}?v={v}", crate::urls::asset(path)),
-                None => crate::urls::asset(path),
+        build(templates, assets, "/assets/", &TEMPLATES)
+    }
+
+    /// The admin's templates and assets (not themable: every publication's newsroom looks
+    /// the same), served under `/admin/assets/`.
+    pub fn admin() -> Result<Self, RenderError> {
+        let mut templates = HashMap::new();
+        let mut assets = HashMap::new();
+        for file in files(&ADMIN_UI) {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(name) = path.strip_prefix("templates/") {
+                templates
+                    .insert(name.to_owned(), String::from_utf8_lossy(file.contents()).into_owned());
+            } else if let Some(name) = path.strip_prefix("assets/") {
+                assets.insert(name.to_owned(), asset(Cow::Borrowed(file.contents()), name));
             }
-        });
-        let mut names: Vec<String> = templates.keys().cloned().collect();
-        names.sort();
-        for name in &names {
-            let source = templates.remove(name).expect("name came from the map");
-            env.add_template_owned(name.clone(), source)
-                .map_err(|source| RenderError::Template { name: name.clone(), source })?;
         }
-        for name in TEMPLATES {
-            env.get_template(name)
-                .map_err(|source| RenderError::Template { name: name.to_owned(), source })?;
-        }
-        Ok(Self { env: Arc::new(env), assets: Arc::new(assets) })
+        build(templates, assets, "/admin/assets/", &["base.html"])
     }
 
     /// Renders a template with a view-model.
@@ -162,6 +158,39 @@ fn html_formatter(
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
+}
+
+/// Compiles every template (strict about undefined values) with the `asset()` function
+/// pointing below `asset_base`, and checks that the `required` ones exist.
+fn build(
+    mut templates: HashMap<String, String>,
+    assets: HashMap<String, Asset>,
+    asset_base: &'static str,
+    required: &[&str],
+) -> Result<Theme, RenderError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_formatter(html_formatter);
+    let versions: HashMap<String, String> =
+        assets.iter().map(|(k, v)| (k.clone(), v.version.clone())).collect();
+    env.add_function("asset", move |path: &str| -> String {
+        match versions.get(path) {
+            Some(v) => format!("{asset_base}{path}?v={v}"),
+            None => format!("{asset_base}{path}"),
+        }
+    });
+    let mut names: Vec<String> = templates.keys().cloned().collect();
+    names.sort();
+    for name in &names {
+        let source = templates.remove(name).expect("name came from the map");
+        env.add_template_owned(name.clone(), source)
+            .map_err(|source| RenderError::Template { name: name.clone(), source })?;
+    }
+    for name in required {
+        env.get_template(name)
+            .map_err(|source| RenderError::Template { name: (*name).to_owned(), source })?;
+    }
+    Ok(Theme { env: Arc::new(env), assets: Arc::new(assets) })
 }
 
 fn files(dir: &'static Dir<'static>) -> Vec<&'static include_dir::File<'static>> {

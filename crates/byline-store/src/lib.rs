@@ -6,14 +6,17 @@
 //! must not depend on HTTP, rendering or importers.
 
 mod articles;
+mod audit;
 mod authors;
 pub mod changes;
 mod entity;
 mod error;
 mod migration;
+mod one_time;
 mod pages;
 mod publication;
 mod republications;
+mod sessions;
 mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
@@ -21,6 +24,7 @@ pub mod testing;
 
 pub use articles::{ArticleFilter, ArticleKey, Paged};
 pub use error::StoreError;
+pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
 pub use taxonomies::TermContext;
 

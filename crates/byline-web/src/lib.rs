@@ -4,13 +4,14 @@
 //! Handlers stay thin: validate the path, ask the store, build a view-model, render. This
 //! crate may depend on core, store and render; nothing below may depend on it.
 
+pub mod admin;
 pub mod cache;
 mod error;
 mod public;
 mod state;
 pub mod tracking;
 
-pub use error::WebError;
+pub use error::{ErrorInfo, WebError};
 pub use state::{AppState, DEFAULT_CACHE_MB};
 
 use axum::Router;
@@ -27,9 +28,12 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
-    public::routes()
+    let public = public::routes()
         .layer(middleware::from_fn_with_state(state.clone(), error::themed_not_found))
-        .layer(middleware::from_fn_with_state(state.clone(), cache::serve))
+        .layer(middleware::from_fn_with_state(state.clone(), cache::serve));
+    Router::new()
+        .merge(admin::routes(&state))
+        .merge(public)
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

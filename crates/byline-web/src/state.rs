@@ -12,6 +12,8 @@ use std::sync::{Arc, RwLock};
 pub struct AppState {
     pub store: Store,
     pub theme: Theme,
+    /// The admin's templates and assets.
+    pub admin: Theme,
     /// The site's address when the publication sets none (e.g. `http://127.0.0.1:8080`).
     pub base_url: String,
     /// Articles per page on the home page and archives.
@@ -45,6 +47,7 @@ impl AppState {
         Self {
             store,
             theme,
+            admin: Theme::admin().expect("the embedded admin templates compile"),
             tracker: Arc::new(Tracker::new(&base_url)),
             base_url,
             per_page: 10,

@@ -6,6 +6,7 @@ use byline_render::Theme;
 use byline_store::Store;
 use byline_web::tracking::Tracker;
 use byline_web::{AppState, router};
+use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -43,6 +44,22 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let title = store.publication().await.map(|p| p.title).unwrap_or_default();
     let local = listener.local_addr().unwrap_or(settings.bind);
     println!("Byline is serving {title:?} at {base_url}/ (listening on {local}; Ctrl-C stops)");
+    if store.staff_count().await? == 0 {
+        let token = store
+            .issue_one_time(
+                byline_store::Purpose::Setup,
+                None,
+                None,
+                None,
+                chrono::Duration::days(7),
+            )
+            .await?;
+        // Written, not println!: a closed stdout must not stop the server.
+        let _ = writeln!(
+            std::io::stdout(),
+            "This publication has no staff yet. Create the owner's account (the link works once):\n  {base_url}/admin/setup?token={token}"
+        );
+    }
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("server error")?;
     flush_views(&store, &tracker).await;
@@ -88,6 +105,11 @@ async fn publish_scheduled(store: Store) {
             if let Err(e) = store.prune_changes().await {
                 tracing::warn!(error = %e, "could not prune the change log");
             }
+        }
+        if round % 240 == 1
+            && let Err(e) = store.delete_expired_sessions().await
+        {
+            tracing::warn!(error = %e, "could not delete expired sessions");
         }
         match store.publish_due(chrono::Utc::now()).await {
             Ok(0) => {}

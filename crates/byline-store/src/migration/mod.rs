@@ -8,6 +8,7 @@ mod m0001_initial;
 mod m0002_republishing;
 mod m0003_change_log;
 mod m0004_staff;
+mod m0005_newsroom_auth;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_republishing::Migration),
             Box::new(m0003_change_log::Migration),
             Box::new(m0004_staff::Migration),
+            Box::new(m0005_newsroom_auth::Migration),
         ]
     }
 }

@@ -1,0 +1,224 @@
+//! Signing in and out, and the owner's one-time setup link.
+
+use super::frame::{Layout, STAFF_ID, flash, render, session_error};
+use crate::{AppState, WebError};
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use byline_core::audit::AuditRecord;
+use byline_core::staff::{MIN_PASSWORD_CHARS, Role, StaffInput, StaffUser};
+use byline_store::Purpose;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use tower_sessions::Session;
+
+#[derive(Debug, Deserialize)]
+pub struct SignInQuery {
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Serialize)]
+struct SignInPage {
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+/// Only a path inside the admin may be where sign-in leads (never another site).
+fn safe_next(next: &str) -> String {
+    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains("://") {
+        next.to_owned()
+    } else {
+        "/admin/".to_owned()
+    }
+}
+
+pub async fn sign_in_form(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<SignInQuery>,
+) -> Result<Response, WebError> {
+    if state.store.staff_count().await? == 0 {
+        let layout = Layout::anonymous(&state, &session, "Set up").await?;
+        return render(&state, "message.html", layout, Message::no_owner());
+    }
+    let layout = Layout::anonymous(&state, &session, "Sign in").await?;
+    let page = SignInPage { email: String::new(), next: safe_next(&q.next), error: None };
+    render(&state, "signin.html", layout, page)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    email: String,
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    match state.store.verify_staff_password(&form.email, &form.password).await? {
+        Some(staff) => {
+            start_session(&state, &session, &staff).await?;
+            Ok(Redirect::to(&safe_next(&form.next)).into_response())
+        }
+        None => {
+            let layout = Layout::anonymous(&state, &session, "Sign in").await?;
+            let page = SignInPage {
+                email: form.email,
+                next: safe_next(&form.next),
+                error: Some("That email and password do not match an active account.".into()),
+            };
+            let mut r = render(&state, "signin.html", layout, page)?;
+            *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            Ok(r)
+        }
+    }
+}
+
+/// Signs `staff` in on this session: a new session id (so one planted before sign-in is
+/// worthless), a new CSRF token, and a line in the audit log.
+pub(crate) async fn start_session(
+    state: &AppState,
+    session: &Session,
+    staff: &StaffUser,
+) -> Result<(), WebError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(STAFF_ID, staff.id).await.map_err(session_error)?;
+    session
+        .insert(super::frame::CSRF, byline_core::secret::new_token())
+        .await
+        .map_err(session_error)?;
+    state.store.audit(&staff.actor(), AuditRecord::new("session.sign_in", &staff.email)).await?;
+    Ok(())
+}
+
+pub async fn sign_out(session: Session) -> Result<Response, WebError> {
+    session.flush().await.map_err(session_error)?;
+    Ok(Redirect::to("/admin/signin").into_response())
+}
+
+#[derive(Serialize)]
+struct Message {
+    title: String,
+    message: String,
+    link: Option<Link>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+impl Message {
+    fn no_owner() -> Self {
+        Message {
+            title: "This publication has no staff yet".into(),
+            message: "Open the one-time setup link that `byline serve` printed when it \
+                started, or create the owner with `byline user add --role owner`."
+                .into(),
+            link: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SetupQuery {
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Serialize, Default)]
+struct SetupPage {
+    token: String,
+    name: String,
+    email: String,
+    errors: BTreeMap<String, String>,
+    min_password: usize,
+}
+
+pub async fn setup_form(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<SetupQuery>,
+) -> Result<Response, WebError> {
+    if let Err(e) = usable_setup(&state, &q.token).await {
+        let layout = Layout::anonymous(&state, &session, "Set up").await?;
+        return render(&state, "message.html", layout, e);
+    }
+    let layout = Layout::anonymous(&state, &session, "Set up").await?;
+    let page = SetupPage { token: q.token, min_password: MIN_PASSWORD_CHARS, ..Default::default() };
+    render(&state, "setup.html", layout, page)
+}
+
+/// A setup link works while the publication has no staff and the token is unused.
+async fn usable_setup(state: &AppState, token: &str) -> Result<(), Message> {
+    let taken = state.store.staff_count().await.map(|n| n > 0).unwrap_or(true);
+    let valid = state.store.peek_one_time(Purpose::Setup, token).await.is_ok();
+    if taken || !valid {
+        return Err(Message {
+            title: "This setup link no longer works".into(),
+            message: if taken {
+                "The publication already has its owner. Sign in instead.".into()
+            } else {
+                "The link has expired or was already used. Restart `byline serve` for a new one."
+                    .into()
+            },
+            link: Some(Link { title: "Sign in".into(), url: "/admin/signin".into() }),
+        });
+    }
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    token: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, WebError> {
+    if let Err(e) = usable_setup(&state, &form.token).await {
+        let layout = Layout::anonymous(&state, &session, "Set up").await?;
+        return render(&state, "message.html", layout, e);
+    }
+    let input = StaffInput {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        role: Some(Role::Owner),
+        password: form.password,
+    };
+    // Validate before using the link, so a typo does not burn it.
+    if let Err(invalid) = input.validate() {
+        let layout = Layout::anonymous(&state, &session, "Set up").await?;
+        let page = SetupPage {
+            token: form.token,
+            name: form.name,
+            email: form.email,
+            errors: invalid.0.into_iter().map(|f| (f.field, f.message)).collect(),
+            min_password: MIN_PASSWORD_CHARS,
+        };
+        let mut r = render(&state, "setup.html", layout, page)?;
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+        return Ok(r);
+    }
+    state.store.use_one_time(Purpose::Setup, &form.token).await?;
+    let owner = state.store.create_staff(&input).await?;
+    state
+        .store
+        .audit(&owner.actor(), AuditRecord::new("staff.setup", &owner.email).detail("owner"))
+        .await?;
+    start_session(&state, &session, &owner).await?;
+    flash(&session, "Welcome. Your publication is ready for its newsroom.").await;
+    Ok(Redirect::to("/admin/").into_response())
+}
