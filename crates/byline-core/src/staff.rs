@@ -265,3 +265,16 @@ mod password_tests {
         );
     }
 }
+
+/// An Admin API token, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    /// Who made it: its articles are the token's own. `None`: made on the command line.
+    pub staff_id: Option<i64>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub revoked: bool,
+}

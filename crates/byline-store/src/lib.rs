@@ -5,6 +5,7 @@
 //! This is the only crate that knows SQL. It speaks `byline_core` types to everyone else and
 //! must not depend on HTTP, rendering or importers.
 
+mod api_tokens;
 mod articles;
 mod audit;
 mod authors;
@@ -22,6 +23,7 @@ mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use api_tokens::NewApiToken;
 pub use articles::{ArticleFilter, ArticleKey, Paged};
 pub use error::StoreError;
 pub use one_time::{OneTime, Purpose};

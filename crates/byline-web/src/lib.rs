@@ -5,6 +5,7 @@
 //! crate may depend on core, store and render; nothing below may depend on it.
 
 pub mod admin;
+pub mod api;
 pub mod cache;
 mod error;
 mod public;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve));
     Router::new()
         .merge(admin::routes(&state))
+        .merge(api::routes())
         .merge(public)
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -30,6 +30,9 @@ pub enum Command {
     /// Manage staff accounts (who may sign in to the admin).
     #[command(subcommand)]
     User(User),
+    /// Manage Admin API tokens.
+    #[command(subcommand)]
+    Token(Token),
     /// Write the public site out as files.
     #[command(subcommand)]
     Export(Export),
@@ -56,6 +59,35 @@ pub struct UserAddArgs {
     /// owner, administrator, editor, author or contributor
     #[arg(long, default_value = "contributor")]
     pub role: String,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Token {
+    /// Make an Admin API token. Its secret is printed once; only its hash is kept.
+    Create(TokenCreateArgs),
+    /// List tokens (never their secrets).
+    List(UserListArgs),
+    /// Revoke a token by its id (from `byline token list`).
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// What the token is for, e.g. "CMS sync"
+    #[arg(long)]
+    pub name: String,
+    /// The role it acts in: administrator, editor, author or contributor
+    #[arg(long)]
+    pub role: String,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    pub id: i64,
     #[command(flatten)]
     pub publication: PublicationArgs,
 }

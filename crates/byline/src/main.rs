@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod republications;
 mod serve;
+mod token;
 mod user;
 
 use clap::Parser;
@@ -50,6 +51,18 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::User(cli::User::List(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             user::list(settings).await
+        }
+        cli::Command::Token(cli::Token::Create(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            token::create(settings, &args).await
+        }
+        cli::Command::Token(cli::Token::List(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            token::list(settings).await
+        }
+        cli::Command::Token(cli::Token::Revoke(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            token::revoke(settings, args.id).await
         }
         cli::Command::Export(cli::Export::Static(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;

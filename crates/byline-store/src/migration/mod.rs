@@ -9,6 +9,7 @@ mod m0002_republishing;
 mod m0003_change_log;
 mod m0004_staff;
 mod m0005_newsroom_auth;
+mod m0006_api_tokens;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_change_log::Migration),
             Box::new(m0004_staff::Migration),
             Box::new(m0005_newsroom_auth::Migration),
+            Box::new(m0006_api_tokens::Migration),
         ]
     }
 }

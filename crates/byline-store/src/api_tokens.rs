@@ -1,0 +1,129 @@
+//! Admin API tokens. The secret is shown once, when made; only its hash is kept.
+
+use crate::entity::{api_token as row, staff_user};
+use crate::{Store, StoreError};
+use byline_core::audit::Actor;
+use byline_core::secret::{hash_token, new_token};
+use byline_core::staff::{ApiToken, Role};
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+/// A token just made: its record and, this once, its secret.
+#[derive(Debug, Clone)]
+pub struct NewApiToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+fn from_row(m: row::Model) -> ApiToken {
+    ApiToken {
+        id: m.id,
+        name: m.name,
+        role: m.role.parse().unwrap_or(Role::Contributor),
+        staff_id: m.staff_id,
+        created_at: m.created_at,
+        last_used_at: m.last_used_at,
+        revoked: m.revoked_at.is_some(),
+    }
+}
+
+/// Secrets start with this, so that a leaked one is recognisable (by secret scanners, too).
+pub const PREFIX: &str = "byl_";
+
+impl Store {
+    /// Makes a token acting in `role`, for `staff_id` when a staff member makes it.
+    pub async fn create_api_token(
+        &self,
+        name: &str,
+        role: Role,
+        staff_id: Option<i64>,
+    ) -> Result<NewApiToken, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(byline_core::Invalid::one("name", "is required").into());
+        }
+        let secret = format!("{PREFIX}{}", new_token());
+        let res = row::Entity::insert(row::ActiveModel {
+            name: Set(name.to_owned()),
+            role: Set(role.as_str().to_owned()),
+            token_hash: Set(hash_token(&secret)),
+            staff_id: Set(staff_id),
+            created_at: Set(Utc::now()),
+            last_used_at: Set(None),
+            revoked_at: Set(None),
+            ..Default::default()
+        })
+        .exec(self.db())
+        .await?;
+        let token = self.api_token(res.last_insert_id).await?;
+        Ok(NewApiToken { token, secret })
+    }
+
+    pub async fn api_token(&self, id: i64) -> Result<ApiToken, StoreError> {
+        row::Entity::find_by_id(id)
+            .one(self.db())
+            .await?
+            .map(from_row)
+            .ok_or_else(|| StoreError::not_found("API token", id.to_string()))
+    }
+
+    /// Every token, newest first.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = row::Entity::find().order_by_desc(row::Column::Id).all(self.db()).await?;
+        Ok(rows.into_iter().map(from_row).collect())
+    }
+
+    pub async fn revoke_api_token(&self, id: i64) -> Result<(), StoreError> {
+        let res = row::Entity::update_many()
+            .col_expr(row::Column::RevokedAt, Expr::value(Utc::now()))
+            .filter(row::Column::Id.eq(id))
+            .filter(row::Column::RevokedAt.is_null())
+            .exec(self.db())
+            .await?;
+        if res.rows_affected == 0 {
+            self.api_token(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Who a bearer secret acts as: the token's role, capped by its maker's current role
+    /// (a token cannot outrank the person who made it, nor outlive their account).
+    /// `NotFound` for an unknown or revoked secret.
+    pub async fn api_actor(&self, secret: &str) -> Result<Actor, StoreError> {
+        let m = row::Entity::find()
+            .filter(row::Column::TokenHash.eq(hash_token(secret)))
+            .filter(row::Column::RevokedAt.is_null())
+            .one(self.db())
+            .await?
+            .ok_or_else(|| StoreError::not_found("API token", "(unknown or revoked)"))?;
+        let token = from_row(m.clone());
+        let mut actor = Actor {
+            staff_id: token.staff_id,
+            author_id: None,
+            name: format!("API token “{}”", token.name),
+            role: token.role,
+        };
+        if let Some(staff_id) = token.staff_id {
+            let staff = staff_user::Entity::find_by_id(staff_id)
+                .one(self.db())
+                .await?
+                .filter(|s| !s.disabled)
+                .ok_or_else(|| {
+                    StoreError::not_found("API token", "(its maker's account is gone)")
+                })?;
+            let maker: Role = staff.role.parse().unwrap_or(Role::Contributor);
+            actor.role = Ord::min(actor.role, maker);
+            actor.author_id = staff.author_id;
+        }
+        // Note use at most once a minute: a busy client should not write on every call.
+        if m.last_used_at.is_none_or(|t| t < Utc::now() - Duration::minutes(1)) {
+            row::Entity::update_many()
+                .col_expr(row::Column::LastUsedAt, Expr::value(Utc::now()))
+                .filter(row::Column::Id.eq(m.id))
+                .exec(self.db())
+                .await?;
+        }
+        Ok(actor)
+    }
+}
