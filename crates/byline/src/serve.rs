@@ -94,19 +94,20 @@ async fn flush_views(store: &Store, tracker: &Tracker) {
     }
 }
 
-/// Publishes scheduled articles when their time comes (and at start, those whose time passed
+/// Publishes scheduled articles when their time comes, checking every five seconds (and at
+/// start, those whose time passed
 /// while the server was down).
 async fn publish_scheduled(store: Store) {
-    let mut tick = tokio::time::interval(Duration::from_secs(15));
+    let mut tick = tokio::time::interval(Duration::from_secs(5));
     for round in 0u64.. {
         tick.tick().await;
-        if round % 240 == 0 {
+        if round % 720 == 0 {
             // About hourly: the change log only needs the last few seconds.
             if let Err(e) = store.prune_changes().await {
                 tracing::warn!(error = %e, "could not prune the change log");
             }
         }
-        if round % 240 == 1
+        if round % 720 == 1
             && let Err(e) = store.delete_expired_sessions().await
         {
             tracing::warn!(error = %e, "could not delete expired sessions");

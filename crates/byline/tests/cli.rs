@@ -291,3 +291,42 @@ fn user_add_reads_the_password_from_stdin_and_keeps_one_owner() {
         text(&list.stdout)
     );
 }
+
+#[test]
+fn token_create_prints_the_secret_once_and_revoke_ends_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let run =
+        |args: &[&str]| byline(dir.path()).args(args).args(["--data", "site"]).output().unwrap();
+    let made = run(&["token", "create", "--name", "CMS sync", "--role", "editor"]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let secret = text(&made.stdout).trim().to_owned();
+    assert!(secret.starts_with("byl_") && secret.len() > 60, "only the secret on stdout: {secret}");
+    assert!(text(&made.stderr).contains("shown this once"));
+    let list = text(&run(&["token", "list"]).stdout);
+    assert!(list.contains("editor") && list.contains("CMS sync"), "{list}");
+    assert!(!list.contains(&secret), "the list never shows secrets");
+    let err = fails_with_one_line(&run(&["token", "create", "--name", "x", "--role", "owner"]));
+    assert!(err.contains("cannot act as the owner"), "{err}");
+    let err = fails_with_one_line(&run(&["token", "revoke", "99"]));
+    assert!(err.contains("not found"), "{err}");
+    let id = list.split_whitespace().next().unwrap().to_owned();
+    assert!(run(&["token", "revoke", &id]).status.success());
+    assert!(text(&run(&["token", "list"]).stdout).contains("(revoked)"));
+}
+
+#[test]
+fn serve_prints_a_setup_link_until_the_publication_has_an_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = byline(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0", "--data", "site", "--no-demo"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let _server = Server(child);
+    let lines: Vec<String> = BufReader::new(stdout).lines().take(3).map(|l| l.unwrap()).collect();
+    assert!(lines[1].contains("no staff yet"), "{lines:?}");
+    assert!(lines[2].trim_start().starts_with("http://127.0.0.1:"), "{lines:?}");
+    assert!(lines[2].contains("/admin/setup?token="), "{lines:?}");
+}
