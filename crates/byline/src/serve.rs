@@ -95,8 +95,7 @@ async fn flush_views(store: &Store, tracker: &Tracker) {
 }
 
 /// Publishes scheduled articles when their time comes, checking every five seconds (and at
-/// start, those whose time passed
-/// while the server was down).
+/// start, those whose time passed while the server was down).
 async fn publish_scheduled(store: Store) {
     let mut tick = tokio::time::interval(Duration::from_secs(5));
     for round in 0u64.. {
