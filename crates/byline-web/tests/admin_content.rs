@@ -320,7 +320,7 @@ async fn settings_changes_show_on_the_public_site() {
         let form = c.get("/admin/settings").await;
         assert_eq!(form.status, 200);
         let current = db.store.publication().await.unwrap();
-        assert_eq!(form.attrs("#title", "value"), [current.title.clone()]);
+        assert_eq!(form.attrs("#title", "value"), vec![current.title.clone()]);
 
         let bad = c
             .post(
