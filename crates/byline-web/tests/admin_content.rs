@@ -197,7 +197,11 @@ async fn taxonomies_and_terms_rename_merge_nest_and_delete() {
         let new = get(&app, "/regions/republic-of-moldova/").await;
         assert_eq!(new.status, 200);
         assert!(new.body.contains("Republic of Moldova"));
-        assert_eq!(get(&app, "/regions/moldova/").await.status, 404);
+        let old = get(&app, "/regions/moldova/").await;
+        assert_eq!(old.status, 308, "the old address redirects");
+        assert_eq!(old.headers["location"], "/regions/republic-of-moldova/");
+        let old = get(&app, "/regions/moldova/page/2/").await;
+        assert_eq!(old.headers["location"], "/regions/republic-of-moldova/page/2/");
 
         // Merging moves the articles, without duplicates, and deletes the source.
         let gas = db.store.term_context("tags", "gas").await.unwrap().term.id;
@@ -217,7 +221,12 @@ async fn taxonomies_and_terms_rename_merge_nest_and_delete() {
         assert_eq!(db.store.term_article_slugs(grids).await.unwrap(), want);
         assert!(db.store.term_by_id(gas).await.unwrap_err().is_not_found());
         state.catch_up().await.unwrap();
-        assert_eq!(get(&app, "/tags/gas/").await.status, 404);
+        let old = get(&app, "/tags/gas/").await;
+        assert_eq!(
+            (old.status.as_u16(), &old.headers["location"]),
+            (308, &"/tags/grids/".parse().unwrap())
+        );
+        assert_eq!(get(&app, "/tags/no-such-tag/").await.status, 404);
 
         // Deleting a term; deleting a taxonomy in use needs confirming and says how much.
         let del = c.post(&format!("/admin/terms/{}/delete", short.id), &[]).await;

@@ -5,6 +5,7 @@
 
 mod authors;
 mod pages;
+mod redirects;
 mod settings;
 mod taxonomies;
 mod terms;

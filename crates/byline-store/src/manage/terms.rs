@@ -1,6 +1,8 @@
 //! Managing terms: create, rename (name and slug), nest (refusing cycles), merge one into
-//! another, delete. Renaming changes a term's archive address; the old address then 404s.
+//! another, delete. Renaming or merging changes a term's archive address; the old address
+//! then redirects (permanently) to the new one.
 
+use super::redirects;
 use crate::entity::{article, article_term, term as row};
 use crate::taxonomies::term_from_row;
 use crate::{Store, StoreError, audit, changes, write_row};
@@ -78,6 +80,7 @@ impl Store {
             description_html: t.description_html,
         };
         let m = write_row(&txn, new, Some(row::Column::Id)).await?;
+        redirects::forget(&txn, taxonomy_id, &m.slug).await?;
         changes::log(&txn, &[changes::SITE.to_owned(), changes::term(m.id)]).await?;
         let rec = AuditRecord::new("term.create", subject(&m)).detail(format!("in {}", tax.name));
         audit::write(&txn, actor, &rec).await?;
@@ -112,6 +115,10 @@ impl Store {
             return Ok(term_from_row(old));
         }
         let m = write_row(&txn, new, None).await?;
+        if old.slug != m.slug {
+            redirects::forget(&txn, m.taxonomy_id, &m.slug).await?;
+            redirects::remember(&txn, m.taxonomy_id, &old.slug, id).await?;
+        }
         let mut tags = vec![changes::SITE.to_owned(), changes::term(id)];
         tags.extend(super::term_article_tags(&txn, &[id]).await?);
         changes::log(&txn, &tags).await?;
@@ -173,7 +180,9 @@ impl Store {
             .filter(row::Column::Id.ne(into))
             .exec(&txn)
             .await?;
+        redirects::repoint(&txn, source, into).await?;
         row::Entity::delete_by_id(source).exec(&txn).await?;
+        redirects::remember(&txn, src.taxonomy_id, &src.slug, into).await?;
         changes::log(&txn, &tags).await?;
         let rec = AuditRecord::new("term.merge", subject(&src))
             .detail(format!("into {}; {moved} article(s) moved", subject(&target)));

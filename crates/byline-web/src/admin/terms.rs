@@ -1,4 +1,4 @@
-//! A term: rename (name and slug: the old archive address then answers 404), nest under
+//! A term: rename (name and slug: the old archive address then redirects), nest under
 //! another term (cycles refused beside the field), merge into another term, delete.
 
 use super::fields::{Errors, Failed, Fields, again, done, refused};
