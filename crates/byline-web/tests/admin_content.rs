@@ -32,7 +32,13 @@ async fn author_count(store: &Store, slug: &str) -> u64 {
 async fn editors_create_edit_and_delete_authors() {
     for db in databases().await {
         let app = common::site(&db).await;
-        let (mut c, _) = signed_in(&app, &db.store, "Edna Editor", Role::Editor).await;
+        let (mut c, edna) = signed_in(&app, &db.store, "Edna Editor", Role::Editor).await;
+        // A staff account's own author profile is never deleted.
+        let profile = edna.author_id.expect("staff write under a profile");
+        let refused = c.post(&format!("/admin/authors/{profile}/delete"), &[]).await;
+        let back = c.get(&location(&refused)).await;
+        assert!(back.texts(".flash-error")[0].contains("staff account"), "{}", back.body);
+        assert!(db.store.author_by_id(profile).await.is_ok());
         let list = c.get("/admin/authors").await;
         assert_eq!(list.status, 200, "{}", list.body);
         assert!(list.texts(".author-row").iter().any(|r| r.starts_with("Anna Kowalska")));
