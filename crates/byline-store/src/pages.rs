@@ -6,7 +6,7 @@ use byline_core::{Page, PageInput};
 use chrono::Utc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-fn from_row(m: row::Model) -> Page {
+pub(crate) fn from_row(m: row::Model) -> Page {
     Page {
         id: m.id,
         slug: m.slug,

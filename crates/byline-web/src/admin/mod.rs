@@ -2,11 +2,19 @@
 //! (small scripts only enhance them), behind staff sign-in. Every state-changing request
 //! passes the CSRF checks in [`csrf`]; every page is drawn in the frame of [`frame`].
 
+mod audit_log;
 mod auth;
+mod authors;
 mod csrf;
 mod dashboard;
+mod fields;
 pub mod frame;
+mod pages;
 pub(crate) mod sessions;
+mod settings;
+mod taxonomies;
+mod terms;
+mod tokens;
 
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
@@ -42,6 +50,13 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/signout", post(auth::sign_out))
         .route("/admin/setup", get(auth::setup_form).post(auth::setup))
         .route("/admin/assets/{*path}", get(asset))
+        .merge(authors::routes())
+        .merge(taxonomies::routes())
+        .merge(terms::routes())
+        .merge(pages::routes())
+        .merge(settings::routes())
+        .merge(tokens::routes())
+        .merge(audit_log::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), error_page))
         .layer(sessions)

@@ -6,7 +6,12 @@
 //! A resource adds a module with `#[utoipa::path]` handlers and one `.merge(...)` line in
 //! [`routes`].
 
+mod authors;
+mod body;
 mod me;
+mod pages;
+mod settings;
+mod taxonomies;
 
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
@@ -53,6 +58,10 @@ impl utoipa::Modify for BearerAuth {
 pub(crate) fn routes() -> axum::Router<AppState> {
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .merge(me::routes())
+        .merge(authors::routes())
+        .merge(taxonomies::routes())
+        .merge(pages::routes())
+        .merge(settings::routes())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new(BASE)]);
     let doc = std::sync::Arc::new(doc);

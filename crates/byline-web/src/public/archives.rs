@@ -4,7 +4,7 @@ use super::chrome::{Chrome, html, tagged};
 use super::paths;
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use byline_core::taxonomy::term_and_descendants;
 use byline_render::view::{AuthorPage, StaticPage, TaxonomyPage, TermPage};
 use byline_store::ArticleFilter;
@@ -81,7 +81,18 @@ async fn term_list(
 ) -> Result<Response, WebError> {
     let (taxonomy, term) = (paths::slug(taxonomy)?, paths::slug(term)?);
     let chrome = Chrome::load(s).await?;
-    let ctx = s.store.term_context(taxonomy, term).await?;
+    let ctx = match s.store.term_context(taxonomy, term).await {
+        // A renamed or merged term's old address leads to its new one.
+        Err(e) if e.is_not_found() => match s.store.moved_term(taxonomy, term).await {
+            Ok(now) => {
+                let to =
+                    byline_render::urls::paged(&byline_render::urls::term(taxonomy, &now), page);
+                return Ok(axum::response::Redirect::permanent(&to).into_response());
+            }
+            Err(_) => return Err(e.into()),
+        },
+        other => other?,
+    };
     let ids = term_and_descendants(ctx.term.id, &ctx.terms);
     let tags: Vec<String> = ids.iter().map(|&t| changes::term(t)).collect();
     let list = s.store.published_articles(&ArticleFilter::Terms(ids), page, s.per_page).await?;

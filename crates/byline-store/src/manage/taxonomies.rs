@@ -1,0 +1,201 @@
+//! Managing taxonomies: create, edit (slug, names, description, position), delete.
+
+use crate::entity::{article_term, page, taxonomy as row, term};
+use crate::taxonomies::taxonomy_from_row;
+use crate::{Store, StoreError, audit, changes, write_row};
+use byline_core::audit::{Actor, AuditRecord};
+use byline_core::{Invalid, Taxonomy, TaxonomyInput};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+
+/// How much hangs on a taxonomy: its terms, and the articles filed under any of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct TaxonomyUsage {
+    pub terms: u64,
+    pub articles: u64,
+}
+
+impl Store {
+    pub async fn taxonomy_by_id(&self, id: i64) -> Result<Taxonomy, StoreError> {
+        find(self.db(), id).await.map(taxonomy_from_row)
+    }
+
+    pub async fn taxonomy_usage(&self, id: i64) -> Result<TaxonomyUsage, StoreError> {
+        usage(self.db(), id).await
+    }
+
+    /// Adds a taxonomy, at `position` or after the last one.
+    pub async fn create_taxonomy(
+        &self,
+        actor: &Actor,
+        input: &TaxonomyInput,
+        position: Option<i32>,
+    ) -> Result<Taxonomy, StoreError> {
+        let t = input.validate()?;
+        let txn = self.db().begin().await?;
+        slug_free(&txn, &t.slug, None).await?;
+        let position = match position {
+            Some(p) => p,
+            None => row::Entity::find()
+                .order_by_desc(row::Column::Position)
+                .one(&txn)
+                .await?
+                .map_or(0, |l| l.position + 1),
+        };
+        let m = write_row(&txn, to_row(t, 0, position), Some(row::Column::Id)).await?;
+        changes::log(&txn, &[changes::SITE.to_owned()]).await?;
+        audit::write(&txn, actor, &AuditRecord::new("taxonomy.create", subject(&m))).await?;
+        txn.commit().await?;
+        Ok(taxonomy_from_row(m))
+    }
+
+    /// Changes a taxonomy; `position: None` keeps its place.
+    pub async fn update_taxonomy(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &TaxonomyInput,
+        position: Option<i32>,
+    ) -> Result<Taxonomy, StoreError> {
+        let t = input.validate()?;
+        let txn = self.db().begin().await?;
+        let old = find(&txn, id).await?;
+        slug_free(&txn, &t.slug, Some(id)).await?;
+        let new = to_row(t, id, position.unwrap_or(old.position));
+        if new == old {
+            return Ok(taxonomy_from_row(old));
+        }
+        let m = write_row(&txn, new, None).await?;
+        let term_ids = term_ids(&txn, id).await?;
+        let mut tags = vec![changes::SITE.to_owned(), changes::LIST.to_owned()];
+        tags.extend(term_ids.iter().map(|t| changes::term(*t)));
+        tags.extend(super::term_article_tags(&txn, &term_ids).await?);
+        changes::log(&txn, &tags).await?;
+        let mut rec = AuditRecord::new("taxonomy.update", subject(&m));
+        if old.slug != m.slug {
+            rec = rec.detail(format!("slug {} → {}", old.slug, m.slug));
+        }
+        audit::write(&txn, actor, &rec).await?;
+        txn.commit().await?;
+        Ok(taxonomy_from_row(m))
+    }
+
+    /// Deletes a taxonomy with its terms. When articles are filed under its terms this is
+    /// refused unless `confirmed`, with a message that says how many.
+    pub async fn delete_taxonomy(
+        &self,
+        actor: &Actor,
+        id: i64,
+        confirmed: bool,
+    ) -> Result<TaxonomyUsage, StoreError> {
+        let txn = self.db().begin().await?;
+        let old = find(&txn, id).await?;
+        let used = usage(&txn, id).await?;
+        if used.articles > 0 && !confirmed {
+            return Err(StoreError::Conflict(format!(
+                "{} has {} term(s) filed on {} article(s); deleting it removes them from those \
+                 articles. Confirm to delete.",
+                old.name, used.terms, used.articles
+            )));
+        }
+        let term_ids = term_ids(&txn, id).await?;
+        let mut tags = vec![changes::SITE.to_owned(), changes::LIST.to_owned()];
+        tags.extend(term_ids.iter().map(|t| changes::term(*t)));
+        tags.extend(super::term_article_tags(&txn, &term_ids).await?);
+        article_term::Entity::delete_many()
+            .filter(article_term::Column::TermId.is_in(term_ids.clone()))
+            .exec(&txn)
+            .await?;
+        term::Entity::update_many()
+            .col_expr(term::Column::ParentId, sea_orm::sea_query::Expr::value(None::<i64>))
+            .filter(term::Column::TaxonomyId.eq(id))
+            .exec(&txn)
+            .await?;
+        term::Entity::delete_many().filter(term::Column::TaxonomyId.eq(id)).exec(&txn).await?;
+        row::Entity::delete_by_id(id).exec(&txn).await?;
+        changes::log(&txn, &tags).await?;
+        let detail = format!("{} term(s), on {} article(s)", used.terms, used.articles);
+        audit::write(
+            &txn,
+            actor,
+            &AuditRecord::new("taxonomy.delete", subject(&old)).detail(detail),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(used)
+    }
+}
+
+fn subject(m: &row::Model) -> String {
+    format!("taxonomy {} “{}”", m.id, m.name)
+}
+
+fn to_row(t: Taxonomy, id: i64, position: i32) -> row::Model {
+    row::Model {
+        id,
+        slug: t.slug,
+        name: t.name,
+        singular: t.singular,
+        description: t.description,
+        position,
+    }
+}
+
+pub(super) async fn find(db: &impl ConnectionTrait, id: i64) -> Result<row::Model, StoreError> {
+    row::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::not_found("taxonomy", id.to_string()))
+}
+
+async fn term_ids(db: &impl ConnectionTrait, taxonomy_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(term::Entity::find()
+        .select_only()
+        .column(term::Column::Id)
+        .filter(term::Column::TaxonomyId.eq(taxonomy_id))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+async fn usage(db: &impl ConnectionTrait, id: i64) -> Result<TaxonomyUsage, StoreError> {
+    let ids = term_ids(db, id).await?;
+    let articles = if ids.is_empty() {
+        0
+    } else {
+        article_term::Entity::find()
+            .select_only()
+            .column(article_term::Column::ArticleId)
+            .filter(article_term::Column::TermId.is_in(ids.clone()))
+            .distinct()
+            .into_tuple::<i64>()
+            .all(db)
+            .await?
+            .len() as u64
+    };
+    Ok(TaxonomyUsage { terms: ids.len() as u64, articles })
+}
+
+async fn slug_free(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    except: Option<i64>,
+) -> Result<(), StoreError> {
+    if let Some(c) = row::Entity::find().filter(row::Column::Slug.eq(slug)).one(db).await?
+        && Some(c.id) != except
+    {
+        return Err(
+            Invalid::one("slug", format!("{slug:?} is already the taxonomy {}", c.name)).into()
+        );
+    }
+    if let Some(p) = page::Entity::find().filter(page::Column::Slug.eq(slug)).one(db).await? {
+        return Err(Invalid::one(
+            "slug",
+            format!("{slug:?} is the address of the page {}; choose another", p.title),
+        )
+        .into());
+    }
+    Ok(())
+}
