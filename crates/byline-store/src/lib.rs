@@ -24,7 +24,7 @@ mod taxonomies;
 pub mod testing;
 
 pub use api_tokens::NewApiToken;
-pub use articles::{ArticleFilter, ArticleKey, Paged};
+pub use articles::{ArticleFilter, ArticleKey, EditError, Paged};
 pub use error::StoreError;
 pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
