@@ -6,6 +6,7 @@
 //! A resource adds a module with `#[utoipa::path]` handlers and one `.merge(...)` line in
 //! [`routes`].
 
+mod articles;
 mod me;
 
 use crate::error::ErrorInfo;
@@ -53,6 +54,7 @@ impl utoipa::Modify for BearerAuth {
 pub(crate) fn routes() -> axum::Router<AppState> {
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .merge(me::routes())
+        .merge(articles::routes())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new(BASE)]);
     let doc = std::sync::Arc::new(doc);
