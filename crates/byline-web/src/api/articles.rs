@@ -437,9 +437,15 @@ async fn action(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path((id, action)): Path<(i64, ArticleAction)>,
-    b: Option<Json<ActionBody>>,
+    raw: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    let b = b.map(|Json(b)| b).unwrap_or_default();
+    // The body is optional: an empty one means no version check and no time.
+    let b: ActionBody = if raw.iter().all(u8::is_ascii_whitespace) {
+        ActionBody::default()
+    } else {
+        serde_json::from_slice(&raw)
+            .map_err(|e| WebError::BadRequest(format!("invalid JSON body: {e}")))?
+    };
     let step = match action {
         ArticleAction::Submit => Step::Submit,
         ArticleAction::Schedule => Step::Schedule,
