@@ -16,17 +16,47 @@ pub const EXCERPT_CHARS: usize = 240;
 pub enum ArticleStatus {
     #[default]
     Draft,
+    /// Submitted by its writer and awaiting an editor: still not public.
+    Review,
     Scheduled,
     Published,
+    /// Deleted to the trash: never public; restored as a draft, or deleted for good.
+    Trash,
 }
 
 impl ArticleStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             ArticleStatus::Draft => "draft",
+            ArticleStatus::Review => "review",
             ArticleStatus::Scheduled => "scheduled",
             ArticleStatus::Published => "published",
+            ArticleStatus::Trash => "trash",
         }
+    }
+
+    pub const ALL: [ArticleStatus; 5] = [
+        ArticleStatus::Draft,
+        ArticleStatus::Review,
+        ArticleStatus::Scheduled,
+        ArticleStatus::Published,
+        ArticleStatus::Trash,
+    ];
+
+    /// As the admin labels it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ArticleStatus::Draft => "Draft",
+            ArticleStatus::Review => "Awaiting review",
+            ArticleStatus::Scheduled => "Scheduled",
+            ArticleStatus::Published => "Published",
+            ArticleStatus::Trash => "In the trash",
+        }
+    }
+
+    /// Published or scheduled: what the permission rules call "published".
+    pub fn is_live(self) -> bool {
+        matches!(self, ArticleStatus::Published | ArticleStatus::Scheduled)
     }
 }
 
@@ -41,10 +71,13 @@ impl FromStr for ArticleStatus {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "draft" => Ok(Self::Draft),
+            "review" => Ok(Self::Review),
             "scheduled" => Ok(Self::Scheduled),
             "published" => Ok(Self::Published),
+            "trash" => Ok(Self::Trash),
             other => Err(format!(
-                "unknown article status {other:?}; expected draft, scheduled or published"
+                "unknown article status {other:?}; expected draft, review, scheduled, published \
+                 or trash"
             )),
         }
     }
@@ -73,8 +106,10 @@ pub struct TermPath {
     pub path: Vec<String>,
 }
 
-/// An article as a user writes it, before validation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// An article as a user writes it, before validation. Also what a revision keeps (as JSON)
+/// and what the editor shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ArticleInput {
     pub title: String,
     pub slug: Option<String>,
@@ -146,7 +181,11 @@ impl ArticleInput {
             c.fail("title", "is longer than 300 characters");
         }
         let slug = checked_slug(&mut c, self.slug.as_deref(), &title);
-        if self.status != ArticleStatus::Draft && self.body.trim().is_empty() {
+        let needs_body = matches!(
+            self.status,
+            ArticleStatus::Review | ArticleStatus::Scheduled | ArticleStatus::Published
+        );
+        if needs_body && self.body.trim().is_empty() {
             c.fail("body", format!("is empty; a {} article needs a body", self.status));
         }
         if self.status == ArticleStatus::Scheduled && self.published_at.is_none() {

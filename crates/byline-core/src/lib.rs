@@ -8,12 +8,14 @@
 pub mod article;
 pub mod audit;
 pub mod author;
+pub mod editorial;
 pub mod error;
 pub mod license;
 pub mod markdown;
 pub mod page;
 pub mod publication;
 pub mod republish;
+pub mod revision;
 pub mod secret;
 pub mod slug;
 pub mod staff;

@@ -372,7 +372,7 @@ fn article(
         None if date.is_some_and(|d| d > now) => ArticleStatus::Scheduled,
         None => ArticleStatus::Published,
     };
-    if status != ArticleStatus::Draft && date.is_none() {
+    if status.is_live() && date.is_none() {
         return Err(Problem {
             path: doc.path.to_owned(),
             line: Some(1),

@@ -160,6 +160,11 @@ pub mod article {
         pub modified_at: DateTimeUtc,
         /// `None` follows the publication's `allow_republishing`.
         pub republish: Option<bool>,
+        /// Raised by every write; a save states the version it started from.
+        pub version: i64,
+        /// Who made the last change, as the audit log names them.
+        pub modified_by: Option<String>,
+        pub trashed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -464,6 +469,30 @@ pub mod term_redirect {
         pub old_slug: String,
         pub term_id: i64,
         pub created_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod article_revision {
+    use sea_orm::entity::prelude::*;
+
+    /// An article as one save left it: every field as JSON.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "article_revision")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub article_id: i64,
+        pub version: i64,
+        pub at: DateTimeUtc,
+        pub staff_id: Option<i64>,
+        pub actor: String,
+        pub action: String,
+        pub snapshot: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,7 +25,7 @@ mod taxonomies;
 pub mod testing;
 
 pub use api_tokens::NewApiToken;
-pub use articles::{ArticleFilter, ArticleKey, Paged};
+pub use articles::{ArticleFilter, ArticleKey, EditError, Paged};
 pub use error::StoreError;
 pub use manage::{AuthorListing, TaxonomyUsage, TokenListing};
 pub use one_time::{OneTime, Purpose};

@@ -1,12 +1,17 @@
-//! Articles: reading published ones for the public site, and saving (see `save`).
+//! Articles: reading published ones for the public site, saving imported ones (`save`), and
+//! the newsroom's editorial workflow (`editorial`, `revisions`, `admin`).
 
+mod admin;
+mod editorial;
+mod revisions;
 mod save;
 
+pub use editorial::EditError;
 pub use save::ArticleKey;
 
 use crate::authors::from_row as author_from_row;
 use crate::entity::{article, article_author, article_term, author, taxonomy, term};
-use crate::{Store, StoreError, changes};
+use crate::{Store, StoreError};
 use byline_core::{
     Article, ArticleStatus, ArticleSummary, Author, FeaturedImage, License, Source, TermRef,
 };
@@ -14,7 +19,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 use std::collections::HashMap;
 
@@ -77,7 +82,7 @@ fn image(
     url.map(|url| FeaturedImage { url, alt: alt.unwrap_or_default(), caption })
 }
 
-fn status(s: &str) -> ArticleStatus {
+pub(super) fn status(s: &str) -> ArticleStatus {
     s.parse().unwrap_or(ArticleStatus::Draft)
 }
 
@@ -252,48 +257,6 @@ impl Store {
     pub async fn published_count(&self) -> Result<u64, StoreError> {
         Ok(published().count(self.db()).await?)
     }
-
-    /// Publishes every scheduled article whose time has come; returns how many. Safe to run
-    /// from several nodes at once: each article changes state once.
-    pub async fn publish_due(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let due: Vec<i64> = article::Entity::find()
-            .select_only()
-            .column(article::Column::Id)
-            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
-            .filter(article::Column::PublishedAt.lte(now))
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        if due.is_empty() {
-            return Ok(0);
-        }
-        let txn = self.db().begin().await?;
-        let res = article::Entity::update_many()
-            .col_expr(article::Column::Status, Expr::value(ArticleStatus::Published.as_str()))
-            .filter(article::Column::Id.is_in(due.clone()))
-            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
-            .exec(&txn)
-            .await?;
-        let mut tags = vec![changes::LIST.to_owned()];
-        for (id, authors) in bylines(&txn, &due).await? {
-            tags.push(changes::article(id));
-            tags.extend(authors.iter().map(|a| changes::author(a.id)));
-        }
-        let terms: Vec<i64> = article_term::Entity::find()
-            .select_only()
-            .column(article_term::Column::TermId)
-            .filter(article_term::Column::ArticleId.is_in(due.clone()))
-            .into_tuple()
-            .all(&txn)
-            .await?;
-        tags.extend(due.iter().map(|&id| changes::article(id)));
-        tags.extend(terms.into_iter().map(changes::term));
-        if res.rows_affected > 0 {
-            changes::log(&txn, &tags).await?;
-        }
-        txn.commit().await?;
-        Ok(res.rows_affected)
-    }
 }
 
 fn article_from_row(m: article::Model, authors: Vec<Author>, terms: Vec<TermRef>) -> Article {
@@ -324,7 +287,7 @@ fn article_from_row(m: article::Model, authors: Vec<Author>, terms: Vec<TermRef>
 }
 
 /// The authors of each article, in byline order: one query for any number of articles.
-async fn bylines(
+pub(super) async fn bylines(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<Author>>, StoreError> {
@@ -348,7 +311,7 @@ async fn bylines(
 }
 
 /// The terms of each article, taxonomies in display order: one query for any number.
-async fn filings(
+pub(super) async fn filings(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> Result<HashMap<i64, Vec<TermRef>>, StoreError> {

@@ -5,6 +5,7 @@ use crate::authors::save_author;
 use crate::entity::{article, article_author, article_term, author};
 use crate::taxonomies::resolve_term_paths;
 use crate::{Outcome, Saved, Store, StoreError, changes, write_row};
+use byline_core::audit::Actor;
 use byline_core::{ArticleFields, AuthorInput, slugify, unique_slug};
 use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
@@ -12,6 +13,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
+
+/// How revisions and the article list name the importer.
+const IMPORTER: &str = "import";
 
 /// Which article a save touched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +76,9 @@ impl Store {
             republish: fields.republish,
             created_at: existing.as_ref().map_or(now, |e| e.created_at),
             modified_at: existing.as_ref().map_or(now, |e| e.modified_at),
+            version: existing.as_ref().map_or(1, |e| e.version),
+            modified_by: existing.as_ref().map_or(Some(IMPORTER.into()), |e| e.modified_by.clone()),
+            trashed_at: existing.as_ref().and_then(|e| e.trashed_at),
         };
         let (old_authors, old_terms) = match &existing {
             Some(old) => (linked_authors(&txn, old.id).await?, linked_terms(&txn, old.id).await?),
@@ -87,7 +94,13 @@ impl Store {
         let saved = match outcome {
             Outcome::Unchanged => existing.expect("unchanged implies existing"),
             Outcome::Updated => {
-                write_row(&txn, article::Model { modified_at: now, ..new }, None).await?
+                let next = article::Model {
+                    modified_at: now,
+                    version: new.version + 1,
+                    modified_by: Some(IMPORTER.into()),
+                    ..new
+                };
+                write_row(&txn, next, None).await?
             }
             Outcome::Created => write_row(&txn, new, Some(article::Column::Id)).await?,
         };
@@ -97,6 +110,16 @@ impl Store {
             tags.extend(old_authors.iter().chain(&author_ids).map(|&a| changes::author(a)));
             tags.extend(old_terms.iter().chain(&term_ids).map(|&t| changes::term(t)));
             changes::log(&txn, &tags).await?;
+            let importer = Actor {
+                staff_id: None,
+                author_id: None,
+                name: IMPORTER.into(),
+                role: byline_core::staff::Role::Owner,
+            };
+            let snapshot = super::editorial::editable(&txn, saved.id).await?.input;
+            let action = if outcome == Outcome::Created { "import" } else { "reimport" };
+            super::revisions::keep(&txn, saved.id, saved.version, &importer, action, &snapshot)
+                .await?;
         }
         txn.commit().await?;
         Ok(Saved { value: ArticleKey { id: saved.id, slug: saved.slug }, outcome })
@@ -104,7 +127,7 @@ impl Store {
 }
 
 /// `wanted`, or `wanted-N` when another article has it.
-async fn free_slug(
+pub(super) async fn free_slug(
     db: &impl ConnectionTrait,
     wanted: &str,
     own_id: Option<i64>,
@@ -159,7 +182,7 @@ fn humanize(slug: &str) -> String {
         .join(" ")
 }
 
-async fn linked_authors(
+pub(super) async fn linked_authors(
     db: &impl ConnectionTrait,
     article_id: i64,
 ) -> Result<Vec<i64>, StoreError> {
@@ -173,7 +196,10 @@ async fn linked_authors(
         .await?)
 }
 
-async fn linked_terms(db: &impl ConnectionTrait, article_id: i64) -> Result<Vec<i64>, StoreError> {
+pub(super) async fn linked_terms(
+    db: &impl ConnectionTrait,
+    article_id: i64,
+) -> Result<Vec<i64>, StoreError> {
     Ok(article_term::Entity::find()
         .select_only()
         .column(article_term::Column::TermId)
@@ -191,7 +217,7 @@ fn sorted(ids: &[i64]) -> Vec<i64> {
 }
 
 /// Replaces an article's byline and filing with the given ones.
-async fn link(
+pub(super) async fn link(
     db: &impl ConnectionTrait,
     article_id: i64,
     author_ids: &[i64],

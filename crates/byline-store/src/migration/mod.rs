@@ -10,6 +10,7 @@ mod m0003_change_log;
 mod m0004_staff;
 mod m0005_newsroom_auth;
 mod m0006_api_tokens;
+mod m0007_editorial;
 mod m0008_term_redirects;
 
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_staff::Migration),
             Box::new(m0005_newsroom_auth::Migration),
             Box::new(m0006_api_tokens::Migration),
+            Box::new(m0007_editorial::Migration),
             Box::new(m0008_term_redirects::Migration),
         ]
     }

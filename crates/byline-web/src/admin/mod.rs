@@ -2,6 +2,7 @@
 //! (small scripts only enhance them), behind staff sign-in. Every state-changing request
 //! passes the CSRF checks in [`csrf`]; every page is drawn in the frame of [`frame`].
 
+pub(crate) mod articles;
 mod audit_log;
 mod auth;
 mod authors;
@@ -24,7 +25,6 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use byline_store::ArticleFilter;
 use dashboard::{Panel, PanelItem};
 use frame::SignedIn;
 use tower_sessions::cookie::SameSite;
@@ -49,6 +49,14 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/signin", get(auth::sign_in_form).post(auth::sign_in))
         .route("/admin/signout", post(auth::sign_out))
         .route("/admin/setup", get(auth::setup_form).post(auth::setup))
+        .route("/admin/articles", get(articles::list).post(articles::save_new))
+        .route("/admin/articles/new", get(articles::new))
+        .route("/admin/articles/preview", post(articles::preview))
+        .route("/admin/articles/{id}", get(articles::edit).post(articles::save_existing))
+        .route("/admin/articles/{id}/revisions", get(articles::revisions))
+        .route("/admin/articles/{id}/revisions/{rev}", get(articles::revision))
+        .route("/admin/articles/{id}/revisions/{rev}/restore", post(articles::restore))
+        .route("/admin/articles/{id}/{step}", post(articles::step))
         .route("/admin/assets/{*path}", get(asset))
         .merge(authors::routes())
         .merge(taxonomies::routes())
@@ -124,22 +132,55 @@ async fn error_page(State(state): State<AppState>, req: Request, next: Next) -> 
     }
 }
 
-/// The dashboard's article panels.
-async fn articles_panels(state: &AppState, _who: &SignedIn) -> Result<Vec<Panel>, WebError> {
-    let recent = state.store.published_articles(&ArticleFilter::All, 1, 8).await?;
-    Ok(vec![Panel {
-        title: "Recently published".into(),
-        total: recent.total,
-        items: recent
-            .items
-            .iter()
-            .map(|a| PanelItem {
-                title: a.title.clone(),
-                url: byline_render::urls::article(&a.slug),
-                meta: a.published_at.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
-            })
-            .collect(),
-        empty: "Nothing published yet.".into(),
-        more: None,
-    }])
+/// The dashboard's article panels: drafts awaiting review, scheduled articles, and recent
+/// changes, among the articles the role may see (contributors and authors: their own).
+async fn articles_panels(state: &AppState, who: &SignedIn) -> Result<Vec<Panel>, WebError> {
+    use byline_core::ArticleStatus;
+    use byline_core::editorial::ArticleQuery;
+    let actor = who.actor();
+    let mut panels = Vec::new();
+    for (title, status, empty, more) in [
+        (
+            "Awaiting review",
+            Some(ArticleStatus::Review),
+            "No drafts are waiting for review.",
+            "/admin/articles?status=review",
+        ),
+        (
+            "Scheduled",
+            Some(ArticleStatus::Scheduled),
+            "Nothing is scheduled.",
+            "/admin/articles?status=scheduled",
+        ),
+        ("Recent changes", None, "No articles yet.", "/admin/articles"),
+    ] {
+        let q = ArticleQuery { status, ..Default::default() };
+        let rows = state.store.admin_articles(&actor, &q, 1, 8).await?;
+        panels.push(Panel {
+            title: title.into(),
+            total: rows.total,
+            items: rows
+                .items
+                .iter()
+                .map(|a| PanelItem {
+                    title: a.title.clone(),
+                    url: format!("/admin/articles/{}", a.id),
+                    meta: match (status, a.published_at) {
+                        (Some(ArticleStatus::Scheduled), Some(t)) => {
+                            format!("for {}", t.format("%Y-%m-%d %H:%M UTC"))
+                        }
+                        _ => format!(
+                            "{} · {} {}",
+                            a.status.label(),
+                            a.modified_at.format("%Y-%m-%d %H:%M"),
+                            a.modified_by.as_deref().unwrap_or("")
+                        ),
+                    },
+                })
+                .collect(),
+            empty: empty.into(),
+            more: Some(more.into()),
+        });
+    }
+    Ok(panels)
 }

@@ -6,6 +6,7 @@
 //! A resource adds a module with `#[utoipa::path]` handlers and one `.merge(...)` line in
 //! [`routes`].
 
+mod articles;
 mod authors;
 mod body;
 mod me;
@@ -58,6 +59,7 @@ impl utoipa::Modify for BearerAuth {
 pub(crate) fn routes() -> axum::Router<AppState> {
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .merge(me::routes())
+        .merge(articles::routes())
         .merge(authors::routes())
         .merge(taxonomies::routes())
         .merge(pages::routes())

@@ -1,0 +1,569 @@
+//! The editorial use cases: create, save, submit, schedule, publish, unpublish, trash,
+//! restore, delete for good. Each is one transaction that checks the actor's permission
+//! against the article's current byline and status (`byline_core::editorial`), refuses a save
+//! that started from an older version, writes the row with the next version, keeps a
+//! revision, writes an audit line and logs the cache tags of the public pages it touches.
+
+use super::save::{free_slug, link, linked_terms};
+use super::{bylines, filings, revisions};
+use crate::entity::{article, author, taxonomy, term};
+use crate::{Store, StoreError, audit, changes};
+use byline_core::audit::{Actor, AuditRecord};
+use byline_core::editorial::{self, EditableArticle, Refused, Step};
+use byline_core::{ArticleInput, ArticleStatus, FieldError, Invalid, License, slugify};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, JoinType, QueryFilter, QuerySelect, RelationTrait, TransactionTrait,
+};
+
+/// Why an editorial step did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum EditError {
+    /// The actor's role does not allow it.
+    #[error("{0}")]
+    Refused(Refused),
+    /// The save started from an older version: someone else saved first. Carries the
+    /// article as it is now.
+    #[error("someone else changed this article first: it is now at version {}", .0.version)]
+    Stale(Box<EditableArticle>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<Invalid> for EditError {
+    fn from(e: Invalid) -> Self {
+        EditError::Store(StoreError::Invalid(editorial::field_names(e)))
+    }
+}
+
+impl From<sea_orm::DbErr> for EditError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        EditError::Store(e.into())
+    }
+}
+
+impl From<Refused> for EditError {
+    fn from(e: Refused) -> Self {
+        EditError::Refused(e)
+    }
+}
+
+/// What a change is called in its revision and in the audit log.
+struct Why {
+    revision: String,
+    audit: String,
+}
+
+impl Why {
+    fn of(step: Step) -> Self {
+        Self { revision: step.as_str().into(), audit: step.audit_action() }
+    }
+}
+
+/// How the audit log names an article.
+pub(super) fn subject(id: i64, title: &str) -> String {
+    format!("article {id} “{title}”")
+}
+
+impl Store {
+    /// Creates an article as a draft, then takes `step` (save only, submit, schedule or
+    /// publish) in the same transaction.
+    pub async fn create_article(
+        &self,
+        actor: &Actor,
+        input: &ArticleInput,
+        step: Step,
+    ) -> Result<EditableArticle, EditError> {
+        Step::Create.permit(actor, &[], ArticleStatus::Draft)?;
+        let txn = self.db().begin().await?;
+        let now = Utc::now();
+        let blank = article::Model {
+            id: 0,
+            slug: String::new(),
+            title: String::new(),
+            subtitle: None,
+            body: String::new(),
+            body_html: String::new(),
+            excerpt: String::new(),
+            excerpt_given: false,
+            status: ArticleStatus::Draft.as_str().into(),
+            published_at: None,
+            updated_at: None,
+            image_url: None,
+            image_alt: None,
+            image_caption: None,
+            note: None,
+            note_html: None,
+            source_name: None,
+            source_url: None,
+            copyright_holder: None,
+            copyright_year: None,
+            license: None,
+            canonical_url: None,
+            seo_title: None,
+            seo_description: None,
+            import_key: None,
+            created_at: now,
+            modified_at: now,
+            republish: None,
+            version: 0,
+            modified_by: None,
+            trashed_at: None,
+        };
+        let step = if step == Step::Update { Step::Create } else { step };
+        let why = Why { revision: "create".into(), audit: Step::Create.audit_action() };
+        let id = apply(&txn, actor, blank, Vec::new(), input, step, why).await?;
+        let out = editable(&txn, id).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Saves an article's fields and takes `step` (update, submit, schedule, publish,
+    /// unpublish) in one transaction. `version` is the version the editor started from.
+    pub async fn update_article(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &ArticleInput,
+        step: Step,
+    ) -> Result<EditableArticle, EditError> {
+        self.update_as(actor, id, version, input, step, Why::of(step)).await
+    }
+
+    /// A revision's fields saved again (see `restore_revision`).
+    pub(super) async fn save_restored(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &ArticleInput,
+        restored: i64,
+    ) -> Result<EditableArticle, EditError> {
+        let why = Why {
+            revision: format!("restore version {restored}"),
+            audit: "article.restore_revision".into(),
+        };
+        self.update_as(actor, id, version, input, Step::Update, why).await
+    }
+
+    async fn update_as(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: i64,
+        input: &ArticleInput,
+        step: Step,
+        why: Why,
+    ) -> Result<EditableArticle, EditError> {
+        let txn = self.db().begin().await?;
+        let (row, byline) = load(&txn, id).await?;
+        let from = status(&row.status);
+        Step::Update.permit(actor, &byline, from)?;
+        step.permit(actor, &byline, from)?;
+        if row.version != version {
+            return Err(EditError::Stale(Box::new(editable(&txn, id).await?)));
+        }
+        apply(&txn, actor, row, byline, input, step, why).await?;
+        let out = editable(&txn, id).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Takes a step that changes no field: submit, schedule (at `at`), publish, unpublish,
+    /// trash, restore. With a `version`, refuses if the article has changed since.
+    pub async fn article_step(
+        &self,
+        actor: &Actor,
+        id: i64,
+        version: Option<i64>,
+        step: Step,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<EditableArticle, EditError> {
+        let txn = self.db().begin().await?;
+        let (row, byline) = load(&txn, id).await?;
+        step.permit(actor, &byline, status(&row.status))?;
+        let current = editable(&txn, id).await?;
+        if version.is_some_and(|v| v != row.version) {
+            return Err(EditError::Stale(Box::new(current)));
+        }
+        let mut input = current.input;
+        if step == Step::Schedule {
+            input.published_at = at;
+        }
+        apply(&txn, actor, row, byline, &input, step, Why::of(step)).await?;
+        let out = editable(&txn, id).await?;
+        txn.commit().await?;
+        Ok(out)
+    }
+
+    /// Deletes an article in the trash for good, with its revisions.
+    pub async fn purge_article(&self, actor: &Actor, id: i64) -> Result<(), EditError> {
+        let txn = self.db().begin().await?;
+        let (row, byline) = load(&txn, id).await?;
+        Step::Purge.permit(actor, &byline, status(&row.status))?;
+        Step::Purge.target(status(&row.status)).map_err(StoreError::Conflict)?;
+        article::Entity::delete_by_id(id).exec(&txn).await?;
+        audit::write(&txn, actor, &AuditRecord::new("article.purge", subject(id, &row.title)))
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// An article as the editor opens it, if the actor may see it.
+    pub async fn editable_article(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<EditableArticle, EditError> {
+        let a = editable(self.db(), id).await?;
+        if !editorial::may_view(actor, &a.author_ids) {
+            return Err(Refused(format!(
+                "your role ({}) may only open articles you write",
+                actor.role
+            ))
+            .into());
+        }
+        Ok(a)
+    }
+}
+
+pub(super) fn status(s: &str) -> ArticleStatus {
+    s.parse().unwrap_or(ArticleStatus::Draft)
+}
+
+/// The article's row and its byline's author ids, in order.
+pub(super) async fn load(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<(article::Model, Vec<i64>), StoreError> {
+    let row = article::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::not_found("article", id.to_string()))?;
+    let byline = super::save::linked_authors(db, id).await?;
+    Ok((row, byline))
+}
+
+/// The article with every field as the editor shows it: three queries.
+pub(crate) async fn editable(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<EditableArticle, StoreError> {
+    let m = article::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::not_found("article", id.to_string()))?;
+    let authors = bylines(db, &[id]).await?.remove(&id).unwrap_or_default();
+    let terms = filings(db, &[id]).await?.remove(&id).unwrap_or_default();
+    let status = status(&m.status);
+    let input = ArticleInput {
+        title: m.title,
+        slug: Some(m.slug),
+        subtitle: m.subtitle,
+        body: m.body,
+        excerpt: m.excerpt_given.then_some(m.excerpt),
+        status,
+        published_at: m.published_at,
+        updated_at: m.updated_at,
+        authors: authors.iter().map(|a| a.slug.clone()).collect(),
+        terms: terms.into_iter().map(|t| (t.taxonomy_slug, t.slug)).collect(),
+        image: m.image_url,
+        image_alt: m.image_alt,
+        image_caption: m.image_caption,
+        note: m.note,
+        source_name: m.source_name,
+        source_url: m.source_url,
+        copyright_holder: m.copyright_holder,
+        copyright_year: m.copyright_year,
+        license: m.license.and_then(|l| l.parse::<License>().ok()),
+        canonical_url: m.canonical_url,
+        seo_title: m.seo_title,
+        seo_description: m.seo_description,
+        republish: m.republish,
+    };
+    Ok(EditableArticle {
+        id: m.id,
+        version: m.version,
+        status,
+        input,
+        author_ids: authors.iter().map(|a| a.id).collect(),
+        created_at: m.created_at,
+        modified_at: m.modified_at,
+        modified_by: m.modified_by,
+        trashed_at: m.trashed_at,
+    })
+}
+
+/// Validates `input` for the step's target status, resolves the byline and terms (both must
+/// exist: the editor does not create authors or terms), writes the row at the next version
+/// (only if nobody else did meanwhile), and keeps the revision, audit line and cache tags.
+async fn apply(
+    txn: &DatabaseTransaction,
+    actor: &Actor,
+    old: article::Model,
+    old_byline: Vec<i64>,
+    input: &ArticleInput,
+    step: Step,
+    why: Why,
+) -> Result<i64, EditError> {
+    let from = status(&old.status);
+    let target = step.target(from).map_err(StoreError::Conflict)?;
+    let now = Utc::now();
+    let mut errors: Vec<FieldError> = Vec::new();
+    let asked = input.published_at.or(if from.is_live() { old.published_at } else { None });
+    let published_at = editorial::timing(step, target, asked, now).unwrap_or_else(|e| {
+        errors.extend(e.0);
+        asked
+    });
+    let checked = ArticleInput { status: target, published_at, ..input.clone() };
+    let fields = checked.validate().map_err(|e| errors.extend(editorial::field_names(e).0)).ok();
+    let author_ids = resolve_authors(txn, input, &mut errors).await?;
+    if errors.iter().all(|e| e.field != "authors")
+        && let Err(e) = editorial::check_byline(actor, &author_ids)
+    {
+        errors.extend(e.0);
+    }
+    if old.id == 0 && step != Step::Create {
+        // Creating and publishing (or submitting) at once: the new byline decides "own".
+        step.permit(actor, &author_ids, ArticleStatus::Draft)?;
+    }
+    let term_ids = resolve_terms(txn, input, &mut errors).await?;
+    let slug = match &fields {
+        Some(f) => slug_for(txn, input, &f.slug, old.id, &mut errors).await?,
+        None => String::new(),
+    };
+    let (Some(f), true) = (fields, errors.is_empty()) else {
+        return Err(Invalid(errors).into());
+    };
+    let trashed_at = match target {
+        ArticleStatus::Trash => old.trashed_at.or(Some(now)),
+        _ => None,
+    };
+    let new = article::Model {
+        slug,
+        title: f.title,
+        subtitle: f.subtitle,
+        body: f.body,
+        body_html: f.body_html,
+        excerpt: f.excerpt,
+        excerpt_given: f.excerpt_given,
+        status: target.as_str().to_owned(),
+        published_at: f.published_at,
+        updated_at: f.updated_at,
+        image_url: f.image.as_ref().map(|i| i.url.clone()),
+        image_alt: f.image.as_ref().map(|i| i.alt.clone()),
+        image_caption: f.image.as_ref().and_then(|i| i.caption.clone()),
+        note: f.note,
+        note_html: f.note_html,
+        source_name: f.source.as_ref().map(|s| s.name.clone()),
+        source_url: f.source.as_ref().and_then(|s| s.url.clone()),
+        copyright_holder: f.copyright_holder,
+        copyright_year: f.copyright_year,
+        license: f.license.map(|l| l.code().to_owned()),
+        canonical_url: f.canonical_url,
+        seo_title: f.seo_title,
+        seo_description: f.seo_description,
+        republish: f.republish,
+        trashed_at,
+        ..old.clone()
+    };
+    let old_terms = if old.id == 0 { Vec::new() } else { linked_terms(txn, old.id).await? };
+    let mut sorted_terms = term_ids.clone();
+    sorted_terms.sort_unstable();
+    if old.id != 0 && new == old && old_byline == author_ids && old_terms == sorted_terms {
+        return Ok(old.id); // nothing changed: no new version
+    }
+    let new = article::Model {
+        version: old.version + 1,
+        modified_at: now,
+        modified_by: Some(actor.name.clone()),
+        ..new
+    };
+    let id = if old.id == 0 {
+        let mut am = new.clone().into_active_model().reset_all();
+        am.not_set(article::Column::Id);
+        am.insert(txn).await?.id
+    } else {
+        let mut am = new.clone().into_active_model().reset_all();
+        am.not_set(article::Column::Id);
+        let res = article::Entity::update_many()
+            .set(am)
+            .filter(article::Column::Id.eq(old.id))
+            .filter(article::Column::Version.eq(old.version))
+            .exec(txn)
+            .await?;
+        if res.rows_affected != 1 {
+            return Err(EditError::Stale(Box::new(editable(txn, old.id).await?)));
+        }
+        old.id
+    };
+    link(txn, id, &author_ids, &term_ids).await?;
+    if from == ArticleStatus::Published || target == ArticleStatus::Published {
+        let mut tags = vec![changes::article(id), changes::LIST.to_owned()];
+        tags.extend(old_byline.iter().chain(&author_ids).map(|&a| changes::author(a)));
+        tags.extend(old_terms.iter().chain(&term_ids).map(|&t| changes::term(t)));
+        changes::log(txn, &tags).await?;
+    }
+    let snapshot = editable(txn, id).await?.input;
+    revisions::keep(txn, id, new.version, actor, &why.revision, &snapshot).await?;
+    let detail = if from == target {
+        String::new()
+    } else {
+        format!("{} → {}", from.as_str(), target.as_str())
+    };
+    let record = AuditRecord::new(why.audit, subject(id, &new.title)).detail(detail);
+    audit::write(txn, actor, &record).await?;
+    Ok(id)
+}
+
+/// The byline's author ids, in order; unknown slugs are a field error.
+async fn resolve_authors(
+    db: &impl ConnectionTrait,
+    input: &ArticleInput,
+    errors: &mut Vec<FieldError>,
+) -> Result<Vec<i64>, StoreError> {
+    let slugs = editorial::author_slugs(input);
+    if slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<(i64, String)> = author::Entity::find()
+        .select_only()
+        .columns([author::Column::Id, author::Column::Slug])
+        .filter(author::Column::Slug.is_in(slugs.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut ids = Vec::with_capacity(slugs.len());
+    let mut unknown = Vec::new();
+    for s in &slugs {
+        match found.iter().find(|(_, f)| f == s) {
+            Some((id, _)) => ids.push(*id),
+            None => unknown.push(s.as_str()),
+        }
+    }
+    if !unknown.is_empty() {
+        errors.push(FieldError::new(
+            "authors",
+            format!("no author with the slug {}; add them under Authors first", unknown.join(", ")),
+        ));
+    }
+    Ok(ids)
+}
+
+/// The ids of the terms an input names as (taxonomy slug, term slug or path); each must exist.
+async fn resolve_terms(
+    db: &impl ConnectionTrait,
+    input: &ArticleInput,
+    errors: &mut Vec<FieldError>,
+) -> Result<Vec<i64>, StoreError> {
+    let wanted: Vec<(String, String)> = input
+        .terms
+        .iter()
+        .filter_map(|(t, p)| {
+            let last = byline_core::taxonomy::split_term_path(p).pop()?;
+            Some((slugify(t), slugify(&last)))
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<(i64, String, String)> = term::Entity::find()
+        .select_only()
+        .column(term::Column::Id)
+        .column_as(taxonomy::Column::Slug, "taxonomy_slug")
+        .column(term::Column::Slug)
+        .join(JoinType::InnerJoin, term::Relation::Taxonomy.def())
+        .filter(term::Column::Slug.is_in(wanted.iter().map(|(_, s)| s.clone())))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut ids = Vec::new();
+    for (t, s) in &wanted {
+        match found.iter().find(|(_, ft, fs)| ft == t && fs == s) {
+            Some((id, _, _)) if !ids.contains(id) => ids.push(*id),
+            Some(_) => {}
+            None => errors.push(FieldError::new("terms", format!("there is no term {t}/{s}"))),
+        }
+    }
+    Ok(ids)
+}
+
+/// The slug to save under: one the writer typed must be free; one derived from the title
+/// gets `-2`, `-3` … when taken.
+async fn slug_for(
+    db: &impl ConnectionTrait,
+    input: &ArticleInput,
+    wanted: &str,
+    own_id: i64,
+    errors: &mut Vec<FieldError>,
+) -> Result<String, StoreError> {
+    let typed = input.slug.as_deref().is_some_and(|s| !s.trim().is_empty());
+    if typed {
+        let taken = article::Entity::find()
+            .filter(article::Column::Slug.eq(wanted))
+            .filter(article::Column::Id.ne(own_id))
+            .one(db)
+            .await?;
+        if taken.is_some() {
+            errors.push(FieldError::new("slug", format!("{wanted:?} is used by another article")));
+        }
+        return Ok(wanted.to_owned());
+    }
+    free_slug(db, wanted, Some(own_id)).await
+}
+
+impl Store {
+    /// Publishes every scheduled article whose time has come, including any whose time passed
+    /// while no server ran; returns how many. Safe on several nodes at once: each article's
+    /// UPDATE is conditional on it still being scheduled, so exactly one node publishes it
+    /// (and writes its audit line and cache tags).
+    pub async fn publish_due(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let due: Vec<(i64, String)> = article::Entity::find()
+            .select_only()
+            .columns([article::Column::Id, article::Column::Title])
+            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+            .filter(article::Column::PublishedAt.lte(now))
+            .into_tuple()
+            .all(self.db())
+            .await?;
+        let scheduler = Actor {
+            staff_id: None,
+            author_id: None,
+            name: "scheduler".into(),
+            role: byline_core::staff::Role::Owner,
+        };
+        let mut published = 0;
+        for (id, title) in due {
+            let txn = self.db().begin().await?;
+            let res = article::Entity::update_many()
+                .col_expr(article::Column::Status, Expr::value(ArticleStatus::Published.as_str()))
+                .col_expr(article::Column::Version, Expr::col(article::Column::Version).add(1))
+                .col_expr(article::Column::ModifiedAt, Expr::value(now))
+                .col_expr(article::Column::ModifiedBy, Expr::value(scheduler.name.clone()))
+                .filter(article::Column::Id.eq(id))
+                .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
+                .exec(&txn)
+                .await?;
+            if res.rows_affected != 1 {
+                continue; // another node was first
+            }
+            let mut tags = vec![changes::LIST.to_owned(), changes::article(id)];
+            let (_, byline) = load(&txn, id).await?;
+            tags.extend(byline.iter().map(|&a| changes::author(a)));
+            tags.extend(linked_terms(&txn, id).await?.into_iter().map(changes::term));
+            changes::log(&txn, &tags).await?;
+            let current = editable(&txn, id).await?;
+            revisions::keep(&txn, id, current.version, &scheduler, "publish", &current.input)
+                .await?;
+            let record = AuditRecord::new("article.publish", subject(id, &title))
+                .detail("scheduled → published");
+            audit::write(&txn, &scheduler, &record).await?;
+            txn.commit().await?;
+            published += 1;
+        }
+        Ok(published)
+    }
+}
