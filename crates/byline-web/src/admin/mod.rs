@@ -2,11 +2,17 @@
 //! (small scripts only enhance them), behind staff sign-in. Every state-changing request
 //! passes the CSRF checks in [`csrf`]; every page is drawn in the frame of [`frame`].
 
+mod account;
 mod auth;
 mod csrf;
 mod dashboard;
 pub mod frame;
+mod invitations;
+mod limits;
+mod password;
 pub(crate) mod sessions;
+mod staff;
+mod two_factor;
 
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
@@ -41,6 +47,22 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/signin", get(auth::sign_in_form).post(auth::sign_in))
         .route("/admin/signout", post(auth::sign_out))
         .route("/admin/setup", get(auth::setup_form).post(auth::setup))
+        .route("/admin/signin/code", get(two_factor::code_form).post(two_factor::code))
+        .route("/admin/password/forgot", get(password::forgot_form).post(password::forgot))
+        .route("/admin/password/reset", get(password::reset_form).post(password::reset))
+        .route("/admin/account", get(account::show).post(account::rename))
+        .route("/admin/account/password", post(account::change_password))
+        .route("/admin/account/two-factor", get(two_factor::enrol_form).post(two_factor::confirm))
+        .route("/admin/account/two-factor/start", post(two_factor::start))
+        .route("/admin/account/two-factor/off", post(account::two_factor_off))
+        .route("/admin/staff", get(staff::list))
+        .route("/admin/staff/{id}/role", post(staff::change_role))
+        .route("/admin/staff/{id}/disable", post(staff::disable))
+        .route("/admin/staff/{id}/enable", post(staff::enable))
+        .route("/admin/staff/transfer", post(staff::transfer))
+        .route("/admin/staff/invitations", post(invitations::invite))
+        .route("/admin/staff/invitations/{id}/revoke", post(invitations::revoke))
+        .route("/admin/invitation", get(invitations::accept_form).post(invitations::accept))
         .route("/admin/assets/{*path}", get(asset))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), error_page))
