@@ -148,3 +148,58 @@ impl Mailer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A log writer that keeps what it is given.
+    #[derive(Clone, Default)]
+    struct Kept(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Kept {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn mail() -> Mail {
+        Mail {
+            to: "rita@example.org".into(),
+            subject: "Reset your password".into(),
+            body: "http://test.example/admin/password/reset?token=abc".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn without_smtp_the_message_and_its_link_go_to_the_log_at_warn() {
+        let kept = Kept::default();
+        let writer = kept.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_max_level(tracing::Level::WARN)
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        Mailer::Log.send(mail()).await.unwrap();
+        let log = String::from_utf8(kept.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("WARN"), "{log}");
+        assert!(log.contains("rita@example.org"), "{log}");
+        assert!(log.contains("/admin/password/reset?token=abc"), "{log}");
+    }
+
+    #[tokio::test]
+    async fn a_capturing_mailer_keeps_messages_in_order() {
+        let (mailer, outbox) = Mailer::capture();
+        mailer.send_soon(mail()).await;
+        mailer.send(Mail { subject: "Second".into(), ..mail() }).await.unwrap();
+        let kept = outbox.lock().unwrap();
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[1].subject, "Second");
+    }
+}
