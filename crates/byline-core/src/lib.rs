@@ -5,12 +5,14 @@
 //! This crate is pure: no HTTP, no SQL, no file or network IO. The store persists these types,
 //! importers and the admin build them, themes display them through view-models.
 
+pub mod accounts;
 pub mod article;
 pub mod audit;
 pub mod author;
 pub mod editorial;
 pub mod error;
 pub mod license;
+pub mod limits;
 pub mod markdown;
 pub mod page;
 pub mod publication;
@@ -20,6 +22,7 @@ pub mod secret;
 pub mod slug;
 pub mod staff;
 pub mod taxonomy;
+pub mod two_factor;
 
 pub use article::{
     Article, ArticleFields, ArticleInput, ArticleStatus, ArticleSummary, FeaturedImage, Source,

@@ -5,8 +5,10 @@
 //! This is the only crate that knows SQL. It speaks `byline_core` types to everyone else and
 //! must not depend on HTTP, rendering or importers.
 
+mod accounts;
 mod api_tokens;
 mod articles;
+mod attempts;
 mod audit;
 mod authors;
 pub mod changes;
@@ -24,6 +26,7 @@ mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use accounts::TwoFactorState;
 pub use api_tokens::NewApiToken;
 pub use articles::{ArticleFilter, ArticleKey, EditError, Paged};
 pub use error::StoreError;

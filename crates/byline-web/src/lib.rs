@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod cache;
 mod error;
+pub mod mail;
 mod public;
 mod state;
 pub mod tracking;

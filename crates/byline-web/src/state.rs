@@ -24,6 +24,8 @@ pub struct AppState {
     pub sitemap_limit: usize,
     /// Rendered pages kept in memory; `None` renders every request.
     pub cache: Option<Arc<PageCache>>,
+    /// Sends staff email (password resets, invitations); logs it when SMTP is not set up.
+    pub mailer: crate::mail::Mailer,
     /// The page frame's data (publication, taxonomies, pages), kept until a `site` change.
     frame: Arc<RwLock<Option<Arc<Frame>>>>,
     /// Where this process is in the store's change log; -1 before the first look.
@@ -53,6 +55,7 @@ impl AppState {
             per_page: 10,
             sitemap_limit: byline_render::sitemap::MAX_URLS,
             cache: Some(Arc::new(PageCache::new(DEFAULT_CACHE_MB << 20))),
+            mailer: crate::mail::Mailer::default(),
             frame: Arc::new(RwLock::new(None)),
             cursor: Arc::new(AtomicI64::new(-1)),
         }

@@ -27,6 +27,18 @@ pub struct Settings {
     pub per_page: u64,
     /// Memory for rendered pages, in MiB; 0 renders every request.
     pub cache_mb: u64,
+    /// The SMTP server for staff email (password resets, invitations). None: every email
+    /// is written to the log at WARN instead, link and all.
+    pub smtp_host: Option<String>,
+    /// 587 by default (STARTTLS); 465 is usual with `smtp_tls = "tls"`.
+    pub smtp_port: u16,
+    pub smtp_username: Option<String>,
+    /// Redacted in Debug output.
+    pub smtp_password: Option<String>,
+    /// The sender of staff email.
+    pub smtp_from: String,
+    /// `none`, `starttls` (the default) or `tls`.
+    pub smtp_tls: byline_web::mail::SmtpTls,
 }
 
 impl Default for Settings {
@@ -41,6 +53,12 @@ impl Default for Settings {
             log: "info".into(),
             per_page: 10,
             cache_mb: byline_web::DEFAULT_CACHE_MB,
+            smtp_host: None,
+            smtp_port: 587,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_from: "Byline <byline@localhost>".into(),
+            smtp_tls: byline_web::mail::SmtpTls::Starttls,
         }
     }
 }
@@ -57,6 +75,12 @@ impl std::fmt::Debug for Settings {
             .field("log", &self.log)
             .field("per_page", &self.per_page)
             .field("cache_mb", &self.cache_mb)
+            .field("smtp_host", &self.smtp_host)
+            .field("smtp_port", &self.smtp_port)
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
+            .field("smtp_from", &self.smtp_from)
+            .field("smtp_tls", &self.smtp_tls)
             .finish()
     }
 }
@@ -162,6 +186,21 @@ impl Settings {
             }
             None => format!("http://{}", self.bind),
         }
+    }
+
+    /// The mailer for staff email: SMTP when `smtp_host` is set, else the log.
+    pub fn mailer(&self) -> anyhow::Result<byline_web::mail::Mailer> {
+        use byline_web::mail::{Mailer, SmtpSettings};
+        let Some(host) = &self.smtp_host else { return Ok(Mailer::Log) };
+        Mailer::smtp(&SmtpSettings {
+            host: host.clone(),
+            port: self.smtp_port,
+            username: self.smtp_username.clone(),
+            password: self.smtp_password.clone(),
+            from: self.smtp_from.clone(),
+            tls: self.smtp_tls,
+        })
+        .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
     }
 
     pub fn theme_dir(&self) -> Option<&Path> {

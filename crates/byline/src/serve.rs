@@ -32,6 +32,15 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let mut state =
         AppState::new(store.clone(), theme, base_url.clone()).with_cache_mb(settings.cache_mb);
     state.per_page = settings.per_page;
+    state.mailer = settings.mailer()?;
+    match &settings.smtp_host {
+        Some(h) => {
+            tracing::info!(host = %h, port = settings.smtp_port, "staff email goes through SMTP")
+        }
+        None => tracing::warn!(
+            "no smtp_host is set: staff email (password resets, invitations) is written to this log"
+        ),
+    }
     state.catch_up().await?;
     tokio::spawn(state.clone().follow_changes());
     let tracker = state.tracker.clone();
@@ -110,6 +119,12 @@ async fn publish_scheduled(store: Store) {
             && let Err(e) = store.delete_expired_sessions().await
         {
             tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        if round % 240 == 2
+            && let Err(e) =
+                store.prune_attempts(chrono::Utc::now() - chrono::Duration::days(1)).await
+        {
+            tracing::warn!(error = %e, "could not prune old sign-in attempts");
         }
         match store.publish_due(chrono::Utc::now()).await {
             Ok(0) => {}

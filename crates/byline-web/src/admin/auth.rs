@@ -1,11 +1,13 @@
 //! Signing in and out, and the owner's one-time setup link.
 
 use super::frame::{Layout, STAFF_ID, flash, render, session_error};
+use super::limits::ClientAddr;
 use crate::{AppState, WebError};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use byline_core::audit::AuditRecord;
+use byline_core::limits;
 use byline_core::staff::{MIN_PASSWORD_CHARS, Role, StaffInput, StaffUser};
 use byline_store::Purpose;
 use serde::{Deserialize, Serialize};
@@ -59,21 +61,37 @@ pub struct SignInForm {
 pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
+    addr: ClientAddr,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
-    match state.store.verify_staff_password(&form.email, &form.password).await? {
+    let email = form.email.trim().to_lowercase();
+    let checks =
+        [(limits::SIGN_IN_PER_ACCOUNT, email.as_str()), (limits::SIGN_IN_PER_ADDRESS, &addr.0)];
+    let page = |error: String| SignInPage {
+        email: form.email.clone(),
+        next: safe_next(&form.next),
+        error: Some(error),
+    };
+    if let Some(secs) = super::limits::wait(&state, &checks).await? {
+        let layout = Layout::anonymous(&state, &session, "Sign in").await?;
+        let r = render(&state, "signin.html", layout, page(super::limits::message(secs)))?;
+        return Ok(super::limits::too_many(r, secs));
+    }
+    match state.store.verify_staff_password(&email, &form.password).await? {
         Some(staff) => {
+            state.store.clear_attempts(limits::SIGN_IN_PER_ACCOUNT, &email).await?;
+            if state.store.two_factor(staff.id).await?.is_some_and(|t| t.enabled) {
+                super::two_factor::await_code(&session, &staff, &safe_next(&form.next)).await?;
+                return Ok(Redirect::to("/admin/signin/code").into_response());
+            }
             start_session(&state, &session, &staff).await?;
             Ok(Redirect::to(&safe_next(&form.next)).into_response())
         }
         None => {
+            super::limits::note(&state, &checks).await?;
             let layout = Layout::anonymous(&state, &session, "Sign in").await?;
-            let page = SignInPage {
-                email: form.email,
-                next: safe_next(&form.next),
-                error: Some("That email and password do not match an active account.".into()),
-            };
-            let mut r = render(&state, "signin.html", layout, page)?;
+            let error = "That email and password do not match an active account.".to_owned();
+            let mut r = render(&state, "signin.html", layout, page(error))?;
             *r.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
             Ok(r)
         }
@@ -88,6 +106,7 @@ pub(crate) async fn start_session(
     staff: &StaffUser,
 ) -> Result<(), WebError> {
     session.cycle_id().await.map_err(session_error)?;
+    super::two_factor::forget_pending(session).await;
     session.insert(STAFF_ID, staff.id).await.map_err(session_error)?;
     session
         .insert(super::frame::CSRF, byline_core::secret::new_token())
@@ -103,16 +122,16 @@ pub async fn sign_out(session: Session) -> Result<Response, WebError> {
 }
 
 #[derive(Serialize)]
-struct Message {
-    title: String,
-    message: String,
-    link: Option<Link>,
+pub(crate) struct Message {
+    pub title: String,
+    pub message: String,
+    pub link: Option<Link>,
 }
 
 #[derive(Serialize)]
-struct Link {
-    title: String,
-    url: String,
+pub(crate) struct Link {
+    pub title: String,
+    pub url: String,
 }
 
 impl Message {

@@ -4,6 +4,7 @@
 
 pub(crate) mod articles;
 mod audit_log;
+mod account;
 mod auth;
 mod authors;
 mod csrf;
@@ -16,6 +17,11 @@ mod settings;
 mod taxonomies;
 mod terms;
 mod tokens;
+mod invitations;
+mod limits;
+mod password;
+mod staff;
+mod two_factor;
 
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
@@ -57,6 +63,22 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/articles/{id}/revisions/{rev}", get(articles::revision))
         .route("/admin/articles/{id}/revisions/{rev}/restore", post(articles::restore))
         .route("/admin/articles/{id}/{step}", post(articles::step))
+        .route("/admin/signin/code", get(two_factor::code_form).post(two_factor::code))
+        .route("/admin/password/forgot", get(password::forgot_form).post(password::forgot))
+        .route("/admin/password/reset", get(password::reset_form).post(password::reset))
+        .route("/admin/account", get(account::show).post(account::rename))
+        .route("/admin/account/password", post(account::change_password))
+        .route("/admin/account/two-factor", get(two_factor::enrol_form).post(two_factor::confirm))
+        .route("/admin/account/two-factor/start", post(two_factor::start))
+        .route("/admin/account/two-factor/off", post(account::two_factor_off))
+        .route("/admin/staff", get(staff::list))
+        .route("/admin/staff/{id}/role", post(staff::change_role))
+        .route("/admin/staff/{id}/disable", post(staff::disable))
+        .route("/admin/staff/{id}/enable", post(staff::enable))
+        .route("/admin/staff/transfer", post(staff::transfer))
+        .route("/admin/staff/invitations", post(invitations::invite))
+        .route("/admin/staff/invitations/{id}/revoke", post(invitations::revoke))
+        .route("/admin/invitation", get(invitations::accept_form).post(invitations::accept))
         .route("/admin/assets/{*path}", get(asset))
         .merge(authors::routes())
         .merge(taxonomies::routes())

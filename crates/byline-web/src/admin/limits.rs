@@ -1,0 +1,67 @@
+//! Rate limits at the admin's doors (sign-in, the two-factor code, password-reset requests):
+//! who is knocking, whether they must wait, and the 429 answer that says for how long.
+
+use crate::{AppState, WebError};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use byline_core::limits::Limit;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+/// The client's address, from the connection (`serve` records it). Requests that carry
+/// none (tests with `oneshot`, unless they add a `ConnectInfo` extension) share one key.
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".to_owned()),
+        ))
+    }
+}
+
+/// The longest wait any of `checks` (a limit and whom it counts) imposes now.
+pub async fn wait(state: &AppState, checks: &[(Limit, &str)]) -> Result<Option<u64>, WebError> {
+    let mut longest = None;
+    for (limit, key) in checks {
+        if let Some(s) = state.store.retry_after(*limit, key).await? {
+            longest = Some(longest.map_or(s, |l: u64| l.max(s)));
+        }
+    }
+    Ok(longest)
+}
+
+/// Notes a failed attempt against every one of `checks`.
+pub async fn note(state: &AppState, checks: &[(Limit, &str)]) -> Result<(), WebError> {
+    for (limit, key) in checks {
+        state.store.note_attempt(*limit, key).await?;
+    }
+    Ok(())
+}
+
+/// What to tell someone who must wait `secs`.
+pub fn message(secs: u64) -> String {
+    let minutes = secs.div_ceil(60);
+    format!(
+        "Too many attempts. For your account's safety, wait {} before trying again.",
+        if minutes <= 1 { "a minute".to_owned() } else { format!("{minutes} minutes") }
+    )
+}
+
+/// Turns a rendered page into the 429 answer, with `Retry-After`.
+pub fn too_many(mut page: Response, secs: u64) -> Response {
+    *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        page.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    page
+}
