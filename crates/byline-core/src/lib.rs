@@ -11,6 +11,7 @@ pub mod author;
 pub mod error;
 pub mod license;
 pub mod markdown;
+pub mod media;
 pub mod page;
 pub mod publication;
 pub mod republish;

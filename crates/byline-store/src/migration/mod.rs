@@ -10,6 +10,7 @@ mod m0003_change_log;
 mod m0004_staff;
 mod m0005_newsroom_auth;
 mod m0006_api_tokens;
+mod m0009_media;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_staff::Migration),
             Box::new(m0005_newsroom_auth::Migration),
             Box::new(m0006_api_tokens::Migration),
+            Box::new(m0009_media::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod auth;
 mod csrf;
 mod dashboard;
 pub mod frame;
+mod media;
 pub(crate) mod sessions;
 
 use crate::error::ErrorInfo;
@@ -42,6 +43,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/signout", post(auth::sign_out))
         .route("/admin/setup", get(auth::setup_form).post(auth::setup))
         .route("/admin/assets/{*path}", get(asset))
+        .merge(media::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), error_page))
         .layer(sessions)

@@ -7,6 +7,7 @@
 //! [`routes`].
 
 mod me;
+mod media;
 
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
@@ -53,6 +54,7 @@ impl utoipa::Modify for BearerAuth {
 pub(crate) fn routes() -> axum::Router<AppState> {
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .merge(me::routes())
+        .merge(media::routes())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new(BASE)]);
     let doc = std::sync::Arc::new(doc);
