@@ -14,6 +14,7 @@ pub mod error;
 pub mod license;
 pub mod limits;
 pub mod markdown;
+pub mod media;
 pub mod page;
 pub mod publication;
 pub mod republish;

@@ -6,8 +6,10 @@
 //! server would send. Depends on core, store and render; never on HTTP.
 
 mod load;
+mod media;
 mod plan;
 
+pub use media::{MediaCopied, copy_media};
 pub use plan::Report;
 
 use byline_render::Theme;
@@ -24,6 +26,8 @@ pub enum ExportError {
     Write { path: PathBuf, source: std::io::Error },
     #[error("{0} exists and is not an empty folder; export into a new or empty one")]
     NotEmpty(PathBuf),
+    #[error("cannot copy the media files: {0}")]
+    Media(String),
 }
 
 /// What to export and how.

@@ -9,6 +9,7 @@ pub mod api;
 pub mod cache;
 mod error;
 pub mod mail;
+pub mod media;
 mod public;
 mod state;
 pub mod tracking;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(admin::routes(&state))
         .merge(api::routes())
+        .merge(media::routes())
         .merge(public)
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -26,6 +26,10 @@ pub struct AppState {
     pub cache: Option<Arc<PageCache>>,
     /// Sends staff email (password resets, invitations); logs it when SMTP is not set up.
     pub mailer: crate::mail::Mailer,
+    /// Where media files are kept (memory until [`AppState::with_media`] names a place).
+    pub media: byline_media::MediaStorage,
+    /// What an upload may be: bytes and pixels.
+    pub media_limits: byline_media::Limits,
     /// The page frame's data (publication, taxonomies, pages), kept until a `site` change.
     frame: Arc<RwLock<Option<Arc<Frame>>>>,
     /// Where this process is in the store's change log; -1 before the first look.
@@ -56,6 +60,8 @@ impl AppState {
             sitemap_limit: byline_render::sitemap::MAX_URLS,
             cache: Some(Arc::new(PageCache::new(DEFAULT_CACHE_MB << 20))),
             mailer: crate::mail::Mailer::default(),
+            media: byline_media::MediaStorage::in_memory(),
+            media_limits: byline_media::Limits::default(),
             frame: Arc::new(RwLock::new(None)),
             cursor: Arc::new(AtomicI64::new(-1)),
         }
@@ -114,6 +120,17 @@ impl AppState {
                 self.forget_everything();
             }
         }
+    }
+
+    /// Keeps media files in `storage`, within `limits`.
+    pub fn with_media(
+        mut self,
+        storage: byline_media::MediaStorage,
+        limits: byline_media::Limits,
+    ) -> Self {
+        self.media = storage;
+        self.media_limits = limits;
+        self
     }
 
     /// Sizes the page cache; 0 turns it off.

@@ -39,6 +39,12 @@ pub struct Settings {
     pub smtp_from: String,
     /// `none`, `starttls` (the default) or `tls`.
     pub smtp_tls: byline_web::mail::SmtpTls,
+    /// The largest image upload, in MiB.
+    pub media_max_mb: u64,
+    /// The most pixels an uploaded image may have, in megapixels (checked before decoding).
+    pub media_max_megapixels: u64,
+    /// Where media files are kept; `None`: `<data>/media`.
+    pub media_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -59,6 +65,9 @@ impl Default for Settings {
             smtp_password: None,
             smtp_from: "Byline <byline@localhost>".into(),
             smtp_tls: byline_web::mail::SmtpTls::Starttls,
+            media_max_mb: byline_media::process::DEFAULT_MAX_MB,
+            media_max_megapixels: byline_media::process::DEFAULT_MAX_MEGAPIXELS,
+            media_dir: None,
         }
     }
 }
@@ -81,6 +90,9 @@ impl std::fmt::Debug for Settings {
             .field("smtp_password", &self.smtp_password.as_ref().map(|_| "***"))
             .field("smtp_from", &self.smtp_from)
             .field("smtp_tls", &self.smtp_tls)
+            .field("media_max_mb", &self.media_max_mb)
+            .field("media_max_megapixels", &self.media_max_megapixels)
+            .field("media_dir", &self.media_dir)
             .finish()
     }
 }
@@ -157,6 +169,18 @@ impl Settings {
                 self.cache_mb
             );
         }
+        if self.media_max_mb == 0 || self.media_max_mb > 1024 {
+            bail!(
+                "invalid configuration: media_max_mb must be between 1 and 1024 (MiB), not {}",
+                self.media_max_mb
+            );
+        }
+        if self.media_max_megapixels == 0 || self.media_max_megapixels > 1000 {
+            bail!(
+                "invalid configuration: media_max_megapixels must be between 1 and 1000, not {}",
+                self.media_max_megapixels
+            );
+        }
         if self.per_page == 0 || self.per_page > 100 {
             bail!(
                 "invalid configuration: per_page must be between 1 and 100, not {}",
@@ -201,6 +225,23 @@ impl Settings {
             tls: self.smtp_tls,
         })
         .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
+    }
+
+    /// Where media files are kept: `media_dir`, or `media` in the data folder.
+    pub fn media_dir(&self) -> PathBuf {
+        self.media_dir.clone().unwrap_or_else(|| self.data.join("media"))
+    }
+
+    /// The media storage and upload limits these settings describe.
+    pub fn media(&self) -> anyhow::Result<(byline_media::MediaStorage, byline_media::Limits)> {
+        let dir = self.media_dir();
+        let storage = byline_media::MediaStorage::local(&dir)
+            .with_context(|| format!("cannot use the media folder {}", dir.display()))?;
+        let limits = byline_media::Limits {
+            max_bytes: self.media_max_mb << 20,
+            max_pixels: self.media_max_megapixels * 1_000_000,
+        };
+        Ok((storage, limits))
     }
 
     pub fn theme_dir(&self) -> Option<&Path> {

@@ -22,11 +22,15 @@ pub async fn static_site(settings: Settings, args: &ExportStaticArgs) -> anyhow:
     let options =
         byline_export::Options { base_url, per_page: settings.per_page, threads: args.threads };
     let report = byline_export::export(&store, &theme, &options, &args.dir).await?;
+    let (media, _) = settings.media()?;
+    let copied = byline_export::copy_media(&media, &args.dir).await?;
     println!(
-        "wrote {} files ({:.1} MB) for {} articles into {} in {:.2} s",
+        "wrote {} files ({:.1} MB) for {} articles and {} media files ({:.1} MB) into {} in {:.2} s",
         report.files,
         report.bytes as f64 / 1e6,
         report.articles,
+        copied.files,
+        copied.bytes as f64 / 1e6,
         args.dir.display(),
         started.elapsed().as_secs_f64()
     );

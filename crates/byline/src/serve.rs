@@ -29,8 +29,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     let theme = Theme::load(settings.theme_dir()).context("cannot load the theme")?;
     let base_url = settings.base_url();
-    let mut state =
-        AppState::new(store.clone(), theme, base_url.clone()).with_cache_mb(settings.cache_mb);
+    let (media, limits) = settings.media()?;
+    tracing::info!(place = media.place(), "media files");
+    let mut state = AppState::new(store.clone(), theme, base_url.clone())
+        .with_cache_mb(settings.cache_mb)
+        .with_media(media, limits);
     state.per_page = settings.per_page;
     state.mailer = settings.mailer()?;
     match &settings.smtp_host {

@@ -112,6 +112,33 @@ pub struct ImageView {
     pub url: String,
     pub alt: String,
     pub caption: Option<String>,
+    /// For a media-library image (known by its URL, without a query): its copies in its own
+    /// format and in WebP, and its size, so the page reserves room and offers `srcset`.
+    pub srcset: Option<String>,
+    pub webp_srcset: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+impl ImageView {
+    pub fn new(i: &byline_core::FeaturedImage) -> Self {
+        use byline_core::media::{ImageFormat, MediaName, srcset};
+        let name = MediaName::parse_url(&i.url);
+        let set = |format| {
+            name.as_ref()
+                .map(|(origin, n)| srcset(origin, &n.candidates(format)))
+                .filter(|s| !s.is_empty())
+        };
+        Self {
+            url: i.url.clone(),
+            alt: i.alt.clone(),
+            caption: i.caption.clone(),
+            srcset: name.as_ref().and_then(|(_, n)| set(n.format)),
+            webp_srcset: name.as_ref().filter(|(_, n)| n.webp).and_then(|_| set(ImageFormat::WebP)),
+            width: name.as_ref().map(|(_, n)| n.width),
+            height: name.as_ref().map(|(_, n)| n.height),
+        }
+    }
 }
 
 /// An article in a list.
@@ -258,11 +285,7 @@ impl CardView {
                     taxonomy: t.taxonomy_name.clone(),
                 })
                 .collect(),
-            image: a.image.as_ref().map(|i| ImageView {
-                url: i.url.clone(),
-                alt: i.alt.clone(),
-                caption: i.caption.clone(),
-            }),
+            image: a.image.as_ref().map(ImageView::new),
         }
     }
 
@@ -413,11 +436,7 @@ impl ArticleView {
             updated_iso: a.updated_at.map(iso),
             authors: a.authors.iter().map(AuthorView::new).collect(),
             term_groups: term_groups(&a.terms, &site.taxonomies),
-            image: a.image.as_ref().map(|i| ImageView {
-                url: i.url.clone(),
-                alt: i.alt.clone(),
-                caption: i.caption.clone(),
-            }),
+            image: a.image.as_ref().map(ImageView::new),
             note_html: a.note_html.clone(),
             source: a
                 .source

@@ -12,6 +12,7 @@ mod m0005_newsroom_auth;
 mod m0006_api_tokens;
 mod m0007_editorial;
 mod m0008_term_redirects;
+mod m0009_media;
 mod m0010_accounts;
 
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_api_tokens::Migration),
             Box::new(m0007_editorial::Migration),
             Box::new(m0008_term_redirects::Migration),
+            Box::new(m0009_media::Migration),
             Box::new(m0010_accounts::Migration),
         ]
     }

@@ -12,6 +12,7 @@ mod dashboard;
 mod fields;
 pub mod frame;
 mod pages;
+mod media;
 pub(crate) mod sessions;
 mod settings;
 mod taxonomies;
@@ -87,6 +88,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(settings::routes())
         .merge(tokens::routes())
         .merge(audit_log::routes())
+        .merge(media::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), error_page))
         .layer(sessions)

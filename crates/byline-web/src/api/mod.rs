@@ -13,6 +13,7 @@ mod me;
 mod pages;
 mod settings;
 mod taxonomies;
+mod media;
 
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
@@ -64,6 +65,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .merge(taxonomies::routes())
         .merge(pages::routes())
         .merge(settings::routes())
+        .merge(media::routes())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new(BASE)]);
     let doc = std::sync::Arc::new(doc);
