@@ -132,14 +132,25 @@ impl Store {
     /// Brings the schema up to date. Safe to run any number of times, and from several nodes
     /// at once: a node that loses the race to apply a migration sees it applied and goes on.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        match migration::Migrator::up(&self.db, None).await {
-            Ok(()) => Ok(()),
-            Err(first) => {
-                tracing::warn!(error = %first, "migration failed; retrying once in case another node ran it");
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                migration::Migrator::up(&self.db, None).await.map_err(StoreError::Migration)
+        // Nodes that lose a race retry after a random pause, so that they do not race again
+        // on the next migration.
+        for attempt in 1.. {
+            match migration::Migrator::up(&self.db, None).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 6 => {
+                    tracing::warn!(error = %e, "migration failed; retrying in case another node ran it");
+                    let jitter = u64::from(
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.subsec_nanos())
+                            % 400,
+                    );
+                    tokio::time::sleep(Duration::from_millis(100 + jitter)).await;
+                }
+                Err(e) => return Err(StoreError::Migration(e)),
             }
         }
+        unreachable!("the loop returns")
     }
 
     pub fn backend(&self) -> Backend {
