@@ -69,7 +69,8 @@ pub(super) fn subject(id: i64, title: &str) -> String {
 
 impl Store {
     /// Creates an article as a draft, then takes `step` (save only, submit, schedule or
-    /// publish) in the same transaction.
+    /// publish) in the same transaction. With no byline given, the writer's own author
+    /// profile is the byline.
     pub async fn create_article(
         &self,
         actor: &Actor,
@@ -78,6 +79,13 @@ impl Store {
     ) -> Result<EditableArticle, EditError> {
         Step::Create.permit(actor, &[], ArticleStatus::Draft)?;
         let txn = self.db().begin().await?;
+        let mut input = input.clone();
+        if editorial::author_slugs(&input).is_empty()
+            && let Some(id) = actor.author_id
+            && let Some(own) = crate::entity::author::Entity::find_by_id(id).one(&txn).await?
+        {
+            input.authors = vec![own.slug];
+        }
         let now = Utc::now();
         let blank = article::Model {
             id: 0,
@@ -114,7 +122,7 @@ impl Store {
         };
         let step = if step == Step::Update { Step::Create } else { step };
         let why = Why { revision: "create".into(), audit: Step::Create.audit_action() };
-        let id = apply(&txn, actor, blank, Vec::new(), input, step, why).await?;
+        let id = apply(&txn, actor, blank, Vec::new(), &input, step, why).await?;
         let out = editable(&txn, id).await?;
         txn.commit().await?;
         Ok(out)
