@@ -45,6 +45,9 @@ async fn versions_revisions_trash_and_the_public_site() {
         let a = s.create_article(&c, &draft("Gas and grids", &cs), Step::Submit).await.unwrap();
         assert_eq!((a.status, a.version), (ArticleStatus::Review, 1));
         assert!(s.published_article("gas-and-grids").await.unwrap_err().is_not_found());
+        // Feeds, sitemaps and the static export read these: nothing awaiting review.
+        assert!(s.latest_full_articles(&ArticleFilter::All, 100).await.unwrap().is_empty());
+        assert!(s.published_article_stamps(0, 100).await.unwrap().is_empty());
 
         // A contributor cannot publish; an editor can.
         let err = s.article_step(&c, a.id, None, Step::Publish, None).await.unwrap_err();

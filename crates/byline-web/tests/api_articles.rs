@@ -208,6 +208,12 @@ async fn the_list_filters_pages_and_shows_writers_only_their_own() {
             .secret;
         let (_, l) = call(&app, "GET", "/articles", &ct, None).await;
         assert_eq!(l["total"], 0, "contributors see only their own");
+        let (s, mine) =
+            call(&app, "POST", "/articles", &ct, Some(json!({"title": "Mine", "body": "B"}))).await;
+        assert_eq!(s, 201, "{mine}");
+        assert_eq!(mine["authors"], json!(["cora-contributor"]), "their own byline by default");
+        let (_, l) = call(&app, "GET", "/articles", &ct, None).await;
+        assert_eq!(l["total"], 1);
         let full = db.store.published_article("full").await.unwrap().id;
         let (s, _) = call(&app, "GET", &format!("/articles/{full}"), &ct, None).await;
         assert_eq!(s, 403);

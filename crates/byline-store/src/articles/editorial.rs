@@ -4,18 +4,18 @@
 //! that started from an older version, writes the row with the next version, keeps a
 //! revision, writes an audit line and logs the cache tags of the public pages it touches.
 
-use super::save::{free_slug, link, linked_terms};
+use super::resolve::{resolve_authors, resolve_terms, slug_for};
+use super::save::{link, linked_terms};
 use super::{bylines, filings, revisions};
-use crate::entity::{article, author, taxonomy, term};
+use crate::entity::article;
 use crate::{Store, StoreError, audit, changes};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::editorial::{self, EditableArticle, Refused, Step};
-use byline_core::{ArticleInput, ArticleStatus, FieldError, Invalid, License, slugify};
+use byline_core::{ArticleInput, ArticleStatus, FieldError, Invalid, License};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, JoinType, QueryFilter, QuerySelect, RelationTrait, TransactionTrait,
+    IntoActiveModel, QueryFilter, TransactionTrait,
 };
 
 /// Why an editorial step did not happen.
@@ -69,7 +69,8 @@ pub(super) fn subject(id: i64, title: &str) -> String {
 
 impl Store {
     /// Creates an article as a draft, then takes `step` (save only, submit, schedule or
-    /// publish) in the same transaction.
+    /// publish) in the same transaction. With no byline given, the writer's own author
+    /// profile is the byline.
     pub async fn create_article(
         &self,
         actor: &Actor,
@@ -78,6 +79,13 @@ impl Store {
     ) -> Result<EditableArticle, EditError> {
         Step::Create.permit(actor, &[], ArticleStatus::Draft)?;
         let txn = self.db().begin().await?;
+        let mut input = input.clone();
+        if editorial::author_slugs(&input).is_empty()
+            && let Some(id) = actor.author_id
+            && let Some(own) = crate::entity::author::Entity::find_by_id(id).one(&txn).await?
+        {
+            input.authors = vec![own.slug];
+        }
         let now = Utc::now();
         let blank = article::Model {
             id: 0,
@@ -114,7 +122,7 @@ impl Store {
         };
         let step = if step == Step::Update { Step::Create } else { step };
         let why = Why { revision: "create".into(), audit: Step::Create.audit_action() };
-        let id = apply(&txn, actor, blank, Vec::new(), input, step, why).await?;
+        let id = apply(&txn, actor, blank, Vec::new(), &input, step, why).await?;
         let out = editable(&txn, id).await?;
         txn.commit().await?;
         Ok(out)
@@ -417,153 +425,4 @@ async fn apply(
     let record = AuditRecord::new(why.audit, subject(id, &new.title)).detail(detail);
     audit::write(txn, actor, &record).await?;
     Ok(id)
-}
-
-/// The byline's author ids, in order; unknown slugs are a field error.
-async fn resolve_authors(
-    db: &impl ConnectionTrait,
-    input: &ArticleInput,
-    errors: &mut Vec<FieldError>,
-) -> Result<Vec<i64>, StoreError> {
-    let slugs = editorial::author_slugs(input);
-    if slugs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let found: Vec<(i64, String)> = author::Entity::find()
-        .select_only()
-        .columns([author::Column::Id, author::Column::Slug])
-        .filter(author::Column::Slug.is_in(slugs.clone()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut ids = Vec::with_capacity(slugs.len());
-    let mut unknown = Vec::new();
-    for s in &slugs {
-        match found.iter().find(|(_, f)| f == s) {
-            Some((id, _)) => ids.push(*id),
-            None => unknown.push(s.as_str()),
-        }
-    }
-    if !unknown.is_empty() {
-        errors.push(FieldError::new(
-            "authors",
-            format!("no author with the slug {}; add them under Authors first", unknown.join(", ")),
-        ));
-    }
-    Ok(ids)
-}
-
-/// The ids of the terms an input names as (taxonomy slug, term slug or path); each must exist.
-async fn resolve_terms(
-    db: &impl ConnectionTrait,
-    input: &ArticleInput,
-    errors: &mut Vec<FieldError>,
-) -> Result<Vec<i64>, StoreError> {
-    let wanted: Vec<(String, String)> = input
-        .terms
-        .iter()
-        .filter_map(|(t, p)| {
-            let last = byline_core::taxonomy::split_term_path(p).pop()?;
-            Some((slugify(t), slugify(&last)))
-        })
-        .collect();
-    if wanted.is_empty() {
-        return Ok(Vec::new());
-    }
-    let found: Vec<(i64, String, String)> = term::Entity::find()
-        .select_only()
-        .column(term::Column::Id)
-        .column_as(taxonomy::Column::Slug, "taxonomy_slug")
-        .column(term::Column::Slug)
-        .join(JoinType::InnerJoin, term::Relation::Taxonomy.def())
-        .filter(term::Column::Slug.is_in(wanted.iter().map(|(_, s)| s.clone())))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut ids = Vec::new();
-    for (t, s) in &wanted {
-        match found.iter().find(|(_, ft, fs)| ft == t && fs == s) {
-            Some((id, _, _)) if !ids.contains(id) => ids.push(*id),
-            Some(_) => {}
-            None => errors.push(FieldError::new("terms", format!("there is no term {t}/{s}"))),
-        }
-    }
-    Ok(ids)
-}
-
-/// The slug to save under: one the writer typed must be free; one derived from the title
-/// gets `-2`, `-3` … when taken.
-async fn slug_for(
-    db: &impl ConnectionTrait,
-    input: &ArticleInput,
-    wanted: &str,
-    own_id: i64,
-    errors: &mut Vec<FieldError>,
-) -> Result<String, StoreError> {
-    let typed = input.slug.as_deref().is_some_and(|s| !s.trim().is_empty());
-    if typed {
-        let taken = article::Entity::find()
-            .filter(article::Column::Slug.eq(wanted))
-            .filter(article::Column::Id.ne(own_id))
-            .one(db)
-            .await?;
-        if taken.is_some() {
-            errors.push(FieldError::new("slug", format!("{wanted:?} is used by another article")));
-        }
-        return Ok(wanted.to_owned());
-    }
-    free_slug(db, wanted, Some(own_id)).await
-}
-
-impl Store {
-    /// Publishes every scheduled article whose time has come, including any whose time passed
-    /// while no server ran; returns how many. Safe on several nodes at once: each article's
-    /// UPDATE is conditional on it still being scheduled, so exactly one node publishes it
-    /// (and writes its audit line and cache tags).
-    pub async fn publish_due(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let due: Vec<(i64, String)> = article::Entity::find()
-            .select_only()
-            .columns([article::Column::Id, article::Column::Title])
-            .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
-            .filter(article::Column::PublishedAt.lte(now))
-            .into_tuple()
-            .all(self.db())
-            .await?;
-        let scheduler = Actor {
-            staff_id: None,
-            author_id: None,
-            name: "scheduler".into(),
-            role: byline_core::staff::Role::Owner,
-        };
-        let mut published = 0;
-        for (id, title) in due {
-            let txn = self.db().begin().await?;
-            let res = article::Entity::update_many()
-                .col_expr(article::Column::Status, Expr::value(ArticleStatus::Published.as_str()))
-                .col_expr(article::Column::Version, Expr::col(article::Column::Version).add(1))
-                .col_expr(article::Column::ModifiedAt, Expr::value(now))
-                .col_expr(article::Column::ModifiedBy, Expr::value(scheduler.name.clone()))
-                .filter(article::Column::Id.eq(id))
-                .filter(article::Column::Status.eq(ArticleStatus::Scheduled.as_str()))
-                .exec(&txn)
-                .await?;
-            if res.rows_affected != 1 {
-                continue; // another node was first
-            }
-            let mut tags = vec![changes::LIST.to_owned(), changes::article(id)];
-            let (_, byline) = load(&txn, id).await?;
-            tags.extend(byline.iter().map(|&a| changes::author(a)));
-            tags.extend(linked_terms(&txn, id).await?.into_iter().map(changes::term));
-            changes::log(&txn, &tags).await?;
-            let current = editable(&txn, id).await?;
-            revisions::keep(&txn, id, current.version, &scheduler, "publish", &current.input)
-                .await?;
-            let record = AuditRecord::new("article.publish", subject(id, &title))
-                .detail("scheduled → published");
-            audit::write(&txn, &scheduler, &record).await?;
-            txn.commit().await?;
-            published += 1;
-        }
-        Ok(published)
-    }
 }

@@ -3,8 +3,10 @@
 
 mod admin;
 mod editorial;
+mod resolve;
 mod revisions;
 mod save;
+mod schedule;
 
 pub use editorial::EditError;
 pub use save::ArticleKey;
