@@ -10,7 +10,6 @@ use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, PngEncoder};
-use image::codecs::webp::WebPEncoder;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageReader};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -152,7 +151,7 @@ pub fn process(data: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
             }
             Cow::Borrowed(&sized[&c.width])
         };
-        files.push(encode(&c, &at)?);
+        files.push(encode(&c, &at, name.format)?);
     }
     Ok(Processed { name, files })
 }
@@ -234,7 +233,33 @@ fn resize(img: &DynamicImage, width: u32) -> Result<DynamicImage, MediaError> {
     Ok(dst)
 }
 
-fn encode(c: &Candidate, img: &DynamicImage) -> Result<StoredFile, MediaError> {
+/// WebP by libwebp: lossy for photographs (a JPEG or WebP original), lossless for graphics
+/// (PNG and GIF), as the original was. Lossless WebP of a photograph is larger than its JPEG.
+fn webp(img: &DynamicImage, source: ImageFormat) -> Vec<u8> {
+    let (w, h) = (img.width(), img.height());
+    let rgb;
+    let encoder = match img {
+        DynamicImage::ImageRgba8(b) => webp::Encoder::from_rgba(b.as_raw(), w, h),
+        _ => {
+            rgb = img.to_rgb8();
+            webp::Encoder::from_rgb(rgb.as_raw(), w, h)
+        }
+    };
+    let memory = match source {
+        ImageFormat::Png | ImageFormat::Gif => encoder.encode_lossless(),
+        ImageFormat::Jpeg | ImageFormat::WebP => encoder.encode(WEBP_QUALITY),
+    };
+    memory.to_vec()
+}
+
+/// libwebp's quality for photographs (0-100).
+const WEBP_QUALITY: f32 = 80.0;
+
+fn encode(
+    c: &Candidate,
+    img: &DynamicImage,
+    source: ImageFormat,
+) -> Result<StoredFile, MediaError> {
     let failed = |e: image::ImageError| {
         MediaError::Unreadable(format!("could not encode the image as {:?}: {e}", c.format))
     };
@@ -252,9 +277,7 @@ fn encode(c: &Candidate, img: &DynamicImage) -> Result<StoredFile, MediaError> {
             );
             img.write_with_encoder(enc).map_err(failed)?;
         }
-        ImageFormat::WebP => {
-            img.write_with_encoder(WebPEncoder::new_lossless(&mut out)).map_err(failed)?;
-        }
+        ImageFormat::WebP => out = webp(img, source),
         ImageFormat::Gif => {
             let mut enc = GifEncoder::new(&mut out);
             enc.encode_frame(image::Frame::new(img.to_rgba8())).map_err(failed)?;
