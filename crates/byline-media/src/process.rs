@@ -330,6 +330,38 @@ mod tests {
         assert_eq!((small.width(), small.height()), (480, 240));
     }
 
+    fn gif(frames: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        {
+            let mut enc = GifEncoder::new(&mut out);
+            enc.set_repeat(Repeat::Infinite).unwrap();
+            for i in 0..frames {
+                let px = image::Rgba([(i * 80) as u8, 20, 200, 255]);
+                enc.encode_frame(image::Frame::new(image::RgbaImage::from_pixel(600, 400, px)))
+                    .unwrap();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn animated_gifs_keep_their_frames_and_get_no_copies() {
+        let p = process(&gif(3), &Limits::default()).unwrap();
+        assert_eq!(p.files.len(), 1);
+        assert!(!p.name.webp && p.name.widths.is_empty());
+        let frames =
+            GifDecoder::new(Cursor::new(&p.files[0].bytes[..])).unwrap().into_frames().count();
+        assert_eq!(frames, 3);
+        // Three frames count three times against the pixel limit.
+        let limits = Limits { max_bytes: 1 << 20, max_pixels: 600 * 400 * 2 };
+        assert!(matches!(process(&gif(3), &limits), Err(MediaError::TooManyPixels(_))));
+        // A GIF of one frame is a still image, with copies.
+        let still = process(&gif(1), &Limits::default()).unwrap();
+        assert_eq!(still.name.widths, [480]);
+        assert!(still.name.webp);
+        assert_eq!(still.files.len(), 4);
+    }
+
     #[test]
     fn refuses_too_many_pixels_before_decoding() {
         let limits = Limits { max_bytes: 1 << 20, max_pixels: 10_000 };
