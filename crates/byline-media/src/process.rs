@@ -10,7 +10,6 @@ use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, PngEncoder};
-use image::codecs::webp::WebPEncoder;
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageReader};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -152,7 +151,7 @@ pub fn process(data: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
             }
             Cow::Borrowed(&sized[&c.width])
         };
-        files.push(encode(&c, &at)?);
+        files.push(encode(&c, &at, name.format)?);
     }
     Ok(Processed { name, files })
 }
@@ -234,7 +233,33 @@ fn resize(img: &DynamicImage, width: u32) -> Result<DynamicImage, MediaError> {
     Ok(dst)
 }
 
-fn encode(c: &Candidate, img: &DynamicImage) -> Result<StoredFile, MediaError> {
+/// WebP by libwebp: lossy for photographs (a JPEG or WebP original), lossless for graphics
+/// (PNG and GIF), as the original was. Lossless WebP of a photograph is larger than its JPEG.
+fn webp(img: &DynamicImage, source: ImageFormat) -> Vec<u8> {
+    let (w, h) = (img.width(), img.height());
+    let rgb;
+    let encoder = match img {
+        DynamicImage::ImageRgba8(b) => webp::Encoder::from_rgba(b.as_raw(), w, h),
+        _ => {
+            rgb = img.to_rgb8();
+            webp::Encoder::from_rgb(rgb.as_raw(), w, h)
+        }
+    };
+    let memory = match source {
+        ImageFormat::Png | ImageFormat::Gif => encoder.encode_lossless(),
+        ImageFormat::Jpeg | ImageFormat::WebP => encoder.encode(WEBP_QUALITY),
+    };
+    memory.to_vec()
+}
+
+/// libwebp's quality for photographs (0-100).
+const WEBP_QUALITY: f32 = 80.0;
+
+fn encode(
+    c: &Candidate,
+    img: &DynamicImage,
+    source: ImageFormat,
+) -> Result<StoredFile, MediaError> {
     let failed = |e: image::ImageError| {
         MediaError::Unreadable(format!("could not encode the image as {:?}: {e}", c.format))
     };
@@ -252,9 +277,7 @@ fn encode(c: &Candidate, img: &DynamicImage) -> Result<StoredFile, MediaError> {
             );
             img.write_with_encoder(enc).map_err(failed)?;
         }
-        ImageFormat::WebP => {
-            img.write_with_encoder(WebPEncoder::new_lossless(&mut out)).map_err(failed)?;
-        }
+        ImageFormat::WebP => out = webp(img, source),
         ImageFormat::Gif => {
             let mut enc = GifEncoder::new(&mut out);
             enc.encode_frame(image::Frame::new(img.to_rgba8())).map_err(failed)?;
@@ -305,6 +328,38 @@ mod tests {
         );
         let small = image::load_from_memory(&p.files[1].bytes).unwrap();
         assert_eq!((small.width(), small.height()), (480, 240));
+    }
+
+    fn gif(frames: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        {
+            let mut enc = GifEncoder::new(&mut out);
+            enc.set_repeat(Repeat::Infinite).unwrap();
+            for i in 0..frames {
+                let px = image::Rgba([(i * 80) as u8, 20, 200, 255]);
+                enc.encode_frame(image::Frame::new(image::RgbaImage::from_pixel(600, 400, px)))
+                    .unwrap();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn animated_gifs_keep_their_frames_and_get_no_copies() {
+        let p = process(&gif(3), &Limits::default()).unwrap();
+        assert_eq!(p.files.len(), 1);
+        assert!(!p.name.webp && p.name.widths.is_empty());
+        let frames =
+            GifDecoder::new(Cursor::new(&p.files[0].bytes[..])).unwrap().into_frames().count();
+        assert_eq!(frames, 3);
+        // Three frames count three times against the pixel limit.
+        let limits = Limits { max_bytes: 1 << 20, max_pixels: 600 * 400 * 2 };
+        assert!(matches!(process(&gif(3), &limits), Err(MediaError::TooManyPixels(_))));
+        // A GIF of one frame is a still image, with copies.
+        let still = process(&gif(1), &Limits::default()).unwrap();
+        assert_eq!(still.name.widths, [480]);
+        assert!(still.name.webp);
+        assert_eq!(still.files.len(), 4);
     }
 
     #[test]

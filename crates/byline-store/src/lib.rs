@@ -37,7 +37,7 @@ pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
 pub use taxonomies::TermContext;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
 use sea_orm_migration::MigratorTrait;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -132,8 +132,24 @@ impl Store {
     /// Brings the schema up to date. Safe to run any number of times, and from several nodes
     /// at once: a node that loses the race to apply a migration sees it applied and goes on.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        // Nodes that lose a race retry after a random pause, so that they do not race again
-        // on the next migration.
+        if self.backend == Backend::Postgres {
+            // One node at a time: the first takes a lock held for its transaction, the others
+            // wait for it and then find every migration applied. The migrations themselves
+            // run on other connections of the pool.
+            let lock = self.db.begin().await.map_err(StoreError::Migration)?;
+            lock.execute_unprepared("SELECT pg_advisory_xact_lock(7305202611270001)")
+                .await
+                .map_err(StoreError::Migration)?;
+            let done = self.migrate_with_retries().await;
+            lock.commit().await.map_err(StoreError::Migration)?;
+            return done;
+        }
+        self.migrate_with_retries().await
+    }
+
+    /// Applies what is missing; a node that loses a race (SQLite files shared by processes)
+    /// retries after a random pause, so that it does not race again on the next migration.
+    async fn migrate_with_retries(&self) -> Result<(), StoreError> {
         for attempt in 1.. {
             match migration::Migrator::up(&self.db, None).await {
                 Ok(()) => return Ok(()),

@@ -102,10 +102,18 @@ pub async fn read_upload(state: &AppState, mut form: Multipart) -> Result<Upload
     Ok(up)
 }
 
+/// Uploads processed at once in this process.
+static PROCESSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Checks, strips and resizes an upload, keeps its files, and records it.
 pub async fn upload(state: &AppState, actor: &Actor, up: Upload) -> Result<Saved<Media>, WebError> {
     let limits = state.media_limits;
     let bytes = up.bytes;
+    // Decoding and resizing take a core and up to a few hundred MB each: two at a time.
+    let _turn = PROCESSING
+        .acquire()
+        .await
+        .map_err(|e| WebError::Internal(format!("image processing is closed: {e}")))?;
     let processed = tokio::task::spawn_blocking(move || byline_media::process(&bytes, &limits))
         .await
         .map_err(|e| WebError::Internal(format!("image processing stopped: {e}")))??;

@@ -559,6 +559,12 @@ async fn the_picker_returns_to_the_editor_with_the_image() {
             action.starts_with("/admin/media?pick=1&return=%2Fadmin%2Farticles%2F7%2Fedit&csrf="),
             "{action}"
         );
+        // The script that fills the editor's field in place, when scripts run.
+        let script = page.attrs("script[src]", "src");
+        assert!(script.iter().any(|s| s.contains("media.js")), "{script:?}");
+        let js = c.get(script.iter().find(|s| s.contains("media.js")).unwrap()).await;
+        assert_eq!(js.status, StatusCode::OK);
+        assert!(js.body.contains("media-use"));
         // Never back to another site.
         let page = c.get("/admin/media?pick=1&return=https%3A%2F%2Fevil.example%2F").await;
         assert!(page.attrs("a.media-use", "href").is_empty());

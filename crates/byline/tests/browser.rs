@@ -62,3 +62,192 @@ async fn setup_sign_in_and_a_forged_request_from_another_origin() {
 
     b.web.clone().quit().await.unwrap();
 }
+
+/// Adds a staff account through the command line, as an operator would.
+fn add_staff(site: &Site, email: &str, name: &str, role: &str) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_byline"))
+        .current_dir(site.dir.path())
+        .env_remove("BYLINE_DATABASE_URL")
+        .args(["user", "add", "--email", email, "--name", name, "--role", role, "--data", "site"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success(), "byline user add {email}");
+}
+
+/// Sets a form field's value the way a date picker would.
+async fn set_value(b: &Browser, id: &str, value: &str) {
+    b.web
+        .execute(
+            "document.getElementById(arguments[0]).value = arguments[1];",
+            vec![serde_json::json!(id), serde_json::json!(value)],
+        )
+        .await
+        .unwrap();
+}
+
+/// Waits until a public address answers 200 (the scheduler publishes on its own clock).
+async fn wait_until_public(site: &Site, path: &str, secs: u64) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let (status, body) = http_get(&site.url(path));
+        if status == 200 {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{path} still answers {status} after {secs} s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+}
+
+/// A plain HTTP/1.1 GET without the browser: (status, body).
+fn http_get(url: &str) -> (u16, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+async fn set_up_owner(b: &Browser, site: &Site) {
+    b.goto(&site.setup_link).await;
+    b.fill("#name", "Olga Owner").await;
+    b.fill("#email", "olga@example.org").await;
+    b.fill("#password", PASSWORD).await;
+    b.click("form[action='/admin/setup'] button[type=submit]").await;
+    b.wait_for(10, "the dashboard", |s| s.contains("<h1>Dashboard</h1>")).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn write_preview_schedule_and_the_article_appears_after_its_time() {
+    let Some((driver, chromium)) = browser_binaries() else { return };
+    let site = Site::start();
+    let b = Browser::start(&driver, &chromium).await;
+    set_up_owner(&b, &site).await;
+
+    b.goto(&site.url("/admin/articles/new")).await;
+    b.fill("#title", "Night Trains Return to the Baltic").await;
+    b.fill("#subtitle", "Three capitals, one sleeper").await;
+    b.fill(
+        "#body",
+        "The first train left at dusk.\n\n## Live preview works\n\nA *second* paragraph.",
+    )
+    .await;
+    // The live preview shows the rendered Markdown while the author types.
+    b.wait_for(10, "the live preview", |s| s.contains("<h2>Live preview works</h2>")).await;
+    b.screenshot("editor").await;
+
+    let when = chrono::Utc::now() + chrono::Duration::seconds(12);
+    set_value(&b, "published_at", &when.format("%Y-%m-%dT%H:%M:%S").to_string()).await;
+    b.click("button[name=intent][value=schedule]").await;
+    b.wait_for(10, "the scheduled article", |s| s.contains("status-scheduled")).await;
+    let (status, _) = http_get(&site.url("/articles/night-trains-return-to-the-baltic/"));
+    assert_eq!(status, 404, "not public before its time");
+
+    b.goto(&site.url("/admin/articles")).await;
+    assert!(b.source().await.contains("Night Trains Return to the Baltic"));
+    b.screenshot("articles").await;
+
+    let page = wait_until_public(&site, "/articles/night-trains-return-to-the-baltic/", 45).await;
+    assert!(page.contains("Three capitals, one sleeper"), "the public page shows the article");
+    assert!(page.contains("<h2 id=") || page.contains("<h2>"), "with its body");
+    b.web.clone().quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_contributor_submits_and_an_editor_publishes() {
+    let Some((driver, chromium)) = browser_binaries() else { return };
+    let site = Site::start();
+    add_staff(&site, "carla@example.org", "Carla Contributor", "contributor");
+    add_staff(&site, "eddie@example.org", "Eddie Editor", "editor");
+    let b = Browser::start(&driver, &chromium).await;
+
+    b.sign_in(&site, "carla@example.org", PASSWORD).await;
+    b.goto(&site.url("/admin/articles/new")).await;
+    b.fill("#title", "Field Notes from the Delta").await;
+    b.fill("#body", "What the river leaves behind.").await;
+    let source = b.source().await;
+    assert!(!source.contains("value=\"publish\""), "a contributor is offered no Publish button");
+    b.click("button[name=intent][value=submit]").await;
+    b.wait_for(10, "the submitted draft", |s| s.contains("status-review")).await;
+    b.sign_out().await;
+
+    b.sign_in(&site, "eddie@example.org", PASSWORD).await;
+    assert!(
+        b.source().await.contains("Field Notes from the Delta"),
+        "awaiting review on the dashboard"
+    );
+    b.goto(&site.url("/admin/articles?status=review")).await;
+    let link = b.web.find(thirtyfour::By::LinkText("Field Notes from the Delta")).await.unwrap();
+    link.click().await.unwrap();
+    b.wait_for(10, "the editor", |s| s.contains("value=\"publish\"")).await;
+    b.click("button[name=intent][value=publish]").await;
+    b.wait_for(10, "the published article", |s| s.contains("status-published")).await;
+    let page = wait_until_public(&site, "/articles/field-notes-from-the-delta/", 10).await;
+    assert!(page.contains("Carla Contributor"), "the byline is the contributor's");
+    b.web.clone().quit().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_uploaded_image_appears_in_the_articles_srcset() {
+    let Some((driver, chromium)) = browser_binaries() else { return };
+    let site = Site::start();
+    let b = Browser::start(&driver, &chromium).await;
+    set_up_owner(&b, &site).await;
+
+    let png = site.dir.path().join("harbour.png");
+    image::RgbImage::from_fn(1800, 1000, |x, y| image::Rgb([(x / 8) as u8, (y / 5) as u8, 120]))
+        .save(&png)
+        .unwrap();
+    b.goto(&site.url("/admin/media")).await;
+    let file = b.web.find(thirtyfour::By::Css("#file")).await.unwrap();
+    file.send_keys(png.to_string_lossy()).await.unwrap();
+    b.fill("#alt", "The harbour at dawn").await;
+    b.click("form.media-upload button[type=submit]").await;
+    b.wait_for(20, "the uploaded image", |s| s.contains("The harbour at dawn")).await;
+    let url = b
+        .web
+        .find(thirtyfour::By::Css(".media-url"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .expect("the image's address");
+
+    b.goto(&site.url("/admin/articles/new")).await;
+    b.fill("#title", "Harbour Lights").await;
+    b.fill("#body", "Boats come in.").await;
+    b.fill("#image", &url).await;
+    b.fill("#image_alt", "The harbour at dawn").await;
+    b.click("button[name=intent][value=publish]").await;
+    b.wait_for(10, "the published article", |s| s.contains("status-published")).await;
+
+    b.goto(&site.url("/articles/harbour-lights/")).await;
+    let img = b.web.find(thirtyfour::By::Css("article img")).await.unwrap();
+    let srcset = img.attr("srcset").await.unwrap().unwrap_or_default();
+    assert!(
+        srcset.contains("480w") && srcset.contains("960w") && srcset.contains("1600w"),
+        "{srcset}"
+    );
+    let webp = b.web.find(thirtyfour::By::Css("picture source[type='image/webp']")).await.unwrap();
+    assert!(webp.attr("srcset").await.unwrap().unwrap_or_default().contains(".webp"));
+    // The browser really loaded one of the variants.
+    let loaded: bool = b
+        .web
+        .execute("return document.querySelector('article img').naturalWidth > 0;", vec![])
+        .await
+        .unwrap()
+        .convert()
+        .unwrap();
+    assert!(loaded, "the image loads");
+    b.web.clone().quit().await.unwrap();
+}

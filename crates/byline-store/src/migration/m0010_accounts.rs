@@ -14,12 +14,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        // Nodes starting together on PostgreSQL would race to create these tables (a
-        // duplicate-key error in pg_type); the lock, held until this transaction commits,
-        // lets one create them while the others wait and then find them.
-        if m.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-            m.get_connection().execute_unprepared("SELECT pg_advisory_xact_lock(31410010)").await?;
-        }
         m.create_table(
             Table::create()
                 .table("staff_two_factor")

@@ -2,26 +2,26 @@
 //! (small scripts only enhance them), behind staff sign-in. Every state-changing request
 //! passes the CSRF checks in [`csrf`]; every page is drawn in the frame of [`frame`].
 
+mod account;
 pub(crate) mod articles;
 mod audit_log;
-mod account;
 mod auth;
 mod authors;
 mod csrf;
 mod dashboard;
 mod fields;
 pub mod frame;
-mod pages;
+mod invitations;
+mod limits;
 mod media;
+mod pages;
+mod password;
 pub(crate) mod sessions;
 mod settings;
+mod staff;
 mod taxonomies;
 mod terms;
 mod tokens;
-mod invitations;
-mod limits;
-mod password;
-mod staff;
 mod two_factor;
 
 use crate::error::ErrorInfo;

@@ -10,10 +10,10 @@ mod articles;
 mod authors;
 mod body;
 mod me;
+mod media;
 mod pages;
 mod settings;
 mod taxonomies;
-mod media;
 
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
