@@ -65,9 +65,7 @@ async fn setup_sign_in_and_a_forged_request_from_another_origin() {
 
 /// Adds a staff account through the command line, as an operator would.
 fn add_staff(site: &Site, email: &str, name: &str, role: &str) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_byline"))
-        .current_dir(site.dir.path())
-        .env_remove("BYLINE_DATABASE_URL")
+    let mut child = harness::byline(site.dir.path())
         .args(["user", "add", "--email", email, "--name", name, "--role", role, "--data", "site"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
@@ -212,22 +210,31 @@ async fn an_uploaded_image_appears_in_the_articles_srcset() {
     file.send_keys(png.to_string_lossy()).await.unwrap();
     b.fill("#alt", "The harbour at dawn").await;
     b.click("form.media-upload button[type=submit]").await;
-    b.wait_for(20, "the uploaded image", |s| s.contains("The harbour at dawn")).await;
-    let url = b
-        .web
-        .find(thirtyfour::By::Css(".media-url"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .expect("the image's address");
+    b.wait_for(90, "the uploaded image", |s| s.contains("The harbour at dawn")).await;
 
+    // The editor's picker link leads to the library; "Use this image" comes back with it.
     b.goto(&site.url("/admin/articles/new")).await;
+    let picker = b
+        .web
+        .find(thirtyfour::By::Css("a.media-pick-link"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("the picker's address");
+    b.goto(&site.url(&picker)).await;
+    b.click("a.media-use").await;
+    b.wait_for(10, "the editor with the image", |s| s.contains("id=\"title\"")).await;
+    let picked =
+        b.web.find(thirtyfour::By::Css("#image")).await.unwrap().prop("value").await.unwrap();
+    let url = picked.expect("the image field");
+    assert!(url.starts_with("/media/"), "{url}");
+    let alt =
+        b.web.find(thirtyfour::By::Css("#image_alt")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(alt.as_deref(), Some("The harbour at dawn"));
     b.fill("#title", "Harbour Lights").await;
     b.fill("#body", "Boats come in.").await;
-    b.fill("#image", &url).await;
-    b.fill("#image_alt", "The harbour at dawn").await;
     b.click("button[name=intent][value=publish]").await;
     b.wait_for(10, "the published article", |s| s.contains("status-published")).await;
 

@@ -7,18 +7,20 @@
 (function () {
   "use strict";
   var field = document.getElementById("image");
-  if (field && !document.querySelector(".media-pick-link")) {
-    var back = location.pathname + location.search;
-    var link = document.createElement("a");
+  var link = document.querySelector(".media-pick-link");
+  if (field && !link) {
+    link = document.createElement("a");
     link.className = "media-pick-link";
-    link.href = "/admin/media?pick=1&return=" + encodeURIComponent(back);
+    link.href = "/admin/media?pick=1&return=" + encodeURIComponent(location.pathname + location.search);
     link.textContent = "Choose from the media library";
+    field.insertAdjacentElement("afterend", link);
+  }
+  if (field && link) {
     link.addEventListener("click", function (e) {
       if (window.open(link.href, "byline-media-picker", "width=1000,height=800")) {
         e.preventDefault();
       }
     });
-    field.insertAdjacentElement("afterend", link);
   }
 
   var opener = null;

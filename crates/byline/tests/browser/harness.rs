@@ -22,6 +22,20 @@ impl Drop for Killed {
     }
 }
 
+/// The byline binary, run in `dir` with none of the test run's own `BYLINE_*` variables
+/// (they would be read as settings).
+pub fn byline(dir: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
+    c.current_dir(dir);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("BYLINE_") {
+            c.env_remove(k);
+        }
+    }
+    c.env("RUST_LOG", "warn");
+    c
+}
+
 /// chromedriver and chromium, or `None` (with the reason printed) when this machine has none.
 pub fn browser_binaries() -> Option<(PathBuf, PathBuf)> {
     let driver = std::env::var_os("BYLINE_CHROMEDRIVER")
@@ -63,10 +77,7 @@ impl Site {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_byline"))
-            .current_dir(dir.path())
-            .env_remove("BYLINE_DATABASE_URL")
-            .env("BYLINE_LOG", "warn")
+        let mut child = byline(dir.path())
             .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data", "site"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -132,7 +143,7 @@ impl Browser {
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
-            "--window-size=1280,1000",
+            "--window-size=1280,1500",
             &format!("--user-data-dir={}", profile.path().display()),
         ] {
             caps.add_arg(arg).unwrap();

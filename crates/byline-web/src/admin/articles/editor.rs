@@ -7,7 +7,7 @@ use super::form::{EditorForm, Posted, Vocabulary};
 use crate::admin::frame::{Layout, SignedIn, flash, render};
 use crate::{AppState, WebError};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use byline_core::audit::Actor;
@@ -259,13 +259,37 @@ impl Screen<'_> {
     }
 }
 
+/// What the media library's picker hands back: `?image=URL&image_alt=ALT` (see
+/// `admin/media.rs`). The editor fills the featured image with it; nothing is saved until the
+/// writer saves.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Picked {
+    #[serde(default)]
+    image: Option<String>,
+    #[serde(default)]
+    image_alt: Option<String>,
+}
+
+impl Picked {
+    fn apply(self, form: &mut EditorForm) {
+        if let Some(url) = self.image.filter(|u| !u.trim().is_empty()) {
+            form.image = url;
+            if let Some(alt) = self.image_alt.filter(|a| !a.trim().is_empty()) {
+                form.image_alt = alt;
+            }
+        }
+    }
+}
+
 /// `GET /admin/articles/new`: a blank article with the writer in the byline.
 pub(crate) async fn new(
     State(state): State<AppState>,
     who: SignedIn,
+    Query(picked): Query<Picked>,
 ) -> Result<Response, WebError> {
     who.require(byline_core::staff::Action::CreateArticle)?;
     let mut form = EditorForm::default();
+    picked.apply(&mut form);
     if let Some(id) = who.staff.author_id {
         form.authors = state
             .store
@@ -284,9 +308,11 @@ pub(crate) async fn edit(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<i64>,
+    Query(picked): Query<Picked>,
 ) -> Result<Response, WebError> {
     let a = state.store.editable_article(&who.actor(), id).await?;
-    let form = EditorForm::of(&a.input, &vocabulary(&state).await?);
+    let mut form = EditorForm::of(&a.input, &vocabulary(&state).await?);
+    picked.apply(&mut form);
     let version = a.version;
     Screen { state: &state, who: &who, saved: Some(a) }
         .show(form, version, StatusCode::OK, |_| {})
