@@ -310,8 +310,19 @@ async fn the_live_preview_renders_sanitized_html_and_the_no_js_button_works_too(
         let app = common::site(&db).await;
         let (mut e, _) = signed_in(&app, &db.store, "Edna Editor", Role::Editor).await;
         let editor = e.get("/admin/articles/new").await;
-        assert_eq!(editor.attrs("script[src]", "src").len(), 1);
-        assert!(editor.attrs("script[src]", "src")[0].starts_with("/admin/assets/editor.js"));
+        let scripts = editor.attrs("script[src]", "src");
+        assert_eq!(scripts.len(), 2, "{scripts:?}");
+        assert!(scripts[0].starts_with("/admin/assets/editor.js"), "{scripts:?}");
+        assert!(scripts[1].starts_with("/admin/assets/media.js"), "the media picker: {scripts:?}");
+        // Without scripts, the picker is a plain link that comes back to this editor.
+        assert_eq!(
+            editor.attrs("a.media-pick-link", "href"),
+            ["/admin/media?pick=1&return=/admin/articles/new"]
+        );
+        let picked =
+            e.get("/admin/articles/new?image=%2Fmedia%2Fab%2Fx.jpg&image_alt=A+boat").await;
+        assert_eq!(picked.attrs("#image", "value"), ["/media/ab/x.jpg"]);
+        assert_eq!(picked.attrs("#image_alt", "value"), ["A boat"]);
         assert_eq!(e.get("/admin/assets/editor.js").await.status, 200);
         let md = "**bold** <script>alert(1)</script><img src=x onerror=alert(1)>";
         let cookie = e.cookie.clone().unwrap();
