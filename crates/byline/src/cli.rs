@@ -48,6 +48,17 @@ pub enum User {
     Add(UserAddArgs),
     /// List staff accounts.
     List(UserListArgs),
+    /// Switch off someone's two-factor sign-in (a lost phone and lost recovery codes), so
+    /// they can sign in with their password and enrol again.
+    TwoFactorOff(UserEmailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserEmailArgs {
+    #[arg(long)]
+    pub email: String,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Args)]

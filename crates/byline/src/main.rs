@@ -48,6 +48,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             let settings = config::Settings::load(&args.publication, None)?;
             user::add(settings, &args).await
         }
+        cli::Command::User(cli::User::TwoFactorOff(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            user::two_factor_off(settings, &args.email).await
+        }
         cli::Command::User(cli::User::List(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             user::list(settings).await

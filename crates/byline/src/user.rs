@@ -1,4 +1,4 @@
-//! `byline user add` and `byline user list`.
+//! `byline user add`, `byline user list` and `byline user two-factor-off`.
 
 use crate::cli::UserAddArgs;
 use crate::config::Settings;
@@ -38,5 +38,23 @@ pub async fn list(settings: Settings) -> anyhow::Result<ExitCode> {
         let state = if u.disabled { " (disabled)" } else { "" };
         println!("{:<14} {} <{}>{state}", u.role.as_str(), u.name, u.email);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn two_factor_off(settings: Settings, email: &str) -> anyhow::Result<ExitCode> {
+    use byline_core::audit::{Actor, AuditRecord};
+    let store = crate::serve::open(&settings).await?;
+    let user = store.staff_by_email(email).await?;
+    if !store.two_factor(user.id).await?.is_some_and(|t| t.enabled) {
+        anyhow::bail!("{} does not use two-factor sign-in", user.email);
+    }
+    store.disable_two_factor(user.id).await?;
+    store
+        .audit(&Actor::command_line(), AuditRecord::new("staff.two_factor_off", &user.email))
+        .await?;
+    println!(
+        "two-factor sign-in is off for {} <{}>; they sign in with their password",
+        user.name, user.email
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -330,3 +330,37 @@ fn serve_prints_a_setup_link_until_the_publication_has_an_owner() {
     assert!(lines[2].trim_start().starts_with("http://127.0.0.1:"), "{lines:?}");
     assert!(lines[2].contains("/admin/setup?token="), "{lines:?}");
 }
+
+#[test]
+fn two_factor_off_lets_a_locked_out_member_back_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = byline(dir.path())
+        .args(["user", "add", "--email", "ed@example.org", "--name", "Ed", "--role", "editor"])
+        .args(["--data", "site"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"a long enough password\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let off = |email: &str| {
+        byline(dir.path())
+            .args(["user", "two-factor-off", "--email", email, "--data", "site"])
+            .output()
+            .unwrap()
+    };
+    let err = fails_with_one_line(&off("ed@example.org"));
+    assert!(err.contains("does not use two-factor"), "{err}");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("site/byline.db").display());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = byline_store::Store::connect(&url).await.unwrap();
+        let ed = store.staff_by_email("ed@example.org").await.unwrap();
+        store.start_two_factor(ed.id, "JBSWY3DPEHPK3PXP").await.unwrap();
+        store.enable_two_factor(ed.id, 1, &["recovery-1".into()]).await.unwrap();
+    });
+    let ok = off("ed@example.org");
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert!(text(&ok.stdout).contains("two-factor sign-in is off"));
+    let err = fails_with_one_line(&off("nobody@example.org"));
+    assert!(err.contains("not found"), "{err}");
+}
