@@ -32,7 +32,6 @@ pub use api_tokens::NewApiToken;
 pub use articles::{ArticleFilter, ArticleKey, EditError, Paged};
 pub use error::StoreError;
 pub use manage::{AuthorListing, TaxonomyUsage, TokenListing};
-pub use media::MediaUse;
 pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
 pub use taxonomies::TermContext;

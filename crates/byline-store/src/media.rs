@@ -1,7 +1,7 @@
 //! The media library's records. The files themselves live in media storage (byline-media);
 //! a row names every file kept for its image, so deleting and exporting find them all.
 
-use crate::entity::{article, media as row};
+use crate::entity::{article, author, media as row, page};
 use crate::{Outcome, Paged, Saved, Store, StoreError};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::media::{Media, MediaName, NewMedia, check_alt};
@@ -11,13 +11,6 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionTrait,
 };
-
-/// An article that shows an image, as a refusal names it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MediaUse {
-    pub article_id: i64,
-    pub title: String,
-}
 
 fn from_row(m: row::Model) -> Media {
     Media {
@@ -87,17 +80,6 @@ impl Store {
         find(self.db(), id).await
     }
 
-    /// The library image at this URL (`/media/…`, or absolute).
-    pub async fn media_by_url(&self, url: &str) -> Result<Media, StoreError> {
-        let path = MediaName::parse_url(url).map(|(_, n)| n.url()).unwrap_or_else(|| url.into());
-        row::Entity::find()
-            .filter(row::Column::Url.eq(&path))
-            .one(self.db())
-            .await?
-            .map(from_row)
-            .ok_or_else(|| StoreError::not_found("media", url))
-    }
-
     /// One page (1-based) of the library, newest first.
     pub async fn media_library(
         &self,
@@ -136,23 +118,17 @@ impl Store {
         Ok(Media { alt, ..before })
     }
 
-    /// Articles that show this image, as their featured image or in their text.
-    pub async fn media_uses(&self, media: &Media) -> Result<Vec<MediaUse>, StoreError> {
-        uses(self.db(), media).await
-    }
-
-    /// Forgets an image, unless an article uses it (`Conflict` naming them). Returns the
+    /// Forgets an image, unless an article, an author's photo or a page uses it (`Conflict`
+    /// naming them). Returns the
     /// record, whose files the caller then deletes from storage.
     pub async fn delete_media(&self, actor: &Actor, id: i64) -> Result<Media, StoreError> {
         let txn = self.db().begin().await?;
         let m = find(&txn, id).await?;
         let used = uses(&txn, &m).await?;
         if !used.is_empty() {
-            let names: Vec<String> =
-                used.iter().map(|u| format!("“{}” (article {})", u.title, u.article_id)).collect();
             return Err(StoreError::Conflict(format!(
                 "this image is still used by {}; choose another image there first",
-                names.join(", ")
+                used.join(", ")
             )));
         }
         row::Entity::delete_by_id(id).exec(&txn).await?;
@@ -170,24 +146,44 @@ async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Media, StoreError> {
         .ok_or_else(|| StoreError::not_found("media", id.to_string()))
 }
 
-async fn uses(db: &impl ConnectionTrait, m: &Media) -> Result<Vec<MediaUse>, StoreError> {
+/// Every place that shows an image, as a refusal names it: articles (featured image or
+/// text), author photos and static pages.
+async fn uses(db: &impl ConnectionTrait, m: &Media) -> Result<Vec<String>, StoreError> {
     // Any file of the image: its folder is unique to it.
     let folder = match MediaName::parse_url(&m.url) {
         Some((_, n)) => format!("%/media/{}/%", n.folder),
         None => format!("%{}%", m.url),
     };
-    let rows: Vec<(i64, String)> = article::Entity::find()
+    let articles: Vec<(i64, String)> = article::Entity::find()
         .select_only()
         .column(article::Column::Id)
         .column(article::Column::Title)
         .filter(
             sea_orm::Condition::any()
                 .add(article::Column::ImageUrl.like(folder.clone()))
-                .add(article::Column::Body.like(folder)),
+                .add(article::Column::Body.like(folder.clone())),
         )
         .order_by_asc(article::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|(article_id, title)| MediaUse { article_id, title }).collect())
+    let authors: Vec<String> = author::Entity::find()
+        .select_only()
+        .column(author::Column::Name)
+        .filter(author::Column::Photo.like(folder.clone()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let pages: Vec<String> = page::Entity::find()
+        .select_only()
+        .column(page::Column::Title)
+        .filter(page::Column::Body.like(folder))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut used: Vec<String> =
+        articles.into_iter().map(|(id, title)| format!("“{title}” (article {id})")).collect();
+    used.extend(authors.into_iter().map(|name| format!("{name}'s author photo")));
+    used.extend(pages.into_iter().map(|title| format!("the page “{title}”")));
+    Ok(used)
 }

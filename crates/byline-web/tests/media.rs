@@ -512,6 +512,27 @@ async fn who_may_describe_and_delete() {
         .await;
         assert_eq!(res.status, StatusCode::CONFLICT);
         assert!(json(&res)["error"]["message"].as_str().unwrap().contains("Squares"));
+        // So does an author's photo, or a page that shows it.
+        let pia = byline_core::AuthorInput {
+            name: "Pia Photo".into(),
+            photo: Some(b_url.clone()),
+            ..Default::default()
+        };
+        db.store.save_author(&pia).await.unwrap();
+        let about = format!("---\ntitle: Studio\n---\n![A square]({b_url})\n");
+        common::add_articles(&db, &[("pages/studio.md", &about)]).await;
+        let res = api(
+            &site.app,
+            "DELETE",
+            &format!("/media/{b_id}"),
+            &t,
+            Body::empty(),
+            "application/json",
+        )
+        .await;
+        let message = json(&res)["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains("Pia Photo's author photo"), "{message}");
+        assert!(message.contains("the page “Studio”"), "{message}");
         // Eve, an editor, deletes Ann's unused image, and its files go with it.
         let files = db.store.media(a_id).await.unwrap().files;
         let res = eve.post(&format!("/admin/media/{a_id}/delete"), &[]).await;

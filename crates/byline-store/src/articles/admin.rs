@@ -1,14 +1,14 @@
 //! The admin's article list: any status, text search, filters, pages. Contributors and
 //! authors see only the articles they write.
 
-use super::{Paged, bylines, filings};
-use crate::entity::{article, article_author, article_term, author};
+use super::{Paged, Refs, by_author, under_terms};
+use crate::entity::{article, author};
 use crate::{Store, StoreError};
+use byline_core::ArticleStatus;
 use byline_core::audit::Actor;
 use byline_core::editorial::{self, ArticleQuery, ArticleRow};
-use byline_core::{ArticleStatus, Author};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -24,18 +24,6 @@ struct Row {
     published_at: Option<DateTime<Utc>>,
     modified_at: DateTime<Utc>,
     modified_by: Option<String>,
-}
-
-fn by_author(id: i64) -> Condition {
-    Condition::all().add(
-        article::Column::Id.in_subquery(
-            Query::select()
-                .column(article_author::Column::ArticleId)
-                .from(article_author::Entity)
-                .and_where(Expr::col(article_author::Column::AuthorId).eq(id))
-                .take(),
-        ),
-    )
 }
 
 /// `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally.
@@ -88,18 +76,12 @@ impl Store {
             .all(self.db())
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut bylines = bylines(self.db(), &ids).await?;
-        let mut filings = filings(self.db(), &ids).await?;
+        let mut refs = Refs::load(self.db(), &ids).await?;
         let items = rows
             .into_iter()
             .map(|r| ArticleRow {
-                authors: bylines
-                    .remove(&r.id)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(Author::to_ref)
-                    .collect(),
-                terms: filings.remove(&r.id).unwrap_or_default(),
+                authors: refs.authors(r.id),
+                terms: refs.terms(r.id),
                 id: r.id,
                 slug: r.slug,
                 title: r.title,
@@ -144,15 +126,7 @@ impl Store {
             }
         }
         if !q.terms.is_empty() {
-            s = s.filter(
-                article::Column::Id.in_subquery(
-                    Query::select()
-                        .column(article_term::Column::ArticleId)
-                        .from(article_term::Entity)
-                        .and_where(Expr::col(article_term::Column::TermId).is_in(q.terms.clone()))
-                        .take(),
-                ),
-            );
+            s = s.filter(under_terms(q.terms.clone()));
         }
         if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let mut any = Condition::any();

@@ -15,10 +15,11 @@ use crate::authors::from_row as author_from_row;
 use crate::entity::{article, article_author, article_term, author, taxonomy, term};
 use crate::{Store, StoreError};
 use byline_core::{
-    Article, ArticleStatus, ArticleSummary, Author, FeaturedImage, License, Source, TermRef,
+    Article, ArticleStatus, ArticleSummary, Author, AuthorRef, FeaturedImage, License, Source,
+    TermRef,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
@@ -92,29 +93,35 @@ fn published() -> Select<article::Entity> {
     article::Entity::find().filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
 }
 
+/// Articles with this author in their byline.
+pub(super) fn by_author(id: i64) -> SimpleExpr {
+    article::Column::Id.in_subquery(
+        Query::select()
+            .column(article_author::Column::ArticleId)
+            .from(article_author::Entity)
+            .and_where(Expr::col(article_author::Column::AuthorId).eq(id))
+            .take(),
+    )
+}
+
+/// Articles filed under any of these terms.
+pub(super) fn under_terms(ids: Vec<i64>) -> SimpleExpr {
+    article::Column::Id.in_subquery(
+        Query::select()
+            .column(article_term::Column::ArticleId)
+            .from(article_term::Entity)
+            .and_where(Expr::col(article_term::Column::TermId).is_in(ids))
+            .take(),
+    )
+}
+
 /// Published articles that a filter admits.
 fn filtered(filter: &ArticleFilter) -> Select<article::Entity> {
     let q = published();
     match filter {
         ArticleFilter::All => q,
-        ArticleFilter::Author(id) => q.filter(
-            article::Column::Id.in_subquery(
-                Query::select()
-                    .column(article_author::Column::ArticleId)
-                    .from(article_author::Entity)
-                    .and_where(Expr::col(article_author::Column::AuthorId).eq(*id))
-                    .take(),
-            ),
-        ),
-        ArticleFilter::Terms(ids) => q.filter(
-            article::Column::Id.in_subquery(
-                Query::select()
-                    .column(article_term::Column::ArticleId)
-                    .from(article_term::Entity)
-                    .and_where(Expr::col(article_term::Column::TermId).is_in(ids.clone()))
-                    .take(),
-            ),
-        ),
+        ArticleFilter::Author(id) => q.filter(by_author(*id)),
+        ArticleFilter::Terms(ids) => q.filter(under_terms(ids.clone())),
     }
 }
 
@@ -152,18 +159,12 @@ impl Store {
             .all(self.db())
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let mut bylines = bylines(self.db(), &ids).await?;
-        let mut filings = filings(self.db(), &ids).await?;
+        let mut refs = Refs::load(self.db(), &ids).await?;
         let items = rows
             .into_iter()
             .map(|r| ArticleSummary {
-                authors: bylines
-                    .remove(&r.id)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(Author::to_ref)
-                    .collect(),
-                terms: filings.remove(&r.id).unwrap_or_default(),
+                authors: refs.authors(r.id),
+                terms: refs.terms(r.id),
                 id: r.id,
                 slug: r.slug,
                 title: r.title,
@@ -285,6 +286,28 @@ fn article_from_row(m: article::Model, authors: Vec<Author>, terms: Vec<TermRef>
         seo_title: m.seo_title,
         seo_description: m.seo_description,
         republish: m.republish,
+    }
+}
+
+/// The byline and terms of each of some articles, as lists show them: two queries for any
+/// number of articles.
+pub(super) struct Refs {
+    bylines: HashMap<i64, Vec<Author>>,
+    filings: HashMap<i64, Vec<TermRef>>,
+}
+
+impl Refs {
+    pub(super) async fn load(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Self, StoreError> {
+        Ok(Self { bylines: bylines(db, ids).await?, filings: filings(db, ids).await? })
+    }
+
+    /// The article's authors in byline order (each taken once).
+    pub(super) fn authors(&mut self, id: i64) -> Vec<AuthorRef> {
+        self.bylines.remove(&id).unwrap_or_default().iter().map(Author::to_ref).collect()
+    }
+
+    pub(super) fn terms(&mut self, id: i64) -> Vec<TermRef> {
+        self.filings.remove(&id).unwrap_or_default()
     }
 }
 

@@ -90,7 +90,7 @@ impl Store {
         new.updated_at = Utc::now();
         let m = write_row(&txn, new, None).await?;
         let mut tags = vec![changes::author(id), changes::LIST.to_owned()];
-        tags.extend(super::author_article_tags(&txn, id).await?);
+        tags.extend(super::author_pages(&txn, id).await?.1);
         changes::log(&txn, &tags).await?;
         let mut rec = AuditRecord::new("author.update", subject(&m));
         if old.slug != m.slug {
@@ -120,15 +120,15 @@ impl Store {
                 old.name, s.email
             )));
         }
-        let tags = super::author_article_tags(&txn, id).await?;
+        let (articles, tags) = super::author_pages(&txn, id).await?;
         let mut detail = String::new();
-        if !tags.is_empty() {
+        if !articles.is_empty() {
             let Some(to) = reassign_to.filter(|to| *to != id) else {
                 return Err(StoreError::Conflict(format!(
                     "{} is in the byline of {} article(s); choose another author to reassign \
                      them to before deleting",
                     old.name,
-                    tags.len()
+                    articles.len()
                 )));
             };
             let target = find(&txn, to).await.map_err(|e| match e {
@@ -138,7 +138,7 @@ impl Store {
                 other => other,
             })?;
             reassign(&txn, id, to).await?;
-            detail = format!("{} article(s) reassigned to {}", tags.len(), subject(&target));
+            detail = format!("{} article(s) reassigned to {}", articles.len(), subject(&target));
         }
         row::Entity::delete_by_id(id).exec(&txn).await?;
         let mut all = vec![changes::author(id), changes::LIST.to_owned()];

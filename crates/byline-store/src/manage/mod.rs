@@ -19,30 +19,13 @@ use crate::entity::{article_author, article_term};
 use crate::{StoreError, changes};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 
-/// `article:ID` tags of the articles filed under any of these terms.
-pub(crate) async fn term_article_tags(
-    db: &impl ConnectionTrait,
-    term_ids: &[i64],
-) -> Result<Vec<String>, StoreError> {
-    if term_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i64> = article_term::Entity::find()
-        .select_only()
-        .column(article_term::Column::ArticleId)
-        .filter(article_term::Column::TermId.is_in(term_ids.to_vec()))
-        .distinct()
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(ids.into_iter().map(changes::article).collect())
-}
-
-/// `article:ID` tags of the articles in this author's bylines.
-pub(crate) async fn author_article_tags(
+/// The articles in this author's bylines, and the cache tags of every page that shows the
+/// author's name beside them: those articles, their co-authors' archives and the archives of
+/// their terms (cards carry bylines), as an article save tags them.
+pub(crate) async fn author_pages(
     db: &impl ConnectionTrait,
     author_id: i64,
-) -> Result<Vec<String>, StoreError> {
+) -> Result<(Vec<i64>, Vec<String>), StoreError> {
     let ids: Vec<i64> = article_author::Entity::find()
         .select_only()
         .column(article_author::Column::ArticleId)
@@ -50,5 +33,27 @@ pub(crate) async fn author_article_tags(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(ids.into_iter().map(changes::article).collect())
+    if ids.is_empty() {
+        return Ok((ids, Vec::new()));
+    }
+    let co_authors: Vec<i64> = article_author::Entity::find()
+        .select_only()
+        .column(article_author::Column::AuthorId)
+        .filter(article_author::Column::ArticleId.is_in(ids.clone()))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let terms: Vec<i64> = article_term::Entity::find()
+        .select_only()
+        .column(article_term::Column::TermId)
+        .filter(article_term::Column::ArticleId.is_in(ids.clone()))
+        .distinct()
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut tags: Vec<String> = ids.iter().map(|&a| changes::article(a)).collect();
+    tags.extend(co_authors.into_iter().map(changes::author));
+    tags.extend(terms.into_iter().map(changes::term));
+    Ok((ids, tags))
 }

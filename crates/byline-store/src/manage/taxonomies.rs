@@ -71,7 +71,6 @@ impl Store {
         let term_ids = term_ids(&txn, id).await?;
         let mut tags = vec![changes::SITE.to_owned(), changes::LIST.to_owned()];
         tags.extend(term_ids.iter().map(|t| changes::term(*t)));
-        tags.extend(super::term_article_tags(&txn, &term_ids).await?);
         changes::log(&txn, &tags).await?;
         let mut rec = AuditRecord::new("taxonomy.update", subject(&m));
         if old.slug != m.slug {
@@ -103,7 +102,6 @@ impl Store {
         let term_ids = term_ids(&txn, id).await?;
         let mut tags = vec![changes::SITE.to_owned(), changes::LIST.to_owned()];
         tags.extend(term_ids.iter().map(|t| changes::term(*t)));
-        tags.extend(super::term_article_tags(&txn, &term_ids).await?);
         article_term::Entity::delete_many()
             .filter(article_term::Column::TermId.is_in(term_ids.clone()))
             .exec(&txn)

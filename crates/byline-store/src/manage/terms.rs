@@ -119,9 +119,7 @@ impl Store {
             redirects::forget(&txn, m.taxonomy_id, &m.slug).await?;
             redirects::remember(&txn, m.taxonomy_id, &old.slug, id).await?;
         }
-        let mut tags = vec![changes::SITE.to_owned(), changes::term(id)];
-        tags.extend(super::term_article_tags(&txn, &[id]).await?);
-        changes::log(&txn, &tags).await?;
+        changes::log(&txn, &[changes::SITE.to_owned(), changes::term(id)]).await?;
         let mut detail = Vec::new();
         if old.name != m.name {
             detail.push(format!("renamed from “{}”", old.name));
@@ -162,12 +160,12 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
-        let mut tags = vec![changes::SITE.to_owned(), changes::term(source), changes::term(into)];
-        tags.extend(super::term_article_tags(&txn, &[source]).await?);
+        // `site` is on every page, so it covers the articles filed under either term too.
+        let tags = vec![changes::SITE.to_owned(), changes::term(source), changes::term(into)];
         let moved = move_articles(&txn, source, into).await?;
-        // Children follow the source to the target; if the target was below the source it
-        // takes the source's place, so no cycle appears.
-        if target.parent_id == Some(source) {
+        // Children follow the source to the target; if the target was below the source (at
+        // any depth) it takes the source's place, so no cycle appears.
+        if below(&txn, into, source).await? {
             row::Entity::update_many()
                 .col_expr(row::Column::ParentId, Expr::value(src.parent_id))
                 .filter(row::Column::Id.eq(into))
@@ -195,13 +193,12 @@ impl Store {
     pub async fn delete_term(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
         let txn = self.db().begin().await?;
         let old = find(&txn, id).await?;
-        let mut tags = vec![changes::SITE.to_owned(), changes::term(id)];
-        tags.extend(super::term_article_tags(&txn, &[id]).await?);
-        let articles = tags.len() - 2;
-        article_term::Entity::delete_many()
+        let tags = vec![changes::SITE.to_owned(), changes::term(id)];
+        let articles = article_term::Entity::delete_many()
             .filter(article_term::Column::TermId.eq(id))
             .exec(&txn)
-            .await?;
+            .await?
+            .rows_affected;
         row::Entity::update_many()
             .col_expr(row::Column::ParentId, Expr::value(old.parent_id))
             .filter(row::Column::ParentId.eq(id))
@@ -296,6 +293,20 @@ async fn slug_free(
 
 fn subject(m: &row::Model) -> String {
     format!("term {} “{}”", m.id, m.name)
+}
+
+/// Is `term` below `ancestor` (its child, grandchild …)? Walks up the parents.
+async fn below(db: &impl ConnectionTrait, term: i64, ancestor: i64) -> Result<bool, StoreError> {
+    let mut at = find(db, term).await?.parent_id;
+    // A taxonomy is not deeper than this; the bound also ends any cycle already stored.
+    for _ in 0..64 {
+        match at {
+            Some(p) if p == ancestor => return Ok(true),
+            Some(p) => at = find(db, p).await?.parent_id,
+            None => return Ok(false),
+        }
+    }
+    Ok(false)
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<row::Model, StoreError> {

@@ -15,6 +15,10 @@ use tower_sessions::Session;
 pub(crate) const STAFF_ID: &str = "staff_id";
 pub(crate) const CSRF: &str = "csrf";
 const FLASH: &str = "flash";
+/// The day the session was last used. Sessions expire after days without use; noting the
+/// day (rather than rewriting the session on every request) keeps that true with at most one
+/// write a day.
+const SEEN: &str = "seen";
 
 /// The signed-in staff member. Extracting it from a request without a valid session
 /// redirects to the sign-in page (and back here afterwards).
@@ -71,7 +75,13 @@ where
             return Err(SignInFirst(here).into_response());
         };
         match state.store.staff_by_id(id).await {
-            Ok(staff) if !staff.disabled => Ok(SignedIn { staff, session }),
+            Ok(staff) if !staff.disabled => {
+                let today = chrono::Utc::now().date_naive().to_string();
+                if let Err(e) = session.insert(SEEN, today).await {
+                    tracing::warn!(error = %e, "could not note the session's use");
+                }
+                Ok(SignedIn { staff, session })
+            }
             Ok(_) | Err(byline_store::StoreError::NotFound { .. }) => {
                 let _ = session.flush().await;
                 Err(SignInFirst(here).into_response())
@@ -117,6 +127,13 @@ pub async fn flash_error(session: &Session, message: impl Into<String>) {
     if let Err(e) = session.insert(FLASH, f).await {
         tracing::warn!(error = %e, "could not keep a flash message");
     }
+}
+
+/// The waiting message, if any. Removing only what is there keeps a page view from
+/// rewriting the session.
+async fn take_flash(session: &Session) -> Option<Flash> {
+    session.get::<Flash>(FLASH).await.ok().flatten()?;
+    session.remove::<Flash>(FLASH).await.ok().flatten()
 }
 
 #[derive(Debug, Serialize)]
@@ -217,7 +234,7 @@ impl Layout {
             }),
             csrf: csrf_token(&who.session).await?,
             nav,
-            flash: who.session.remove::<Flash>(FLASH).await.ok().flatten(),
+            flash: take_flash(&who.session).await,
             may: Permissions::of(&who.staff),
         })
     }
@@ -235,7 +252,7 @@ impl Layout {
             staff: None,
             csrf: csrf_token(session).await?,
             nav: Vec::new(),
-            flash: session.remove::<Flash>(FLASH).await.ok().flatten(),
+            flash: take_flash(session).await,
             may: Permissions::default(),
         })
     }

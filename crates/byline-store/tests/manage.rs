@@ -1,0 +1,69 @@
+//! Management use cases through the store: what they do to the term tree and which public
+//! pages they mark as changed.
+
+use byline_core::audit::Actor;
+use byline_core::{ArticleInput, ArticleStatus, AuthorInput, TermInput};
+use byline_store::Store;
+use byline_store::testing::databases;
+
+async fn regions(s: &Store) -> i64 {
+    s.taxonomies().await.unwrap().into_iter().find(|t| t.slug == "regions").unwrap().id
+}
+
+async fn term(s: &Store, tax: i64, name: &str, parent: Option<i64>) -> i64 {
+    let input = TermInput { name: name.into(), ..Default::default() };
+    s.create_term(&Actor::command_line(), tax, &input, parent).await.unwrap().id
+}
+
+#[tokio::test]
+async fn merging_a_term_into_one_far_below_it_leaves_no_cycle() {
+    for db in databases().await {
+        let s = &db.store;
+        let tax = regions(s).await;
+        let europe = term(s, tax, "Europe", None).await;
+        let east = term(s, tax, "Eastern Europe", Some(europe)).await;
+        let moldova = term(s, tax, "Moldova", Some(east)).await;
+        s.merge_term(&Actor::command_line(), europe, moldova).await.unwrap();
+        let terms = s.terms(tax).await.unwrap();
+        let parent = |id: i64| terms.iter().find(|t| t.id == id).unwrap().parent_id;
+        assert_eq!(parent(moldova), None, "the target takes the source's place");
+        assert_eq!(parent(east), Some(moldova), "the source's children follow it");
+    }
+}
+
+#[tokio::test]
+async fn renaming_an_author_marks_the_archives_that_show_their_name() {
+    for db in databases().await {
+        let s = &db.store;
+        let input = ArticleInput {
+            title: "Grids".into(),
+            body: "Text.".into(),
+            status: ArticleStatus::Published,
+            published_at: Some(chrono::Utc::now()),
+            authors: vec!["anna-k".into(), "ben-b".into()],
+            terms: vec![("regions".into(), "Moldova".into())],
+            ..Default::default()
+        };
+        s.save_article(&input.validate().unwrap(), None).await.unwrap();
+        let anna = s.author("anna-k").await.unwrap();
+        let ben = s.author("ben-b").await.unwrap();
+        let tax = regions(s).await;
+        let moldova =
+            s.terms(tax).await.unwrap().into_iter().find(|t| t.slug == "moldova").unwrap();
+        let cursor = s.change_cursor().await.unwrap();
+        let renamed = AuthorInput {
+            name: "Anna Kowalska".into(),
+            slug: Some("anna-k".into()),
+            ..Default::default()
+        };
+        s.update_author(&Actor::command_line(), anna.id, &renamed).await.unwrap();
+        let tags = s.changes_since(cursor).await.unwrap().tags;
+        for want in [
+            format!("author:{}", anna.id),
+            format!("author:{}", ben.id),
+            format!("term:{}", moldova.id),
+        ] {
+            assert!(tags.contains(&want), "{want} in {tags:?}");
+        }
+    }
+}
