@@ -233,3 +233,45 @@ async fn the_admin_list_searches_filters_and_shows_writers_their_own() {
         );
     }
 }
+
+#[tokio::test]
+async fn importing_a_trashed_article_again_leaves_it_in_the_trash() {
+    for db in databases().await {
+        let s = &db.store;
+        let ed = actor(s, "Edna Editor", Role::Editor).await;
+        let mut input = ArticleInput {
+            title: "Imported".into(),
+            body: "Text.".into(),
+            status: ArticleStatus::Published,
+            published_at: Some(Utc::now() - Duration::days(1)),
+            authors: vec!["someone".into()],
+            ..Default::default()
+        };
+        let saved = s.save_article(&input.validate().unwrap(), Some("a.md")).await.unwrap();
+        s.article_step(&ed, saved.value.id, None, Step::Trash, None).await.unwrap();
+        input.title = "Imported, edited in the file".into();
+        s.save_article(&input.validate().unwrap(), Some("a.md")).await.unwrap();
+        assert!(s.published_article(&saved.value.slug).await.unwrap_err().is_not_found());
+        let trash = ArticleQuery { status: Some(ArticleStatus::Trash), ..Default::default() };
+        assert_eq!(s.admin_articles(&ed, &trash, 1, 20).await.unwrap().total, 1);
+    }
+}
+
+#[tokio::test]
+async fn search_finds_titles_with_capitals_beyond_ascii() {
+    for db in databases().await {
+        let s = &db.store;
+        let ed = actor(s, "Edna Editor", Role::Editor).await;
+        let es = author_slug(s, &ed).await;
+        s.create_article(&ed, &draft("Łódź after the mills", &es), Step::Create).await.unwrap();
+        s.create_article(&ed, &draft("100% renewable_ish", &es), Step::Create).await.unwrap();
+        let find = |text: &str| ArticleQuery { text: Some(text.into()), ..Default::default() };
+        for text in ["Łódź", "after THE mills", "mills"] {
+            let found = s.admin_articles(&ed, &find(text), 1, 20).await.unwrap();
+            assert_eq!(found.total, 1, "{text}");
+        }
+        // The writer's own % and _ are literal.
+        assert_eq!(s.admin_articles(&ed, &find("0% r"), 1, 20).await.unwrap().total, 1);
+        assert_eq!(s.admin_articles(&ed, &find("l_dz"), 1, 20).await.unwrap().total, 0);
+    }
+}

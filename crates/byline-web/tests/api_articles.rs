@@ -93,7 +93,8 @@ async fn create_read_update_with_versions_and_the_workflow() {
             Some(json!({
                 "title": "Border notes", "body": "From the border.", "authors": ["anna-kowalska"],
                 "terms": [{"taxonomy": "regions", "term": "moldova"}], "license": "cc-by-4.0",
-                "image": "/media/x.jpg", "image_alt": "A road", "republish": false
+                "image": "/media/x.jpg", "image_alt": "A road", "republish": false,
+                "updated_at": "2026-11-20T08:00:00Z"
             })),
         )
         .await;
@@ -115,6 +116,7 @@ async fn create_read_update_with_versions_and_the_workflow() {
         doc["title"] = json!("Border notes, revised");
         let (s, up) = call(&app, "PUT", &format!("/articles/{id}"), &t, Some(doc.clone())).await;
         assert_eq!((s, up["version"].as_i64()), (200, Some(2)), "{up}");
+        assert_eq!(up["updated_at"], "2026-11-20T08:00:00Z", "a round trip keeps the update date");
         doc["title"] = json!("A stale edit");
         let (s, c) = call(&app, "PUT", &format!("/articles/{id}"), &t, Some(doc.clone())).await;
         assert_eq!(s, 409, "{c}");

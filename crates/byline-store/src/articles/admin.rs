@@ -8,7 +8,7 @@ use byline_core::ArticleStatus;
 use byline_core::audit::Actor;
 use byline_core::editorial::{self, ArticleQuery, ArticleRow};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, LikeExpr};
+use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
@@ -26,17 +26,16 @@ struct Row {
     modified_by: Option<String>,
 }
 
-/// `%text%` for LIKE, with the user's own `%`, `_` and `\` taken literally.
-fn like_pattern(text: &str) -> LikeExpr {
+/// `%text%` for LIKE, with the user's own `%`, `_` and `!` taken literally (`!` escapes).
+fn like_pattern(text: &str) -> String {
     let escaped: String = text
-        .to_lowercase()
         .chars()
         .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
+            '%' | '_' | '!' => vec!['!', c],
             c => vec![c],
         })
         .collect();
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
+    format!("%{escaped}%")
 }
 
 impl Store {
@@ -136,7 +135,13 @@ impl Store {
                 article::Column::Excerpt,
                 article::Column::Body,
             ] {
-                any = any.add(Expr::expr(Func::lower(Expr::col(col))).like(like_pattern(text)));
+                // Both sides folded by the database, so each backend folds case alike on
+                // both (SQLite only folds ASCII; lowering the text in Rust instead made
+                // "Łódź" miss itself there).
+                any = any.add(Expr::cust_with_exprs(
+                    "LOWER(?) LIKE LOWER(?) ESCAPE '!'",
+                    [Expr::col(col).into(), Expr::val(like_pattern(text)).into()],
+                ));
             }
             s = s.filter(any);
         }

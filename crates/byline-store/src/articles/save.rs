@@ -56,7 +56,12 @@ impl Store {
             body_html: fields.body_html.clone(),
             excerpt: fields.excerpt.clone(),
             excerpt_given: fields.excerpt_given,
-            status: fields.status.as_str().to_owned(),
+            // An article someone moved to the trash stays there when its file is imported
+            // again; restoring it is an editor's decision, not the importer's.
+            status: match &existing {
+                Some(e) if e.trashed_at.is_some() => e.status.clone(),
+                _ => fields.status.as_str().to_owned(),
+            },
             published_at: fields.published_at,
             updated_at: fields.updated_at,
             image_url: fields.image.as_ref().map(|i| i.url.clone()),

@@ -59,6 +59,9 @@ pub struct ArticleBody {
     pub(super) republish: Option<bool>,
     /// The publication time (kept for published articles; the time to schedule at).
     pub(super) published_at: Option<DateTime<Utc>>,
+    /// When the article was last updated for readers (a correction, say); shown beside the
+    /// date. Send it back as `GET` returned it; null removes it.
+    pub(super) updated_at: Option<DateTime<Utc>>,
 }
 
 impl ArticleBody {
@@ -75,7 +78,7 @@ impl ArticleBody {
             excerpt: self.excerpt.clone(),
             status: ArticleStatus::Draft,
             published_at: self.published_at,
-            updated_at: None,
+            updated_at: self.updated_at,
             authors: self.authors.clone(),
             terms: self.terms.iter().map(|t| (t.taxonomy.clone(), t.term.clone())).collect(),
             image: self.image.clone(),
@@ -124,6 +127,8 @@ pub struct ArticleOut {
     pub(super) image_caption: Option<String>,
     pub(super) republish: Option<bool>,
     pub(super) published_at: Option<DateTime<Utc>>,
+    /// When the article was last updated for readers (not every save: see `modified_at`).
+    pub(super) updated_at: Option<DateTime<Utc>>,
     pub(super) created_at: DateTime<Utc>,
     pub(super) modified_at: DateTime<Utc>,
     pub(super) modified_by: Option<String>,
@@ -161,6 +166,7 @@ impl From<EditableArticle> for ArticleOut {
             image_caption: i.image_caption,
             republish: i.republish,
             published_at: i.published_at,
+            updated_at: i.updated_at,
             created_at: a.created_at,
             modified_at: a.modified_at,
             modified_by: a.modified_by,
