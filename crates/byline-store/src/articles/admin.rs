@@ -140,7 +140,7 @@ impl Store {
                 // "Łódź" miss itself there).
                 any = any.add(Expr::cust_with_exprs(
                     "LOWER(?) LIKE LOWER(?) ESCAPE '!'",
-                    [Expr::col(col).into(), Expr::val(like_pattern(text)).into()],
+                    [Expr::col(col), Expr::val(like_pattern(text))],
                 ));
             }
             s = s.filter(any);
