@@ -281,3 +281,41 @@ async fn the_session_cookie_is_http_only_lax_and_secure_on_https() {
         }
     }
 }
+
+#[tokio::test]
+async fn sign_in_attempts_sent_together_cannot_slip_under_the_limit() {
+    for db in databases().await {
+        let app = common::site(&db).await;
+        let ed = staff(&db.store, "Edna Editor", Role::Editor).await;
+        let mut c = Client::new(&app);
+        c.get("/admin/signin").await;
+        let tries = (0..12).map(|_| {
+            let mut c = c.clone();
+            let email = ed.email.clone();
+            async move {
+                c.post("/admin/signin", &[("email", &email), ("password", "a wrong guess!")])
+                    .await
+                    .status
+            }
+        });
+        let answers = futures_join_all(tries).await;
+        let guessed = answers.iter().filter(|s| s.as_u16() == 401).count();
+        assert_eq!(guessed, 5, "only five wrong passwords are judged: {answers:?}");
+        assert!(answers.iter().all(|s| matches!(s.as_u16(), 401 | 429)), "{answers:?}");
+    }
+}
+
+/// Runs futures at the same time on the test's runtime.
+async fn futures_join_all<F: std::future::Future + Send + 'static>(
+    fs: impl Iterator<Item = F>,
+) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = fs.map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}

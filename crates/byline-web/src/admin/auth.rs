@@ -72,13 +72,17 @@ pub async fn sign_in(
         next: safe_next(&form.next),
         error: Some(error),
     };
-    if let Some(secs) = super::limits::wait(&state, &checks).await? {
-        let layout = Layout::anonymous(&state, &session, "Sign in").await?;
-        let r = render(&state, "signin.html", layout, page(super::limits::message(secs)))?;
-        return Ok(super::limits::too_many(r, secs));
-    }
+    let attempt = match super::limits::admit(&state, &checks).await? {
+        Ok(attempt) => attempt,
+        Err(secs) => {
+            let layout = Layout::anonymous(&state, &session, "Sign in").await?;
+            let r = render(&state, "signin.html", layout, page(super::limits::message(secs)))?;
+            return Ok(super::limits::too_many(r, secs));
+        }
+    };
     match state.store.verify_staff_password(&email, &form.password).await? {
         Some(staff) => {
+            attempt.forgive(&state).await?;
             state.store.clear_attempts(limits::SIGN_IN_PER_ACCOUNT, &email).await?;
             if state.store.two_factor(staff.id).await?.is_some_and(|t| t.enabled) {
                 super::two_factor::await_code(&session, &staff, &safe_next(&form.next)).await?;
@@ -88,7 +92,6 @@ pub async fn sign_in(
             Ok(Redirect::to(&safe_next(&form.next)).into_response())
         }
         None => {
-            super::limits::note(&state, &checks).await?;
             let layout = Layout::anonymous(&state, &session, "Sign in").await?;
             let error = "That email and password do not match an active account.".to_owned();
             let mut r = render(&state, "signin.html", layout, page(error))?;

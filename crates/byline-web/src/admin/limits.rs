@@ -29,23 +29,42 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-/// The longest wait any of `checks` (a limit and whom it counts) imposes now.
-pub async fn wait(state: &AppState, checks: &[(Limit, &str)]) -> Result<Option<u64>, WebError> {
-    let mut longest = None;
-    for (limit, key) in checks {
-        if let Some(s) = state.store.retry_after(*limit, key).await? {
-            longest = Some(longest.map_or(s, |l: u64| l.max(s)));
-        }
+/// An attempt let through: it counts against its limits until it is forgiven.
+#[must_use]
+pub struct Attempt(Vec<i64>);
+
+impl Attempt {
+    /// The attempt succeeded: it no longer counts.
+    pub async fn forgive(self, state: &AppState) -> Result<(), WebError> {
+        Ok(state.store.forgive_attempts(&self.0).await?)
     }
-    Ok(longest)
 }
 
-/// Notes a failed attempt against every one of `checks`.
-pub async fn note(state: &AppState, checks: &[(Limit, &str)]) -> Result<(), WebError> {
+/// Counts an attempt against every one of `checks` (a limit and whom it counts) first, then
+/// judges it by the attempts before it: `Err(secs)` when it must wait that long (and then it
+/// does not count). Counting before judging means attempts sent at the same moment cannot
+/// all slip under a limit.
+pub async fn admit(
+    state: &AppState,
+    checks: &[(Limit, &str)],
+) -> Result<Result<Attempt, u64>, WebError> {
+    let mut ids = Vec::with_capacity(checks.len());
+    let mut longest: Option<u64> = None;
     for (limit, key) in checks {
-        state.store.note_attempt(*limit, key).await?;
+        let id = state.store.note_attempt(*limit, key).await?;
+        ids.push(id);
+        if let Some(s) = state.store.retry_after(*limit, key, id).await? {
+            longest = Some(longest.map_or(s, |l| l.max(s)));
+        }
     }
-    Ok(())
+    match longest {
+        // A refused attempt is not held against anyone: the wait stays what it was.
+        Some(secs) => {
+            state.store.forgive_attempts(&ids).await?;
+            Ok(Err(secs))
+        }
+        None => Ok(Ok(Attempt(ids))),
+    }
 }
 
 /// What to tell someone who must wait `secs`.

@@ -56,12 +56,12 @@ pub async fn forgot(
 ) -> Result<Response, WebError> {
     let email = form.email.trim().to_lowercase();
     let checks = [(RESET_PER_EMAIL, email.as_str()), (RESET_PER_ADDRESS, addr.0.as_str())];
-    if let Some(secs) = limits::wait(&state, &checks).await? {
+    // Every request counts, answered or not: the attempt is never forgiven.
+    if let Err(secs) = limits::admit(&state, &checks).await? {
         let layout = Layout::anonymous(&state, &session, "Forgot your password?").await?;
         let page = ForgotPage { email: form.email, error: Some(limits::message(secs)) };
         return Ok(limits::too_many(render(&state, "forgot.html", layout, page)?, secs));
     }
-    limits::note(&state, &checks).await?;
     match state.store.staff_by_email(&email).await {
         Ok(staff) if !staff.disabled => {
             let ttl = chrono::Duration::hours(RESET_HOURS);

@@ -102,10 +102,13 @@ pub async fn code(
             Ok::<_, WebError>(r)
         }
     };
-    if let Some(secs) = limits::wait(&state, &checks).await? {
-        let r = answer(limits::message(secs), StatusCode::TOO_MANY_REQUESTS).await?;
-        return Ok(limits::too_many(r, secs));
-    }
+    let attempt = match limits::admit(&state, &checks).await? {
+        Ok(attempt) => attempt,
+        Err(secs) => {
+            let r = answer(limits::message(secs), StatusCode::TOO_MANY_REQUESTS).await?;
+            return Ok(limits::too_many(r, secs));
+        }
+    };
     let typed = form.code.trim();
     let is_totp = typed.chars().filter(|c| !c.is_whitespace()).all(|c| c.is_ascii_digit());
     let ok = if is_totp {
@@ -134,10 +137,10 @@ pub async fn code(
         used
     };
     if !ok {
-        limits::note(&state, &checks).await?;
         let msg = "That code is not right. Use the current code from your app, or a recovery code.";
         return answer(msg.into(), StatusCode::UNAUTHORIZED).await;
     }
+    attempt.forgive(&state).await?;
     state.store.clear_attempts(CODE_PER_ACCOUNT, &id).await?;
     let next: String = session.get(PENDING_NEXT).await.map_err(session_error)?.unwrap_or_default();
     start_session(&state, &session, &staff).await?;
