@@ -139,3 +139,19 @@ impl Store {
         Ok(())
     }
 }
+
+/// Marks every unused token for `purpose` and `staff_id` used (in the caller's transaction).
+pub(crate) async fn void_for(
+    db: &impl sea_orm::ConnectionTrait,
+    purpose: Purpose,
+    staff_id: i64,
+) -> Result<(), StoreError> {
+    row::Entity::update_many()
+        .col_expr(row::Column::UsedAt, Expr::value(Utc::now()))
+        .filter(row::Column::Purpose.eq(purpose.as_str()))
+        .filter(row::Column::StaffId.eq(staff_id))
+        .filter(row::Column::UsedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -27,7 +27,11 @@ impl Store {
     /// account writes under the author profile with its name's slug (made a staff author if
     /// it was a guest), or a new profile.
     pub async fn create_staff(&self, input: &StaffInput) -> Result<StaffUser, StoreError> {
-        let new = input.validate()?;
+        // Validating hashes the password: seconds of CPU under load, off the async workers.
+        let owned = input.clone();
+        let new = tokio::task::spawn_blocking(move || owned.validate()).await.map_err(|e| {
+            StoreError::Database(sea_orm::DbErr::Custom(format!("password hashing failed: {e}")))
+        })??;
         let txn = self.db().begin().await?;
         if new.role == Role::Owner {
             let owners = row::Entity::find()
@@ -58,7 +62,18 @@ impl Store {
             updated_at: now,
             author_id: Some(author_id),
         };
-        let saved = from_row(write_row(&txn, m, Some(row::Column::Id)).await?);
+        let saved = match write_row(&txn, m, Some(row::Column::Id)).await {
+            Ok(m) => from_row(m),
+            Err(e)
+                if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                return Err(StoreError::Conflict(
+                    "that email already has an account, or the publication already has its owner"
+                        .into(),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
         txn.commit().await?;
         Ok(saved)
     }
@@ -91,24 +106,23 @@ impl Store {
             .ok_or_else(|| StoreError::not_found("staff account", email))
     }
 
-    /// Sets a new password (already checked for length by the caller's validation).
+    /// Sets a new password. Links sent to reset the old one stop working: whoever holds
+    /// one no longer needs it.
     pub async fn set_staff_password(&self, id: i64, password: &str) -> Result<(), StoreError> {
-        if password.chars().count() < byline_core::staff::MIN_PASSWORD_CHARS {
-            return Err(byline_core::Invalid::one(
-                "password",
-                format!("must be at least {} characters", byline_core::staff::MIN_PASSWORD_CHARS),
-            )
-            .into());
-        }
+        byline_core::accounts::check_password(password)?;
+        let hash = hashed(password).await?;
+        let txn = self.db().begin().await?;
         let res = row::Entity::update_many()
-            .col_expr(row::Column::PasswordHash, Expr::value(hash_password(password)))
+            .col_expr(row::Column::PasswordHash, Expr::value(hash))
             .col_expr(row::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(row::Column::Id.eq(id))
-            .exec(self.db())
+            .exec(&txn)
             .await?;
         if res.rows_affected == 0 {
             return Err(StoreError::not_found("staff account", id.to_string()));
         }
+        crate::one_time::void_for(&txn, crate::Purpose::PasswordReset, id).await?;
+        txn.commit().await?;
         Ok(())
     }
 
@@ -193,9 +207,22 @@ impl Store {
             Some(m) => m.password_hash.as_str(),
             None => NOBODY.get_or_init(|| byline_core::staff::hash_password("no account has this")),
         };
-        let matches = verify_password(password, hash);
+        let (password, hash) = (password.to_owned(), hash.to_owned());
+        // Argon2 is deliberately slow: run it off the async workers so sign-ins cannot stall
+        // the site.
+        let matches = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .unwrap_or(false);
         Ok(found.filter(|m| matches && !m.disabled).map(from_row))
     }
+}
+
+/// An argon2id hash of `password`, computed off the async workers.
+async fn hashed(password: &str) -> Result<String, StoreError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|e| {
+        StoreError::Database(sea_orm::DbErr::Custom(format!("password hashing failed: {e}")))
+    })
 }
 
 /// The author profile a new account writes under: the one with its name's slug, else new.

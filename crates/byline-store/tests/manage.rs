@@ -67,3 +67,69 @@ async fn renaming_an_author_marks_the_archives_that_show_their_name() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_new_password_voids_the_links_sent_to_reset_the_old_one() {
+    use byline_core::staff::{Role, StaffInput};
+    use byline_store::Purpose;
+    for db in databases().await {
+        let s = &db.store;
+        let input = StaffInput {
+            email: "ed@example.org".into(),
+            name: "Ed".into(),
+            role: Some(Role::Editor),
+            password: "correct horse battery".into(),
+        };
+        let ed = s.create_staff(&input).await.unwrap();
+        let day = chrono::Duration::days(1);
+        let old =
+            s.issue_one_time(Purpose::PasswordReset, Some(ed.id), None, None, day).await.unwrap();
+        let invite = s
+            .issue_one_time(
+                Purpose::Invitation,
+                None,
+                Some("x@example.org"),
+                Some(Role::Author),
+                day,
+            )
+            .await
+            .unwrap();
+        s.set_staff_password(ed.id, "a brand new passphrase").await.unwrap();
+        assert!(s.peek_one_time(Purpose::PasswordReset, &old).await.unwrap_err().is_not_found());
+        assert!(s.peek_one_time(Purpose::Invitation, &invite).await.is_ok(), "other links stay");
+        assert!(
+            s.verify_staff_password("ed@example.org", "a brand new passphrase")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        let short = s.set_staff_password(ed.id, "short").await.unwrap_err();
+        assert!(short.to_string().contains("password"), "{short}");
+    }
+}
+
+#[tokio::test]
+async fn setups_at_the_same_moment_make_one_owner() {
+    use byline_core::staff::{Role, StaffInput};
+    for db in databases().await {
+        let tries = (0..4).map(|i| {
+            let s = db.store.clone();
+            tokio::spawn(async move {
+                let input = StaffInput {
+                    email: format!("owner{i}@example.org"),
+                    name: format!("Owner {i}"),
+                    role: Some(Role::Owner),
+                    password: "correct horse battery".into(),
+                };
+                s.create_staff(&input).await.is_ok()
+            })
+        });
+        let mut made = 0;
+        for t in tries.collect::<Vec<_>>() {
+            made += usize::from(t.await.unwrap());
+        }
+        assert_eq!(made, 1);
+        let owners = db.store.staff().await.unwrap().into_iter().filter(|u| u.role == Role::Owner);
+        assert_eq!(owners.count(), 1);
+    }
+}

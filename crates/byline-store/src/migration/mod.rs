@@ -14,6 +14,7 @@ mod m0007_editorial;
 mod m0008_term_redirects;
 mod m0009_media;
 mod m0010_accounts;
+mod m0011_one_owner;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_term_redirects::Migration),
             Box::new(m0009_media::Migration),
             Box::new(m0010_accounts::Migration),
+            Box::new(m0011_one_owner::Migration),
         ]
     }
 }
