@@ -17,6 +17,12 @@ pub async fn copy_media(storage: &MediaStorage, out: &Path) -> Result<MediaCopie
     let mut done = MediaCopied::default();
     let keys = storage.list().await.map_err(|e| ExportError::Media(e.to_string()))?;
     for key in keys {
+        // Something else in the folder (a `.DS_Store`, a note) is not the library's: leave
+        // it out rather than stop the export over it.
+        if !byline_media::storage::valid_key(&key) {
+            tracing::warn!(%key, "not a media file; left out of the export");
+            continue;
+        }
         let Some(bytes) = storage.get(&key).await.map_err(|e| ExportError::Media(e.to_string()))?
         else {
             continue;

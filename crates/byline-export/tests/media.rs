@@ -9,6 +9,8 @@ async fn copies_every_media_file() {
     storage.put("0123456789abcdef/800x600-w480-webp.jpg", "original".into()).await.unwrap();
     storage.put("0123456789abcdef/480w.jpg", "small".into()).await.unwrap();
     storage.put("0123456789abcdef/480w.webp", "small webp".into()).await.unwrap();
+    // Something that is not the library's: left out, and the export goes on.
+    std::fs::write(data.path().join("media/.DS_Store"), "finder").unwrap();
     let out = tempfile::tempdir().unwrap();
     let copied = byline_export::copy_media(&storage, out.path()).await.unwrap();
     assert_eq!(copied.files, 3);
@@ -16,4 +18,5 @@ async fn copies_every_media_file() {
     let read = |p: &str| std::fs::read_to_string(out.path().join("media").join(p)).unwrap();
     assert_eq!(read("0123456789abcdef/800x600-w480-webp.jpg"), "original");
     assert_eq!(read("0123456789abcdef/480w.webp"), "small webp");
+    assert!(!out.path().join("media/.DS_Store").exists());
 }

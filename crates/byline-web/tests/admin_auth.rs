@@ -143,6 +143,10 @@ async fn sessions_expire_and_disabled_accounts_are_signed_out() {
         db.store.update_staff(author.id, Role::Author, true).await.unwrap();
         assert_eq!(c.get("/admin/").await.status, 303, "a disabled account is signed out");
         assert!(db.store.verify_staff_password(&author.email, PASSWORD).await.unwrap().is_none());
-        assert_eq!(db.store.delete_expired_sessions().await.unwrap(), 0);
+        // A session past its time is neither loaded nor kept.
+        let past = chrono::Utc::now() - chrono::Duration::hours(1);
+        db.store.save_session("stale-session", "{\"staff_id\":1}", past).await.unwrap();
+        assert_eq!(db.store.session("stale-session").await.unwrap(), None);
+        assert_eq!(db.store.delete_expired_sessions().await.unwrap(), 1);
     }
 }

@@ -49,7 +49,9 @@ async fn tokens_authenticate_and_errors_are_json() {
 
         db.store.revoke_api_token(cli.token.id).await.unwrap();
         assert_eq!(call(&app, "/api/admin/v1/me", Some(&cli.secret)).await.0, 401, "revoked");
-        assert!(db.store.api_tokens().await.unwrap().iter().all(|t| t.name != cli.secret));
+        let listed = db.store.api_tokens().await.unwrap();
+        let used = listed.iter().find(|t| t.id == cli.token.id).unwrap();
+        assert!(used.last_used_at.is_some() && used.revoked, "its use and revocation are noted");
 
         let (s, body) = call(&app, "/api/admin/v1/no-such-thing", Some(&t.secret)).await;
         assert_eq!((s, body["error"]["code"].as_str()), (404, Some("not_found")));
