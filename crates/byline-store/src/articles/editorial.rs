@@ -6,7 +6,7 @@
 
 use super::resolve::{resolve_authors, resolve_terms, slug_for};
 use super::save::{link, linked_terms};
-use super::{bylines, filings, revisions};
+use super::{bylines, filings, revisions, status};
 use crate::entity::article;
 use crate::{Store, StoreError, audit, changes};
 use byline_core::audit::{Actor, AuditRecord};
@@ -236,10 +236,6 @@ impl Store {
         }
         Ok(a)
     }
-}
-
-pub(super) fn status(s: &str) -> ArticleStatus {
-    s.parse().unwrap_or(ArticleStatus::Draft)
 }
 
 /// The article's row and its byline's author ids, in order.

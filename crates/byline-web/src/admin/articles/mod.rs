@@ -224,13 +224,10 @@ pub(crate) async fn step(
     Path((id, step)): Path<(i64, String)>,
     axum::Form(f): axum::Form<StepForm>,
 ) -> Result<Response, WebError> {
-    let step = match step.as_str() {
-        "trash" => Step::Trash,
-        "restore" => Step::Restore,
-        "purge" => Step::Purge,
-        "unpublish" => Step::Unpublish,
-        "submit" => Step::Submit,
-        "publish" => Step::Publish,
+    // Steps that carry no fields; the others go through the editor's form.
+    let step = match step.parse::<Step>() {
+        Ok(s @ (Step::Trash | Step::Restore | Step::Purge | Step::Unpublish | Step::Submit)) => s,
+        Ok(s @ Step::Publish) => s,
         _ => return Err(WebError::NotFound),
     };
     let actor = who.actor();
