@@ -135,9 +135,9 @@ pub fn process(data: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
     let mut img = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
     img.apply_orientation(orientation);
     let img = if img.color().has_alpha() && format != ImageFormat::Jpeg {
-        DynamicImage::ImageRgba8(img.to_rgba8())
+        DynamicImage::ImageRgba8(img.into_rgba8())
     } else {
-        DynamicImage::ImageRgb8(img.to_rgb8())
+        DynamicImage::ImageRgb8(img.into_rgb8())
     };
     let name = MediaName::new(folder, img.width(), img.height(), format, true);
     let mut sized: HashMap<u32, DynamicImage> = HashMap::new();
