@@ -128,6 +128,12 @@ impl Store {
             s = s.filter(under_terms(q.terms.clone()));
         }
         if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            // sea-query fills a custom expression's arguments in at the backend's own
+            // placeholders.
+            let like_lower = match self.backend() {
+                crate::Backend::Sqlite => "LOWER(?) LIKE LOWER(?) ESCAPE '!'",
+                crate::Backend::Postgres => "LOWER($1) LIKE LOWER($2) ESCAPE '!'",
+            };
             let mut any = Condition::any();
             for col in [
                 article::Column::Title,
@@ -139,7 +145,7 @@ impl Store {
                 // both (SQLite only folds ASCII; lowering the text in Rust instead made
                 // "Łódź" miss itself there).
                 any = any.add(Expr::cust_with_exprs(
-                    "LOWER(?) LIKE LOWER(?) ESCAPE '!'",
+                    like_lower,
                     [Expr::col(col), Expr::val(like_pattern(text))],
                 ));
             }
