@@ -6,10 +6,7 @@ use crate::{Store, StoreError};
 use byline_core::secret::hash_token;
 use chrono::Utc;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
 use std::collections::HashSet;
 
 /// An account's two-factor secret and whether it is switched on yet.
@@ -86,7 +83,7 @@ impl Store {
         step: i64,
         recovery_codes: &[String],
     ) -> Result<(), StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let res = tf::Entity::update_many()
             .col_expr(tf::Column::Enabled, Expr::value(true))
             .col_expr(tf::Column::LastStep, Expr::value(step))
@@ -114,7 +111,7 @@ impl Store {
 
     /// Switches two-factor sign-in off and forgets the secret and recovery codes.
     pub async fn disable_two_factor(&self, staff_id: i64) -> Result<(), StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         tf::Entity::delete_by_id(staff_id).exec(&txn).await?;
         code::Entity::delete_many().filter(code::Column::StaffId.eq(staff_id)).exec(&txn).await?;
         txn.commit().await?;

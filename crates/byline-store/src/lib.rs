@@ -36,7 +36,10 @@ pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
 pub use taxonomies::TermContext;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -196,6 +199,21 @@ impl Store {
 
     pub(crate) fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// Starts a write transaction: every writer that reads before it writes goes through here.
+    ///
+    /// On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so concurrent writers
+    /// wait their turn for up to the busy timeout. A deferred transaction that reads first
+    /// cannot upgrade to a writer once another has written, and fails at once with "database
+    /// is locked" whatever the timeout. On PostgreSQL it is an ordinary transaction.
+    pub(crate) async fn write(&self) -> Result<DatabaseTransaction, StoreError> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        Ok(self.db.begin_with_options(options).await?)
     }
 }
 

@@ -9,7 +9,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 
 fn from_row(m: row::Model) -> Media {
@@ -43,7 +43,7 @@ impl Store {
     ) -> Result<Saved<Media>, StoreError> {
         let alt = check_alt(&new.alt)?;
         let url = new.name.url();
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         if let Some(m) = row::Entity::find().filter(row::Column::Url.eq(&url)).one(&txn).await? {
             return Ok(Saved { value: from_row(m), outcome: Outcome::Unchanged });
         }
@@ -105,7 +105,7 @@ impl Store {
         alt: &str,
     ) -> Result<Media, StoreError> {
         let alt = check_alt(alt)?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let before = find(&txn, id).await?;
         row::Entity::update_many()
             .col_expr(row::Column::Alt, Expr::value(alt.clone()))
@@ -122,7 +122,7 @@ impl Store {
     /// naming them). Returns the
     /// record, whose files the caller then deletes from storage.
     pub async fn delete_media(&self, actor: &Actor, id: i64) -> Result<Media, StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let m = find(&txn, id).await?;
         let used = uses(&txn, &m).await?;
         if !used.is_empty() {

@@ -8,7 +8,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 
 fn from_row(m: row::Model) -> StaffUser {
@@ -32,7 +32,7 @@ impl Store {
         let new = tokio::task::spawn_blocking(move || owned.validate()).await.map_err(|e| {
             StoreError::Database(sea_orm::DbErr::Custom(format!("password hashing failed: {e}")))
         })??;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         if new.role == Role::Owner {
             let owners = row::Entity::find()
                 .filter(row::Column::Role.eq(Role::Owner.as_str()))
@@ -111,7 +111,7 @@ impl Store {
     pub async fn set_staff_password(&self, id: i64, password: &str) -> Result<(), StoreError> {
         byline_core::accounts::check_password(password)?;
         let hash = hashed(password).await?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let res = row::Entity::update_many()
             .col_expr(row::Column::PasswordHash, Expr::value(hash))
             .col_expr(row::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -159,7 +159,7 @@ impl Store {
     /// Hands ownership from the owner `from` to `to`, who becomes the owner; `from` becomes
     /// an administrator. One transaction: there is never no owner, nor two.
     pub async fn transfer_ownership(&self, from: i64, to: i64) -> Result<(), StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let owner = row::Entity::find_by_id(from)
             .one(&txn)
             .await?

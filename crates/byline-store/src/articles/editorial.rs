@@ -15,7 +15,7 @@ use byline_core::{ArticleInput, ArticleStatus, FieldError, Invalid, License};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, TransactionTrait,
+    IntoActiveModel, QueryFilter,
 };
 
 /// Why an editorial step did not happen.
@@ -78,7 +78,7 @@ impl Store {
         step: Step,
     ) -> Result<EditableArticle, EditError> {
         Step::Create.permit(actor, &[], ArticleStatus::Draft)?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let mut input = input.clone();
         if editorial::author_slugs(&input).is_empty()
             && let Some(id) = actor.author_id
@@ -166,7 +166,7 @@ impl Store {
         step: Step,
         why: Why,
     ) -> Result<EditableArticle, EditError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let (row, byline) = load(&txn, id).await?;
         let from = status(&row.status);
         Step::Update.permit(actor, &byline, from)?;
@@ -190,7 +190,7 @@ impl Store {
         step: Step,
         at: Option<DateTime<Utc>>,
     ) -> Result<EditableArticle, EditError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let (row, byline) = load(&txn, id).await?;
         step.permit(actor, &byline, status(&row.status))?;
         let current = editable(&txn, id).await?;
@@ -209,7 +209,7 @@ impl Store {
 
     /// Deletes an article in the trash for good, with its revisions.
     pub async fn purge_article(&self, actor: &Actor, id: i64) -> Result<(), EditError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let (row, byline) = load(&txn, id).await?;
         Step::Purge.permit(actor, &byline, status(&row.status))?;
         Step::Purge.target(status(&row.status)).map_err(StoreError::Conflict)?;

@@ -11,7 +11,7 @@ use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 
 /// How revisions and the article list name the importer.
@@ -35,7 +35,7 @@ impl Store {
         fields: &ArticleFields,
         import_key: Option<&str>,
     ) -> Result<Saved<ArticleKey>, StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let existing = match import_key {
             Some(key) => {
                 article::Entity::find().filter(article::Column::ImportKey.eq(key)).one(&txn).await?

@@ -9,7 +9,7 @@ use byline_core::ArticleStatus;
 use byline_core::audit::{Actor, AuditRecord};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 impl Store {
     /// Publishes every scheduled article whose time has come, including any whose time passed
@@ -33,7 +33,7 @@ impl Store {
         };
         let mut published = 0;
         for (id, title) in due {
-            let txn = self.db().begin().await?;
+            let txn = self.write().await?;
             let res = article::Entity::update_many()
                 .col_expr(article::Column::Status, Expr::value(ArticleStatus::Published.as_str()))
                 .col_expr(article::Column::Version, Expr::col(article::Column::Version).add(1))

@@ -9,7 +9,7 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -60,7 +60,7 @@ impl Store {
         input: &AuthorInput,
     ) -> Result<Author, StoreError> {
         let a = input.validate()?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         slug_free(&txn, &a.slug, None).await?;
         let now = Utc::now();
         let m = write_row(&txn, to_row(a, 0, now), Some(row::Column::Id)).await?;
@@ -79,7 +79,7 @@ impl Store {
         input: &AuthorInput,
     ) -> Result<Author, StoreError> {
         let a = input.validate()?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let old = find(&txn, id).await?;
         slug_free(&txn, &a.slug, Some(id)).await?;
         let mut new = to_row(a, id, old.created_at);
@@ -110,7 +110,7 @@ impl Store {
         id: i64,
         reassign_to: Option<i64>,
     ) -> Result<(), StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let old = find(&txn, id).await?;
         if let Some(s) =
             staff_user::Entity::find().filter(staff_user::Column::AuthorId.eq(id)).one(&txn).await?

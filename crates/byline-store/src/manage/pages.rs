@@ -7,7 +7,7 @@ use crate::{Store, StoreError, audit, changes, write_row};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::{Invalid, Page, PageInput};
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 impl Store {
     pub async fn page_by_id(&self, id: i64) -> Result<Page, StoreError> {
@@ -17,7 +17,7 @@ impl Store {
     pub async fn create_page(&self, actor: &Actor, input: &PageInput) -> Result<Page, StoreError> {
         let now = Utc::now();
         let p = input.validate(now)?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         slug_free(&txn, &p.slug, None).await?;
         let m = write_row(&txn, to_row(p, 0, now), Some(row::Column::Id)).await?;
         changes::log(&txn, &[changes::SITE.to_owned()]).await?;
@@ -34,7 +34,7 @@ impl Store {
     ) -> Result<Page, StoreError> {
         let now = Utc::now();
         let p = input.validate(now)?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let old = find(&txn, id).await?;
         slug_free(&txn, &p.slug, Some(id)).await?;
         let mut new = to_row(p, id, old.created_at);
@@ -55,7 +55,7 @@ impl Store {
     }
 
     pub async fn delete_page(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let old = find(&txn, id).await?;
         row::Entity::delete_by_id(id).exec(&txn).await?;
         changes::log(&txn, &[changes::SITE.to_owned()]).await?;

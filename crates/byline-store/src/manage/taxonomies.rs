@@ -5,10 +5,7 @@ use crate::taxonomies::taxonomy_from_row;
 use crate::{Store, StoreError, audit, changes, write_row};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::{Invalid, Taxonomy, TaxonomyInput};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// How much hangs on a taxonomy: its terms, and the articles filed under any of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -34,7 +31,7 @@ impl Store {
         position: Option<i32>,
     ) -> Result<Taxonomy, StoreError> {
         let t = input.validate()?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         slug_free(&txn, &t.slug, None).await?;
         let position = match position {
             Some(p) => p,
@@ -60,7 +57,7 @@ impl Store {
         position: Option<i32>,
     ) -> Result<Taxonomy, StoreError> {
         let t = input.validate()?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let old = find(&txn, id).await?;
         slug_free(&txn, &t.slug, Some(id)).await?;
         let new = to_row(t, id, position.unwrap_or(old.position));
@@ -89,7 +86,7 @@ impl Store {
         id: i64,
         confirmed: bool,
     ) -> Result<TaxonomyUsage, StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let old = find(&txn, id).await?;
         let used = usage(&txn, id).await?;
         if used.articles > 0 && !confirmed {

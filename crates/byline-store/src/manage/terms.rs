@@ -12,7 +12,7 @@ use byline_core::{Invalid, Term, TermInput};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
-    QuerySelect, RelationTrait, TransactionTrait,
+    QuerySelect, RelationTrait,
 };
 use std::collections::HashMap;
 
@@ -66,7 +66,7 @@ impl Store {
         parent: Option<i64>,
     ) -> Result<Term, StoreError> {
         let t = input.validate()?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let tax = super::taxonomies::find(&txn, taxonomy_id).await?;
         slug_free(&txn, taxonomy_id, &t.slug, None).await?;
         check_parent(&txn, taxonomy_id, None, parent).await?;
@@ -98,7 +98,7 @@ impl Store {
         parent: Option<i64>,
     ) -> Result<Term, StoreError> {
         let t = input.validate()?;
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let old = find(&txn, id).await?;
         slug_free(&txn, old.taxonomy_id, &t.slug, Some(id)).await?;
         check_parent(&txn, old.taxonomy_id, Some(id), parent).await?;
@@ -145,7 +145,7 @@ impl Store {
         source: i64,
         into: i64,
     ) -> Result<Term, StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let src = find(&txn, source).await?;
         let target = match find(&txn, into).await {
             Ok(t) if t.taxonomy_id == src.taxonomy_id && t.id != src.id => t,
@@ -191,7 +191,7 @@ impl Store {
 
     /// Deletes a term: articles lose it, its children move up to its parent.
     pub async fn delete_term(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let txn = self.db().begin().await?;
+        let txn = self.write().await?;
         let old = find(&txn, id).await?;
         let tags = vec![changes::SITE.to_owned(), changes::term(id)];
         let articles = article_term::Entity::delete_many()
