@@ -1,0 +1,18 @@
+//! The `staff_recovery_code` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "staff_recovery_code")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub staff_id: i64,
+    pub code_hash: String,
+    pub used_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
