@@ -14,7 +14,6 @@ mod authors;
 pub mod changes;
 mod entity;
 mod error;
-mod manage;
 mod media;
 mod migration;
 mod one_time;
@@ -28,13 +27,14 @@ mod taxonomies;
 pub mod testing;
 
 pub use accounts::TwoFactorState;
-pub use api_tokens::NewApiToken;
+pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::{ArticleFilter, ArticleKey, EditError, Paged};
+pub use authors::AuthorListing;
 pub use error::StoreError;
-pub use manage::{AuthorListing, TaxonomyUsage, TokenListing};
 pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
-pub use taxonomies::TermContext;
+pub use taxonomies::TaxonomyUsage;
+pub use taxonomies::terms::TermContext;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,

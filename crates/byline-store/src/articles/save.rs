@@ -3,7 +3,7 @@
 
 use crate::authors::save_author;
 use crate::entity::{article, article_author, article_term, author};
-use crate::taxonomies::resolve_term_paths;
+use crate::taxonomies::term_paths::resolve_term_paths;
 use crate::{Outcome, Saved, Store, StoreError, changes, write_row};
 use byline_core::audit::Actor;
 use byline_core::{ArticleFields, AuthorInput, slugify, unique_slug};

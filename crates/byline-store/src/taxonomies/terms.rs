@@ -1,14 +1,14 @@
-//! Managing terms: create, rename (name and slug), nest (refusing cycles), merge one into
-//! another, delete. Renaming or merging changes a term's archive address; the old address
-//! then redirects (permanently) to the new one.
+//! Terms: their rows, the readers (a taxonomy's terms, a term with its context for its archive
+//! page, counts, sitemap paths), and the newsroom's create, rename (name and slug), nest
+//! (refusing cycles), merge one into another, and delete. Renaming or merging changes a term's
+//! archive address; the old address then redirects (permanently) to the new one.
 
-use super::redirects;
-use crate::entity::{article, article_term, term as row};
-use crate::taxonomies::term_from_row;
+use super::{find_taxonomy, redirects};
+use crate::entity::{article, article_term, taxonomy, term, term as row};
 use crate::{Store, StoreError, audit, changes, write_row};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::taxonomy::term_and_descendants;
-use byline_core::{Invalid, Term, TermInput};
+use byline_core::{ArticleStatus, Invalid, Taxonomy, Term, TermInput};
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, JoinType, QueryFilter, QueryOrder,
@@ -16,7 +16,87 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
+/// A term with what its archive page needs around it.
+#[derive(Debug, Clone)]
+pub struct TermContext {
+    pub taxonomy: Taxonomy,
+    pub term: Term,
+    /// Every term of the taxonomy, to find ancestors and children without more queries.
+    pub terms: Vec<Term>,
+}
+
+pub(crate) fn term_from_row(m: term::Model) -> Term {
+    Term {
+        id: m.id,
+        taxonomy_id: m.taxonomy_id,
+        parent_id: m.parent_id,
+        slug: m.slug,
+        name: m.name,
+        description: m.description,
+        description_html: m.description_html,
+    }
+}
+
 impl Store {
+    /// Every term of a taxonomy, by name.
+    pub async fn terms(&self, taxonomy_id: i64) -> Result<Vec<Term>, StoreError> {
+        all_terms(self.db(), taxonomy_id).await
+    }
+
+    /// A term of a taxonomy, with its taxonomy and all the taxonomy's terms.
+    pub async fn term_context(
+        &self,
+        taxonomy_slug: &str,
+        term_slug: &str,
+    ) -> Result<TermContext, StoreError> {
+        let taxonomy = find_taxonomy(self.db(), taxonomy_slug).await?;
+        let terms = all_terms(self.db(), taxonomy.id).await?;
+        let term =
+            terms.iter().find(|t| t.slug == term_slug).cloned().ok_or_else(|| {
+                StoreError::not_found("term", format!("{taxonomy_slug}/{term_slug}"))
+            })?;
+        Ok(TermContext { taxonomy, term, terms })
+    }
+
+    /// Every term of every taxonomy as (taxonomy slug, term slug), for sitemaps.
+    pub async fn all_term_paths(&self) -> Result<Vec<(String, String)>, StoreError> {
+        Ok(term::Entity::find()
+            .select_only()
+            .column(taxonomy::Column::Slug)
+            .column_as(term::Column::Slug, "term_slug")
+            .join(JoinType::InnerJoin, term::Relation::Taxonomy.def())
+            .order_by_asc(taxonomy::Column::Position)
+            .order_by_asc(term::Column::Slug)
+            .into_tuple()
+            .all(self.db())
+            .await?)
+    }
+
+    /// How many published articles are filed directly under each term of a taxonomy.
+    pub async fn published_counts(
+        &self,
+        taxonomy_id: i64,
+    ) -> Result<HashMap<i64, u64>, StoreError> {
+        #[derive(FromQueryResult)]
+        struct Count {
+            term_id: i64,
+            n: i64,
+        }
+        let rows = article_term::Entity::find()
+            .select_only()
+            .column(article_term::Column::TermId)
+            .column_as(Expr::from(Func::count(Expr::col(article_term::Column::ArticleId))), "n")
+            .join(JoinType::InnerJoin, article_term::Relation::Term.def())
+            .join(JoinType::InnerJoin, article_term::Relation::Article.def())
+            .filter(term::Column::TaxonomyId.eq(taxonomy_id))
+            .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
+            .group_by(article_term::Column::TermId)
+            .into_model::<Count>()
+            .all(self.db())
+            .await?;
+        Ok(rows.into_iter().map(|c| (c.term_id, c.n as u64)).collect())
+    }
+
     pub async fn term_by_id(&self, id: i64) -> Result<Term, StoreError> {
         find(self.db(), id).await.map(term_from_row)
     }
@@ -67,7 +147,7 @@ impl Store {
     ) -> Result<Term, StoreError> {
         let t = input.validate()?;
         let txn = self.write().await?;
-        let tax = super::taxonomies::find(&txn, taxonomy_id).await?;
+        let tax = super::find(&txn, taxonomy_id).await?;
         slug_free(&txn, taxonomy_id, &t.slug, None).await?;
         check_parent(&txn, taxonomy_id, None, parent).await?;
         let new = row::Model {
@@ -314,4 +394,16 @@ async fn find(db: &impl ConnectionTrait, id: i64) -> Result<row::Model, StoreErr
         .one(db)
         .await?
         .ok_or_else(|| StoreError::not_found("term", id.to_string()))
+}
+
+pub(super) async fn all_terms(
+    db: &impl ConnectionTrait,
+    taxonomy_id: i64,
+) -> Result<Vec<Term>, StoreError> {
+    let rows = term::Entity::find()
+        .filter(term::Column::TaxonomyId.eq(taxonomy_id))
+        .order_by_asc(term::Column::Name)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(term_from_row).collect())
 }

@@ -1,11 +1,105 @@
-//! Managing taxonomies: create, edit (slug, names, description, position), delete.
+//! Taxonomies (sections, tags, places…) and their nestable terms. This module holds the
+//! taxonomy itself: its rows, the readers, the importer's save by slug, and the newsroom's
+//! create, edit and delete, each newsroom write in one transaction with its audit line and
+//! cache tags. Terms live in `terms` (readers and the newsroom's editing), `term_paths` (found
+//! or created along the paths importers give) and `redirects` (old term addresses).
 
-use crate::entity::{article_term, page, taxonomy as row, term};
-use crate::taxonomies::taxonomy_from_row;
-use crate::{Store, StoreError, audit, changes, write_row};
+pub(crate) mod redirects;
+pub(crate) mod term_paths;
+pub(crate) mod terms;
+
+use crate::entity::{article_term, page, taxonomy, taxonomy as row, term};
+use crate::{Outcome, Saved, Store, StoreError, audit, changes, write_row};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::{Invalid, Taxonomy, TaxonomyInput};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+pub(crate) fn taxonomy_from_row(m: taxonomy::Model) -> Taxonomy {
+    Taxonomy {
+        id: m.id,
+        slug: m.slug,
+        name: m.name,
+        singular: m.singular,
+        description: m.description,
+        position: m.position,
+    }
+}
+
+impl Store {
+    /// Every taxonomy, in display order.
+    pub async fn taxonomies(&self) -> Result<Vec<Taxonomy>, StoreError> {
+        let rows = taxonomy::Entity::find()
+            .order_by_asc(taxonomy::Column::Position)
+            .order_by_asc(taxonomy::Column::Id)
+            .all(self.db())
+            .await?;
+        Ok(rows.into_iter().map(taxonomy_from_row).collect())
+    }
+
+    pub async fn taxonomy(&self, slug: &str) -> Result<Taxonomy, StoreError> {
+        find_taxonomy(self.db(), slug).await
+    }
+
+    /// Creates the taxonomy, or updates the one with the same slug. New ones go last.
+    pub async fn save_taxonomy(
+        &self,
+        input: &TaxonomyInput,
+    ) -> Result<Saved<Taxonomy>, StoreError> {
+        let t = input.validate()?;
+        let db = self.db();
+        let page_clash = crate::entity::page::Entity::find()
+            .filter(crate::entity::page::Column::Slug.eq(&t.slug))
+            .one(db)
+            .await?;
+        if page_clash.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "a page already uses the slug {:?}; the taxonomy would hide it",
+                t.slug
+            )));
+        }
+        let existing =
+            taxonomy::Entity::find().filter(taxonomy::Column::Slug.eq(&t.slug)).one(db).await?;
+        let position = match &existing {
+            Some(e) => e.position,
+            None => {
+                let last = taxonomy::Entity::find()
+                    .order_by_desc(taxonomy::Column::Position)
+                    .one(db)
+                    .await?;
+                last.map_or(0, |l| l.position + 1)
+            }
+        };
+        let new = taxonomy::Model {
+            id: existing.as_ref().map_or(0, |e| e.id),
+            slug: t.slug,
+            name: t.name,
+            singular: t.singular,
+            description: t.description,
+            position,
+        };
+        let (m, outcome) = match existing {
+            Some(old) if old == new => (old, Outcome::Unchanged),
+            Some(_) => (write_row(db, new, None).await?, Outcome::Updated),
+            None => (write_row(db, new, Some(taxonomy::Column::Id)).await?, Outcome::Created),
+        };
+        if outcome != Outcome::Unchanged {
+            changes::log(db, &[changes::SITE.to_owned()]).await?;
+        }
+        Ok(Saved { value: taxonomy_from_row(m), outcome })
+    }
+}
+
+pub(super) async fn find_taxonomy(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Taxonomy, StoreError> {
+    taxonomy::Entity::find()
+        .filter(taxonomy::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+        .map(taxonomy_from_row)
+        .ok_or_else(|| StoreError::not_found("taxonomy", slug))
+}
 
 /// How much hangs on a taxonomy: its terms, and the articles filed under any of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
