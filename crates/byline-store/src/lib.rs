@@ -28,7 +28,7 @@ pub mod testing;
 
 pub use accounts::TwoFactorState;
 pub use api_tokens::{NewApiToken, TokenListing};
-pub use articles::{ArticleFilter, ArticleKey, EditError, Paged};
+pub use articles::{ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use error::StoreError;
 pub use one_time::{OneTime, Purpose};
@@ -65,6 +65,23 @@ pub enum Outcome {
 pub struct Saved<T> {
     pub value: T,
     pub outcome: Outcome,
+}
+
+/// One page of a longer list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    /// 1-based.
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+impl<T> Paged<T> {
+    /// How many pages the whole list takes (at least one, even when empty).
+    pub fn pages(&self) -> u64 {
+        Ord::max(self.total.div_ceil(Ord::max(self.per_page, 1)), 1)
+    }
 }
 
 /// A handle on a publication's database. Cheap to clone; clones share one connection pool.

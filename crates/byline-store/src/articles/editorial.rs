@@ -5,50 +5,17 @@
 //! revision, writes an audit line and logs the cache tags of the public pages it touches.
 
 use super::resolve::{resolve_authors, resolve_terms, slug_for};
-use super::save::{link, linked_terms};
-use super::{bylines, filings, revisions, status};
+use super::revisions;
+use super::shared::{EditError, editable, link, linked_terms, load, status, subject};
 use crate::entity::article;
 use crate::{Store, StoreError, audit, changes};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::editorial::{self, EditableArticle, Refused, Step};
-use byline_core::{ArticleInput, ArticleStatus, FieldError, Invalid, License};
+use byline_core::{ArticleInput, ArticleStatus, FieldError, Invalid};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter,
+    ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
 };
-
-/// Why an editorial step did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum EditError {
-    /// The actor's role does not allow it.
-    #[error("{0}")]
-    Refused(Refused),
-    /// The save started from an older version: someone else saved first. Carries the
-    /// article as it is now.
-    #[error("someone else changed this article first: it is now at version {}", .0.version)]
-    Stale(Box<EditableArticle>),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<Invalid> for EditError {
-    fn from(e: Invalid) -> Self {
-        EditError::Store(StoreError::Invalid(editorial::field_names(e)))
-    }
-}
-
-impl From<sea_orm::DbErr> for EditError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        EditError::Store(e.into())
-    }
-}
-
-impl From<Refused> for EditError {
-    fn from(e: Refused) -> Self {
-        EditError::Refused(e)
-    }
-}
 
 /// What a change is called in its revision and in the audit log.
 struct Why {
@@ -60,11 +27,6 @@ impl Why {
     fn of(step: Step) -> Self {
         Self { revision: step.as_str().into(), audit: step.audit_action() }
     }
-}
-
-/// How the audit log names an article.
-pub(super) fn subject(id: i64, title: &str) -> String {
-    format!("article {id} “{title}”")
 }
 
 impl Store {
@@ -236,69 +198,6 @@ impl Store {
         }
         Ok(a)
     }
-}
-
-/// The article's row and its byline's author ids, in order.
-pub(super) async fn load(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<(article::Model, Vec<i64>), StoreError> {
-    let row = article::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::not_found("article", id.to_string()))?;
-    let byline = super::save::linked_authors(db, id).await?;
-    Ok((row, byline))
-}
-
-/// The article with every field as the editor shows it: three queries.
-pub(crate) async fn editable(
-    db: &impl ConnectionTrait,
-    id: i64,
-) -> Result<EditableArticle, StoreError> {
-    let m = article::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::not_found("article", id.to_string()))?;
-    let authors = bylines(db, &[id]).await?.remove(&id).unwrap_or_default();
-    let terms = filings(db, &[id]).await?.remove(&id).unwrap_or_default();
-    let status = status(&m.status);
-    let input = ArticleInput {
-        title: m.title,
-        slug: Some(m.slug),
-        subtitle: m.subtitle,
-        body: m.body,
-        excerpt: m.excerpt_given.then_some(m.excerpt),
-        status,
-        published_at: m.published_at,
-        updated_at: m.updated_at,
-        authors: authors.iter().map(|a| a.slug.clone()).collect(),
-        terms: terms.into_iter().map(|t| (t.taxonomy_slug, t.slug)).collect(),
-        image: m.image_url,
-        image_alt: m.image_alt,
-        image_caption: m.image_caption,
-        note: m.note,
-        source_name: m.source_name,
-        source_url: m.source_url,
-        copyright_holder: m.copyright_holder,
-        copyright_year: m.copyright_year,
-        license: m.license.and_then(|l| l.parse::<License>().ok()),
-        canonical_url: m.canonical_url,
-        seo_title: m.seo_title,
-        seo_description: m.seo_description,
-        republish: m.republish,
-    };
-    Ok(EditableArticle {
-        id: m.id,
-        version: m.version,
-        status,
-        input,
-        author_ids: authors.iter().map(|a| a.id).collect(),
-        created_at: m.created_at,
-        modified_at: m.modified_at,
-        modified_by: m.modified_by,
-        trashed_at: m.trashed_at,
-    })
 }
 
 /// Validates `input` for the step's target status, resolves the byline and terms (both must

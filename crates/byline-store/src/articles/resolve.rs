@@ -1,7 +1,7 @@
 //! Finding what an editor's input names: authors and terms must exist (the editor creates
 //! neither), and a typed slug must be free.
 
-use super::save::free_slug;
+use super::shared::free_slug;
 use crate::StoreError;
 use crate::entity::{article, author, taxonomy, term};
 use byline_core::editorial;

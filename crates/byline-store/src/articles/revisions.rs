@@ -1,8 +1,7 @@
 //! Revisions: every save keeps a snapshot of every field; the editor lists them, diffs one
 //! against the current article, and restores one (which is itself a new, version-checked save).
 
-use super::editorial::{EditError, editable, load};
-use super::status;
+use super::shared::{EditError, editable, load, status};
 use crate::entity::article_revision as row;
 use crate::{Store, StoreError};
 use byline_core::ArticleInput;

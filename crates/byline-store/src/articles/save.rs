@@ -1,18 +1,16 @@
 //! Saving an article: one transaction that resolves authors and terms, keeps slugs unique,
 //! and reports whether anything changed.
 
+use super::revisions;
+use super::shared::{editable, free_slug, link, linked_authors, linked_terms};
 use crate::authors::save_author;
-use crate::entity::{article, article_author, article_term, author};
+use crate::entity::{article, author};
 use crate::taxonomies::term_paths::resolve_term_paths;
 use crate::{Outcome, Saved, Store, StoreError, changes, write_row};
 use byline_core::audit::Actor;
-use byline_core::{ArticleFields, AuthorInput, slugify, unique_slug};
+use byline_core::{ArticleFields, AuthorInput, slugify};
 use chrono::Utc;
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// How revisions and the article list name the importer.
 const IMPORTER: &str = "import";
@@ -121,34 +119,13 @@ impl Store {
                 name: IMPORTER.into(),
                 role: byline_core::staff::Role::Owner,
             };
-            let snapshot = super::editorial::editable(&txn, saved.id).await?.input;
+            let snapshot = editable(&txn, saved.id).await?.input;
             let action = if outcome == Outcome::Created { "import" } else { "reimport" };
-            super::revisions::keep(&txn, saved.id, saved.version, &importer, action, &snapshot)
-                .await?;
+            revisions::keep(&txn, saved.id, saved.version, &importer, action, &snapshot).await?;
         }
         txn.commit().await?;
         Ok(Saved { value: ArticleKey { id: saved.id, slug: saved.slug }, outcome })
     }
-}
-
-/// `wanted`, or `wanted-N` when another article has it.
-pub(super) async fn free_slug(
-    db: &impl ConnectionTrait,
-    wanted: &str,
-    own_id: Option<i64>,
-) -> Result<String, StoreError> {
-    let taken: Vec<(i64, String)> = article::Entity::find()
-        .select_only()
-        .columns([article::Column::Id, article::Column::Slug])
-        .filter(
-            article::Column::Slug
-                .eq(wanted)
-                .or(article::Column::Slug.starts_with(format!("{wanted}-"))),
-        )
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok(unique_slug(wanted, |s| taken.iter().any(|(id, t)| t == s && Some(*id) != own_id)))
 }
 
 /// The ids of the byline's authors, in order, creating unknown ones as guest contributors.
@@ -187,72 +164,8 @@ fn humanize(slug: &str) -> String {
         .join(" ")
 }
 
-pub(super) async fn linked_authors(
-    db: &impl ConnectionTrait,
-    article_id: i64,
-) -> Result<Vec<i64>, StoreError> {
-    Ok(article_author::Entity::find()
-        .select_only()
-        .column(article_author::Column::AuthorId)
-        .filter(article_author::Column::ArticleId.eq(article_id))
-        .order_by_asc(article_author::Column::Position)
-        .into_tuple()
-        .all(db)
-        .await?)
-}
-
-pub(super) async fn linked_terms(
-    db: &impl ConnectionTrait,
-    article_id: i64,
-) -> Result<Vec<i64>, StoreError> {
-    Ok(article_term::Entity::find()
-        .select_only()
-        .column(article_term::Column::TermId)
-        .filter(article_term::Column::ArticleId.eq(article_id))
-        .order_by_asc(article_term::Column::TermId)
-        .into_tuple()
-        .all(db)
-        .await?)
-}
-
 fn sorted(ids: &[i64]) -> Vec<i64> {
     let mut v = ids.to_vec();
     v.sort_unstable();
     v
-}
-
-/// Replaces an article's byline and filing with the given ones.
-pub(super) async fn link(
-    db: &impl ConnectionTrait,
-    article_id: i64,
-    author_ids: &[i64],
-    term_ids: &[i64],
-) -> Result<(), StoreError> {
-    article_author::Entity::delete_many()
-        .filter(article_author::Column::ArticleId.eq(article_id))
-        .exec(db)
-        .await?;
-    article_term::Entity::delete_many()
-        .filter(article_term::Column::ArticleId.eq(article_id))
-        .exec(db)
-        .await?;
-    if !author_ids.is_empty() {
-        let rows = author_ids.iter().enumerate().map(|(position, &author_id)| {
-            sea_orm::IntoActiveModel::into_active_model(article_author::Model {
-                article_id,
-                author_id,
-                position: position as i32,
-            })
-            .reset_all()
-        });
-        article_author::Entity::insert_many(rows).exec(db).await?;
-    }
-    if !term_ids.is_empty() {
-        let rows = term_ids.iter().map(|&term_id| {
-            sea_orm::IntoActiveModel::into_active_model(article_term::Model { article_id, term_id })
-                .reset_all()
-        });
-        article_term::Entity::insert_many(rows).exec(db).await?;
-    }
-    Ok(())
 }

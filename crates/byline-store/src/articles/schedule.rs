@@ -1,8 +1,7 @@
 //! Scheduled publishing: the server's background loop calls `publish_due` every few seconds.
 
-use super::editorial::{editable, load, subject};
 use super::revisions;
-use super::save::linked_terms;
+use super::shared::{editable, linked_terms, load, subject};
 use crate::entity::article;
 use crate::{Store, StoreError, audit, changes};
 use byline_core::ArticleStatus;

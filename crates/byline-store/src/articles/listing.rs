@@ -1,9 +1,9 @@
 //! The admin's article list: any status, text search, filters, pages. Contributors and
 //! authors see only the articles they write.
 
-use super::{Paged, Refs, by_author, under_terms};
+use super::shared::{Refs, by_author, status, under_terms};
 use crate::entity::{article, author};
-use crate::{Store, StoreError};
+use crate::{Paged, Store, StoreError};
 use byline_core::ArticleStatus;
 use byline_core::audit::Actor;
 use byline_core::editorial::{self, ArticleQuery, ArticleRow};
@@ -84,7 +84,7 @@ impl Store {
                 id: r.id,
                 slug: r.slug,
                 title: r.title,
-                status: super::status(&r.status),
+                status: status(&r.status),
                 version: r.version,
                 published_at: r.published_at,
                 modified_at: r.modified_at,
