@@ -340,7 +340,14 @@ async fn apply(
         None => String::new(),
     };
     let (Some(f), true) = (fields, errors.is_empty()) else {
-        return Err(Invalid(errors).into());
+        // The timing and the fields' own checks may both say a time is missing: once is enough.
+        let mut once: Vec<FieldError> = Vec::new();
+        errors.into_iter().for_each(|e| {
+            if !once.contains(&e) {
+                once.push(e)
+            }
+        });
+        return Err(Invalid(once).into());
     };
     let trashed_at = match target {
         ArticleStatus::Trash => old.trashed_at.or(Some(now)),
