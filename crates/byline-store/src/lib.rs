@@ -22,6 +22,7 @@ mod pages;
 mod publication;
 mod republications;
 mod sessions;
+mod slug_redirects;
 mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
@@ -34,6 +35,7 @@ pub use error::StoreError;
 pub use manage::{AuthorListing, TaxonomyUsage, TokenListing};
 pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
+pub use slug_redirects::SlugOf;
 pub use taxonomies::TermContext;
 
 use sea_orm::{

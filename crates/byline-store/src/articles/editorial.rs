@@ -8,6 +8,7 @@ use super::resolve::{resolve_authors, resolve_terms, slug_for};
 use super::save::{link, linked_terms};
 use super::{bylines, filings, revisions, status};
 use crate::entity::article;
+use crate::slug_redirects::{self, SlugOf};
 use crate::{Store, StoreError, audit, changes};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::editorial::{self, EditableArticle, Refused, Step};
@@ -412,6 +413,7 @@ async fn apply(
         old.id
     };
     link(txn, id, &author_ids, &term_ids).await?;
+    slug_redirects::renamed(txn, SlugOf::Article, id, &old.slug, &new.slug).await?;
     if from == ArticleStatus::Published || target == ArticleStatus::Published {
         let mut tags = vec![changes::article(id), changes::LIST.to_owned()];
         tags.extend(old_byline.iter().chain(&author_ids).map(|&a| changes::author(a)));
