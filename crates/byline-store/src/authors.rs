@@ -136,6 +136,7 @@ impl Store {
         slug_free(&txn, &a.slug, None).await?;
         let now = Utc::now();
         let m = write_row(&txn, to_row(a, 0, now), Some(row::Column::Id)).await?;
+        crate::slug_redirects::renamed(&txn, crate::SlugOf::Author, m.id, "", &m.slug).await?;
         changes::log(&txn, &[changes::author(m.id), changes::LIST.to_owned()]).await?;
         let rec = AuditRecord::new("author.create", subject(&m));
         audit::write(&txn, actor, &rec).await?;
@@ -161,6 +162,7 @@ impl Store {
         }
         new.updated_at = Utc::now();
         let m = write_row(&txn, new, None).await?;
+        crate::slug_redirects::renamed(&txn, crate::SlugOf::Author, id, &old.slug, &m.slug).await?;
         let mut tags = vec![changes::author(id), changes::LIST.to_owned()];
         tags.extend(author_pages(&txn, id).await?.1);
         changes::log(&txn, &tags).await?;

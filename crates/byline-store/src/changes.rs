@@ -1,5 +1,7 @@
 //! What changed, for caches: every write records the cache tags of the public pages it
-//! touched, and servers poll for new records (see `byline_web::cache`).
+//! touched, and servers poll for new records (see `byline_web::cache`). On PostgreSQL the
+//! write also notifies the [`CHANNEL`] from its transaction (delivered when it commits), so
+//! processes that listen ([`Store::listen_for_changes`]) read the log at once.
 //!
 //! Tags: `site` (the page frame: publication, taxonomies, terms, pages; every page has it),
 //! `list` (lists of all articles: home, site feeds, sitemaps, taxonomy indexes),
@@ -8,10 +10,14 @@
 use crate::entity::change_log as row;
 use crate::{Store, StoreError};
 use chrono::{Duration, Utc};
+use sea_orm::sqlx::postgres::PgListener;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
+
+/// The PostgreSQL notification channel a write notifies when it logs tags.
+pub const CHANNEL: &str = "byline_changes";
 
 pub const SITE: &str = "site";
 pub const LIST: &str = "list";
@@ -41,7 +47,31 @@ pub(crate) async fn log(db: &impl ConnectionTrait, tags: &[String]) -> Result<()
     })
     .exec_without_returning(db)
     .await?;
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared(&format!("NOTIFY {CHANNEL}")).await?;
+    }
     Ok(())
+}
+
+/// Notifications that a process logged changes (PostgreSQL only): each means "read the log".
+pub struct ChangeListener(PgListener);
+
+impl std::fmt::Debug for ChangeListener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChangeListener")
+    }
+}
+
+impl ChangeListener {
+    /// Waits for the next notification. The connection is re-opened by itself when lost
+    /// (notifications sent meanwhile are missed: keep polling as well).
+    pub async fn next(&mut self) -> Result<(), StoreError> {
+        self.0.recv().await.map(|_| ()).map_err(sqlx_error)
+    }
+}
+
+fn sqlx_error(e: sea_orm::sqlx::Error) -> StoreError {
+    StoreError::Database(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))
 }
 
 /// Changes a poller has not seen yet.
@@ -53,6 +83,18 @@ pub struct Changes {
 }
 
 impl Store {
+    /// Listens for other writers' notifications on its own connection; `None` on SQLite,
+    /// where only polling tells (its writers share one machine and one file).
+    pub async fn listen_for_changes(&self) -> Result<Option<ChangeListener>, StoreError> {
+        if self.backend() != crate::Backend::Postgres {
+            return Ok(None);
+        }
+        let pool = self.db().get_postgres_connection_pool();
+        let mut listener = PgListener::connect_with(pool).await.map_err(sqlx_error)?;
+        listener.listen(CHANNEL).await.map_err(sqlx_error)?;
+        Ok(Some(ChangeListener(listener)))
+    }
+
     /// The newest change's position: a poller starting now begins here.
     pub async fn change_cursor(&self) -> Result<i64, StoreError> {
         let last: Option<i64> = row::Entity::find()

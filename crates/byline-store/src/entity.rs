@@ -15,6 +15,7 @@ pub mod page;
 pub mod publication;
 pub mod republication;
 pub mod sign_in_attempt;
+pub mod slug_redirect;
 pub mod staff_recovery_code;
 pub mod staff_session;
 pub mod staff_two_factor;

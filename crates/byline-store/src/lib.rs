@@ -21,6 +21,7 @@ mod pages;
 mod publication;
 mod republications;
 mod sessions;
+mod slug_redirects;
 mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
@@ -33,6 +34,7 @@ pub use authors::AuthorListing;
 pub use error::StoreError;
 pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
+pub use slug_redirects::SlugOf;
 pub use taxonomies::TaxonomyUsage;
 pub use taxonomies::terms::TermContext;
 

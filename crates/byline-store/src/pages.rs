@@ -94,6 +94,7 @@ impl Store {
         let txn = self.write().await?;
         slug_free(&txn, &p.slug, None).await?;
         let m = write_row(&txn, to_row(p, 0, now), Some(row::Column::Id)).await?;
+        crate::slug_redirects::renamed(&txn, crate::SlugOf::Page, m.id, "", &m.slug).await?;
         changes::log(&txn, &[changes::SITE.to_owned()]).await?;
         audit::write(&txn, actor, &AuditRecord::new("page.create", subject(&m))).await?;
         txn.commit().await?;
@@ -118,6 +119,7 @@ impl Store {
         }
         new.updated_at = now;
         let m = write_row(&txn, new, None).await?;
+        crate::slug_redirects::renamed(&txn, crate::SlugOf::Page, id, &old.slug, &m.slug).await?;
         changes::log(&txn, &[changes::SITE.to_owned()]).await?;
         let mut rec = AuditRecord::new("page.update", subject(&m));
         if old.slug != m.slug {

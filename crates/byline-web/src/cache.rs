@@ -6,8 +6,13 @@
 //!   and share its result (`try_get_with`), so a burst cannot stampede the database.
 //! - Invalidated precisely: a handler tags what it rendered ([`CacheTags`]: its article,
 //!   authors, terms, `list`, `site`); the store logs the tags every write touches; each
-//!   process polls that log (`AppState::catch_up`) and drops only matching pages. Writes
-//!   from other processes (an import, another node) are seen the same way.
+//!   process follows that log (`AppState::catch_up`) and drops only matching pages. Writes
+//!   from other processes (an import, another node) are seen the same way: by polling, and
+//!   on PostgreSQL at once by LISTEN/NOTIFY.
+//! - Read-your-writes: after a request that may have written, this process applies the log
+//!   before the response leaves ([`read_your_writes`]), so the writer's next page shows it.
+//!   A render that was under way when pages were dropped is not kept (it may predate the
+//!   write), and a request never shares a render that started before its last drop.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -20,6 +25,7 @@ use moka::policy::EvictionPolicy;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::AppState;
 
@@ -39,6 +45,8 @@ pub struct Entry {
     gzip: Bytes,
     brotli: Bytes,
     tags: Vec<String>,
+    /// The cache's generation when the render began.
+    born: u64,
 }
 
 impl Entry {
@@ -54,11 +62,14 @@ pub struct Uncached {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
+    born: u64,
 }
 
 #[derive(Debug)]
 pub struct PageCache {
     pages: moka::future::Cache<String, Arc<Entry>>,
+    /// Counts drops: a render that saw it change may show what was dropped.
+    generation: AtomicU64,
 }
 
 impl PageCache {
@@ -70,7 +81,7 @@ impl PageCache {
             .eviction_policy(EvictionPolicy::lru())
             .support_invalidation_closures()
             .build();
-        Self { pages }
+        Self { pages, generation: AtomicU64::new(0) }
     }
 
     /// Bytes held now (after pending evictions are applied).
@@ -93,6 +104,7 @@ impl PageCache {
         if tags.is_empty() {
             return;
         }
+        self.generation.fetch_add(1, Ordering::AcqRel);
         if tags.iter().any(|t| t == byline_store::changes::SITE) {
             self.pages.invalidate_all();
             return;
@@ -105,7 +117,12 @@ impl PageCache {
 
     /// Drops every page.
     pub fn clear(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.pages.invalidate_all();
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 }
 
@@ -150,29 +167,72 @@ pub(crate) async fn serve(State(state): State<AppState>, req: Request, next: Nex
     }
     let key = req.uri().path().to_owned();
     let conditional = req.headers().clone();
-    let mut req = req;
+    let (mut parts, _) = req.into_parts();
     // The cache keeps whole pages: conditions are checked against the entry, not the render.
-    req.headers_mut().remove(header::IF_NONE_MATCH);
-    req.headers_mut().remove(header::IF_MODIFIED_SINCE);
-    match cache.pages.try_get_with(key, fill(req, next)).await {
-        Ok(entry) => answer(&entry, &conditional),
-        Err(uncached) => {
-            let mut r = Response::new(Body::from(uncached.body.clone()));
-            *r.status_mut() = uncached.status;
-            *r.headers_mut() = uncached.headers.clone();
-            r
-        }
+    parts.headers.remove(header::IF_NONE_MATCH);
+    parts.headers.remove(header::IF_MODIFIED_SINCE);
+    if let Some(entry) = cache.pages.get(&key).await {
+        return answer(&entry, &conditional);
     }
+    let seen = cache.generation();
+    let request = || Request::from_parts(parts.clone(), Body::empty());
+    let born =
+        match cache.pages.try_get_with(key.clone(), fill(&cache, request(), next.clone())).await {
+            Ok(entry) if entry.born >= seen => return answer(&entry, &conditional),
+            Err(uncached) if uncached.born >= seen => return whole(&uncached),
+            Ok(entry) => entry.born,
+            Err(uncached) => uncached.born,
+        };
+    // A render begun before pages were last dropped may show what was dropped: it is not
+    // kept, and this request renders afresh.
+    if born < seen {
+        cache.pages.invalidate(&key).await;
+    }
+    next.run(request()).await
 }
 
-async fn fill(req: Request, next: Next) -> Result<Arc<Entry>, Uncached> {
+/// After a request that may have written (any method but GET, HEAD and OPTIONS), applies
+/// the store's change log to this process before the response leaves: the pages the write
+/// touched are gone when its author asks for them. Writes store their tags in their own
+/// transaction, so whichever surface wrote (admin, API), the log has them.
+pub(crate) async fn read_your_writes(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let res = next.run(req).await;
+    if writes {
+        state.catch_up_or_forget().await;
+    }
+    res
+}
+
+fn whole(u: &Uncached) -> Response {
+    let mut r = Response::new(Body::from(u.body.clone()));
+    *r.status_mut() = u.status;
+    *r.headers_mut() = u.headers.clone();
+    r
+}
+
+async fn fill(cache: &PageCache, req: Request, next: Next) -> Result<Arc<Entry>, Uncached> {
+    let born = cache.generation();
     let res = next.run(req).await;
     let tags = res.extensions().get::<CacheTags>().cloned();
     let (parts, body) = res.into_parts();
     let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-    let (Some(CacheTags(tags)), StatusCode::OK) = (tags, parts.status) else {
-        return Err(Uncached { status: parts.status, headers: parts.headers, body });
+    let uncached = |parts: axum::http::response::Parts, body| Uncached {
+        status: parts.status,
+        headers: parts.headers,
+        body,
+        born,
     };
+    let (Some(CacheTags(tags)), StatusCode::OK) = (tags, parts.status) else {
+        return Err(uncached(parts, body));
+    };
+    if cache.generation() != born {
+        return Err(uncached(parts, body));
+    }
     let etag = match parts.headers.get(header::ETAG).and_then(|v| v.to_str().ok()) {
         Some(e) => e.trim_matches('"').to_owned(),
         None => {
@@ -195,6 +255,7 @@ async fn fill(req: Request, next: Next) -> Result<Arc<Entry>, Uncached> {
         brotli: brotli(&body),
         identity: body,
         tags,
+        born,
     }))
 }
 

@@ -5,7 +5,7 @@
 //! JSON (`{"error": {"code", "message", "fields"}}`). Handlers just return `WebError`.
 
 use crate::AppState;
-use crate::public::chrome::Chrome;
+use crate::public::render::PageFrame;
 use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -208,7 +208,7 @@ pub(crate) async fn themed_not_found(
 }
 
 async fn render_not_found(state: &AppState, path: &str) -> Result<String, WebError> {
-    let chrome = Chrome::load(state).await?;
+    let chrome = PageFrame::load(state).await?;
     let latest = state.store.published_articles(&ArticleFilter::All, 1, 5).await?;
     Ok(state.theme.render("404.html", &NotFoundPage::new(&chrome.site, path, &latest.items))?)
 }

@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(media::routes())
         .merge(public)
+        .layer(middleware::from_fn_with_state(state.clone(), cache::read_your_writes))
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

@@ -99,8 +99,18 @@ impl AppState {
         if let Some(cache) = &self.cache {
             cache.invalidate(&c.tags);
         }
-        self.cursor.store(c.cursor, Ordering::Release);
+        // Callers may overlap (the poller, the listener, writers): the cursor only advances.
+        self.cursor.fetch_max(c.cursor, Ordering::AcqRel);
         Ok(c.tags.len())
+    }
+
+    /// [`AppState::catch_up`], and when the log cannot be read, forgets everything kept:
+    /// better a slower page than a stale one.
+    pub async fn catch_up_or_forget(&self) {
+        if let Err(e) = self.catch_up().await {
+            tracing::warn!(error = %e, "could not read the change log; forgetting what is kept");
+            self.forget_everything();
+        }
     }
 
     fn forget_everything(&self) {
@@ -110,14 +120,54 @@ impl AppState {
         }
     }
 
-    /// Follows the store's change log, once a second, for as long as the server runs.
+    /// Follows the store's change log for as long as the server runs: once a second, and on
+    /// PostgreSQL also as soon as another process says it wrote (LISTEN/NOTIFY).
     pub async fn follow_changes(self) {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
-        loop {
-            tick.tick().await;
-            if let Err(e) = self.catch_up().await {
-                tracing::warn!(error = %e, "could not read the change log; forgetting what is kept");
-                self.forget_everything();
+        self.follow_changes_every(std::time::Duration::from_secs(1)).await.await;
+    }
+
+    /// Starts following the change log, polling every `poll`; returns once this process
+    /// listens for notifications (on PostgreSQL) and has caught up, with the future that
+    /// keeps following. Writes made after it returns reach this process's caches.
+    pub async fn follow_changes_every(
+        self,
+        poll: std::time::Duration,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let listener = match self.store.listen_for_changes().await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for changes; polling only");
+                None
+            }
+        };
+        self.catch_up_or_forget().await;
+        let poller = self.clone();
+        let polling = async move {
+            let mut tick = tokio::time::interval(poll);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                poller.catch_up_or_forget().await;
+            }
+        };
+        async move {
+            match listener {
+                None => polling.await,
+                Some(mut listener) => {
+                    let listening = async move {
+                        loop {
+                            match listener.next().await {
+                                Ok(()) => self.catch_up_or_forget().await,
+                                Err(e) => {
+                                    // The poller carries on; try again after a pause.
+                                    tracing::warn!(error = %e, "change notifications failed");
+                                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                                }
+                            }
+                        }
+                    };
+                    tokio::join!(polling, listening);
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 use byline_core::taxonomy::term_and_descendants;
+use byline_core::{Article, Page, Publication, Taxonomy};
 use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]

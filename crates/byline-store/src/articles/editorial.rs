@@ -8,6 +8,7 @@ use super::resolve::{resolve_authors, resolve_terms, slug_for};
 use super::revisions;
 use super::shared::{EditError, editable, link, linked_terms, load, status, subject};
 use crate::entity::article;
+use crate::slug_redirects::{self, SlugOf};
 use crate::{Store, StoreError, audit, changes};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::editorial::{self, EditableArticle, Refused, Step};
@@ -239,7 +240,14 @@ async fn apply(
         None => String::new(),
     };
     let (Some(f), true) = (fields, errors.is_empty()) else {
-        return Err(Invalid(errors).into());
+        // The timing and the fields' own checks may both say a time is missing: once is enough.
+        let mut once: Vec<FieldError> = Vec::new();
+        errors.into_iter().for_each(|e| {
+            if !once.contains(&e) {
+                once.push(e)
+            }
+        });
+        return Err(Invalid(once).into());
     };
     let trashed_at = match target {
         ArticleStatus::Trash => old.trashed_at.or(Some(now)),
@@ -304,6 +312,7 @@ async fn apply(
         old.id
     };
     link(txn, id, &author_ids, &term_ids).await?;
+    slug_redirects::renamed(txn, SlugOf::Article, id, &old.slug, &new.slug).await?;
     if from == ArticleStatus::Published || target == ArticleStatus::Published {
         let mut tags = vec![changes::article(id), changes::LIST.to_owned()];
         tags.extend(old_byline.iter().chain(&author_ids).map(|&a| changes::author(a)));

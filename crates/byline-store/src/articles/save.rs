@@ -41,6 +41,7 @@ impl Store {
             None => None,
         };
         let own_id = existing.as_ref().map(|e| e.id);
+        let existing_slug = existing.as_ref().map(|e| e.slug.clone());
         let slug = free_slug(&txn, &fields.slug, own_id).await?;
         let author_ids = author_ids(&txn, &fields.authors).await?;
         let term_ids = resolve_term_paths(&txn, &fields.terms).await?;
@@ -109,6 +110,15 @@ impl Store {
         };
         if outcome != Outcome::Unchanged {
             link(&txn, saved.id, &author_ids, &term_ids).await?;
+            let was = existing_slug.as_deref().unwrap_or("");
+            crate::slug_redirects::renamed(
+                &txn,
+                crate::SlugOf::Article,
+                saved.id,
+                was,
+                &saved.slug,
+            )
+            .await?;
             let mut tags = vec![changes::article(saved.id), changes::LIST.to_owned()];
             tags.extend(old_authors.iter().chain(&author_ids).map(|&a| changes::author(a)));
             tags.extend(old_terms.iter().chain(&term_ids).map(|&t| changes::term(t)));

@@ -1,14 +1,15 @@
 //! Author archives, taxonomy indexes, term archives (with child terms), and static pages.
 
-use super::chrome::{Chrome, html, tagged};
-use super::paths;
+use super::render::{PageFrame, html, tagged};
+use super::{moved, paths};
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use byline_core::taxonomy::term_and_descendants;
+use byline_render::urls;
 use byline_render::view::{AuthorPage, StaticPage, TaxonomyPage, TermPage};
-use byline_store::ArticleFilter;
 use byline_store::changes;
+use byline_store::{ArticleFilter, SlugOf};
 
 pub(crate) async fn author(
     State(s): State<AppState>,
@@ -26,8 +27,14 @@ pub(crate) async fn author_page(
 
 async fn author_list(s: &AppState, slug: &str, page: u64) -> Result<Response, WebError> {
     let slug = paths::slug(slug)?;
-    let chrome = Chrome::load(s).await?;
-    let author = s.store.author(slug).await?;
+    let chrome = PageFrame::load(s).await?;
+    let author = match s.store.author(slug).await {
+        Err(e) => {
+            let to = |now: &str| urls::paged(&urls::author(now), page);
+            return moved::or_redirect(&s.store, SlugOf::Author, slug, e, to).await;
+        }
+        Ok(a) => a,
+    };
     let list =
         s.store.published_articles(&ArticleFilter::Author(author.id), page, s.per_page).await?;
     paths::within(page, list.pages())?;
@@ -45,7 +52,7 @@ pub(crate) async fn taxonomy_or_page(
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     let slug = paths::slug(&slug)?;
-    let chrome = Chrome::load(&s).await?;
+    let chrome = PageFrame::load(&s).await?;
     if let Some(taxonomy) = chrome.taxonomies.iter().find(|t| t.slug == slug) {
         let terms = s.store.terms(taxonomy.id).await?;
         let counts = s.store.published_counts(taxonomy.id).await?;
@@ -55,7 +62,10 @@ pub(crate) async fn taxonomy_or_page(
             &TaxonomyPage::new(&chrome.site, taxonomy, &terms, &counts),
         );
     }
-    let page = chrome.pages.iter().find(|p| p.slug == slug).ok_or(WebError::NotFound)?;
+    let Some(page) = chrome.pages.iter().find(|p| p.slug == slug) else {
+        let missing = byline_store::StoreError::NotFound { what: "page", key: slug.into() };
+        return moved::or_redirect(&s.store, SlugOf::Page, slug, missing, urls::page).await;
+    };
     Ok(tagged(html(&s, "page.html", &StaticPage::new(&chrome.site, page))?, []))
 }
 
@@ -80,7 +90,7 @@ async fn term_list(
     page: u64,
 ) -> Result<Response, WebError> {
     let (taxonomy, term) = (paths::slug(taxonomy)?, paths::slug(term)?);
-    let chrome = Chrome::load(s).await?;
+    let chrome = PageFrame::load(s).await?;
     let ctx = match s.store.term_context(taxonomy, term).await {
         // A renamed or merged term's old address leads to its new one.
         Err(e) if e.is_not_found() => match s.store.moved_term(taxonomy, term).await {

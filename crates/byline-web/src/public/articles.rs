@@ -1,13 +1,14 @@
 //! The home page and article pages.
 
-use super::chrome::{Chrome, html, tagged};
-use super::paths;
+use super::render::{PageFrame, html, tagged};
+use super::{moved, paths};
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::response::Response;
+use byline_render::urls;
 use byline_render::view::{ArticlePage, HomePage};
-use byline_store::ArticleFilter;
 use byline_store::changes;
+use byline_store::{ArticleFilter, SlugOf};
 
 pub(crate) async fn home(State(s): State<AppState>) -> Result<Response, WebError> {
     list(&s, 1).await
@@ -21,7 +22,7 @@ pub(crate) async fn home_page(
 }
 
 async fn list(s: &AppState, page: u64) -> Result<Response, WebError> {
-    let chrome = Chrome::load(s).await?;
+    let chrome = PageFrame::load(s).await?;
     let list = s.store.published_articles(&ArticleFilter::All, page, s.per_page).await?;
     if page > 1 {
         paths::within(page, list.pages())?;
@@ -35,8 +36,13 @@ pub(crate) async fn article(
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     let slug = paths::slug(&slug)?;
-    let chrome = Chrome::load(&s).await?;
-    let article = s.store.published_article(slug).await?;
+    let chrome = PageFrame::load(&s).await?;
+    let article = match s.store.published_article(slug).await {
+        Err(e) => {
+            return moved::or_redirect(&s.store, SlugOf::Article, slug, e, urls::article).await;
+        }
+        Ok(a) => a,
+    };
     let view = ArticlePage::new(&chrome.site, &article, &chrome.publication, chrono::Utc::now());
     Ok(tagged(html(&s, "article.html", &view)?, article_tags(&article)))
 }

@@ -3,11 +3,13 @@
 mod archives;
 mod articles;
 mod assets;
-pub(crate) mod chrome;
 mod conditional;
+mod feeds;
+mod moved;
 mod paths;
-mod reach;
+pub(crate) mod render;
 mod republish;
+mod sitemaps;
 
 use crate::AppState;
 use axum::Router;
@@ -18,17 +20,17 @@ use axum::routing::get;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(articles::home))
-        .route("/robots.txt", get(reach::robots))
-        .route("/sitemap.xml", get(reach::sitemap_index))
-        .route("/sitemaps/{file}", get(reach::sitemap_file))
+        .route("/robots.txt", get(sitemaps::robots))
+        .route("/sitemap.xml", get(sitemaps::sitemap_index))
+        .route("/sitemaps/{file}", get(sitemaps::sitemap_file))
         .route("/r/{file}", get(republish::pixel))
         .route("/share/mastodon/", get(republish::mastodon))
         .route("/articles/{slug}/republish/", get(republish::republish))
-        .route("/authors/{slug}/{file}", get(reach::author_feed))
-        .route("/feed.xml", get(reach::site_rss))
-        .route("/atom.xml", get(reach::site_atom))
-        .route("/feed.json", get(reach::site_json))
-        .route("/{taxonomy}/{term}/{file}", get(reach::term_feed))
+        .route("/authors/{slug}/{file}", get(feeds::author_feed))
+        .route("/feed.xml", get(feeds::site_rss))
+        .route("/atom.xml", get(feeds::site_atom))
+        .route("/feed.json", get(feeds::site_json))
+        .route("/{taxonomy}/{term}/{file}", get(feeds::term_feed))
         .route("/page/{n}/", get(articles::home_page))
         .route("/articles/{slug}/", get(articles::article))
         .route("/authors/{slug}/", get(archives::author))

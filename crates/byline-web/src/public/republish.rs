@@ -1,8 +1,8 @@
 //! Republishing and sharing: the "Republish this article" page, the tracking image, and
 //! the page that sends a reader to their own Mastodon server.
 
-use super::chrome::{Chrome, html, tagged};
 use super::paths;
+use super::render::{PageFrame, html, tagged};
 use crate::{AppState, WebError};
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -17,7 +17,7 @@ pub(crate) async fn republish(
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     let slug = paths::slug(&slug)?;
-    let chrome = Chrome::load(&s).await?;
+    let chrome = PageFrame::load(&s).await?;
     let article = s.store.published_article(slug).await?;
     if !article.republishable(&chrome.publication) {
         return Err(WebError::NotFound);
@@ -89,7 +89,7 @@ pub(crate) async fn mastodon(
     State(s): State<AppState>,
     Query(q): Query<ShareQuery>,
 ) -> Result<Response, WebError> {
-    let chrome = Chrome::load(&s).await?;
+    let chrome = PageFrame::load(&s).await?;
     // Only our own addresses are shared through this page.
     let url = if q.url.starts_with(&format!("{}/", chrome.site.base_url)) {
         q.url.clone()

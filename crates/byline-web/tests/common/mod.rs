@@ -128,3 +128,31 @@ pub async fn get_with(app: &Router, path: &str, headers: &[(&str, &str)]) -> Pag
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
     Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
+
+/// Calls the Admin API with a bearer token and a JSON body (none when `Null`); the status
+/// and the JSON answer (`Null` when there is none).
+pub async fn api(
+    app: &Router,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: serde_json::Value,
+) -> (u16, serde_json::Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(format!("/api/admin/v1{path}"))
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(if body.is_null() { Body::empty() } else { Body::from(body.to_string()) })
+        .unwrap();
+    let res = app.clone().oneshot(req).await.expect("the router answers");
+    let status = res.status().as_u16();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+/// A token for a new staff account with this role (writing under its own author profile).
+pub async fn api_token(store: &Store, name: &str, role: byline_core::staff::Role) -> String {
+    let who = client::staff(store, name, role).await;
+    store.create_api_token(name, role, Some(who.id)).await.expect("a token").secret
+}

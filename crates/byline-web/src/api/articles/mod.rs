@@ -20,7 +20,8 @@ use utoipa_axum::routes;
 mod schema;
 
 use schema::{
-    ArticleBody, ArticleList, ArticleListItem, ArticleOut, ConflictBody, ListParams, edit_error,
+    ArticleBody, ArticleList, ArticleListItem, ArticleOut, ConflictBody, CreateStatus, ListParams,
+    edit_error,
 };
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -68,9 +69,12 @@ async fn list(
     }))
 }
 
-/// Create an article (as a draft; use the actions to submit, schedule or publish it).
+/// Create an article: a draft, or with `status` submitted, scheduled or published at once
+/// (one transaction: the article, its revision and audit line together).
 #[utoipa::path(post, path = "/articles", tag = "articles", request_body = ArticleBody,
-    responses((status = 201, body = ArticleOut), (status = 403, body = super::ApiError),
+    responses((status = 201, body = ArticleOut),
+        (status = 403, description = "the role may not create or take the article to `status`",
+            body = super::ApiError),
         (status = 422, description = "invalid fields, each named in `fields`", body = super::ApiError)))]
 async fn create(
     State(state): State<AppState>,
@@ -79,7 +83,8 @@ async fn create(
 ) -> Result<Response, WebError> {
     let b = body(b)?;
     let input = b.to_input()?;
-    match state.store.create_article(&actor, &input, Step::Create).await {
+    let step = b.status.map_or(Step::Create, CreateStatus::step);
+    match state.store.create_article(&actor, &input, step).await {
         Ok(a) => Ok((StatusCode::CREATED, Json(ArticleOut::from(a))).into_response()),
         Err(e) => Ok(edit_error(e)),
     }
@@ -114,6 +119,11 @@ async fn update(
             Invalid::one("version", "is required: the version your changes start from").into()
         );
     };
+    if b.status.is_some() {
+        let why =
+            "is changed by the actions (submit, schedule, publish, unpublish), not by an update";
+        return Err(Invalid::one("status", why).into());
+    }
     let input = b.to_input()?;
     match state.store.update_article(&actor, id, version, &input, Step::Update).await {
         Ok(a) => Ok(Json(ArticleOut::from(a)).into_response()),

@@ -5,7 +5,7 @@ use crate::WebError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use byline_core::editorial::{ArticleRow, EditableArticle};
+use byline_core::editorial::{ArticleRow, EditableArticle, Step};
 use byline_core::{ArticleInput, ArticleStatus, Invalid, License};
 use byline_store::EditError;
 use chrono::{DateTime, Utc};
@@ -22,6 +22,30 @@ pub struct TermSlug {
     pub(super) term: String,
 }
 
+/// The status a new article starts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CreateStatus {
+    Draft,
+    /// Submitted for review.
+    Review,
+    /// To be published at `published_at`, a future time.
+    Scheduled,
+    Published,
+}
+
+impl CreateStatus {
+    /// The workflow step that takes a new article there, in the creating transaction.
+    pub(super) fn step(self) -> Step {
+        match self {
+            CreateStatus::Draft => Step::Create,
+            CreateStatus::Review => Step::Submit,
+            CreateStatus::Scheduled => Step::Schedule,
+            CreateStatus::Published => Step::Publish,
+        }
+    }
+}
+
 /// Every field of an article as a client writes it. Updates replace every field: send the
 /// whole article (as `GET` returned it) with your changes. Unknown fields are an error.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -29,6 +53,10 @@ pub struct TermSlug {
 pub struct ArticleBody {
     /// Required on update: the version your changes start from (409 if it is not current).
     pub(super) version: Option<i64>,
+    /// On create only: the status the article starts in (`draft` when left out), under the
+    /// same role rules as the actions (403 when the role may not). `scheduled` needs a
+    /// future `published_at`. On update, change the status with the actions instead.
+    pub(super) status: Option<CreateStatus>,
     pub(super) title: String,
     pub(super) slug: Option<String>,
     pub(super) subtitle: Option<String>,

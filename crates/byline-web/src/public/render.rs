@@ -1,5 +1,6 @@
-//! What every page's frame needs: the publication, its taxonomies and pages, from memory
-//! (see `AppState::frame`), and the site view built from them.
+//! How a public page is made: its frame ([`PageFrame`]: the publication, its taxonomies and
+//! pages from memory (see `AppState::frame`) and the site view built from them), its HTML
+//! ([`html`]) and its cache tags ([`tagged`]).
 
 use crate::state::Frame;
 use crate::{AppState, WebError};
@@ -8,19 +9,19 @@ use byline_render::view::SiteView;
 use serde::Serialize;
 use std::sync::Arc;
 
-pub(crate) struct Chrome {
+pub(crate) struct PageFrame {
     pub frame: Arc<Frame>,
     pub site: SiteView,
 }
 
-impl std::ops::Deref for Chrome {
+impl std::ops::Deref for PageFrame {
     type Target = Frame;
     fn deref(&self) -> &Frame {
         &self.frame
     }
 }
 
-impl Chrome {
+impl PageFrame {
     pub(crate) async fn load(state: &AppState) -> Result<Self, WebError> {
         let frame = state.frame().await?;
         let site = SiteView::new(

@@ -1,0 +1,130 @@
+//! A whole article as its page shows it: body, bylines with bios, terms grouped by
+//! taxonomy, rights and source lines, share and republish links.
+
+use super::{AuthorView, ImageView, NameLink, SiteView, TaxonomyLink, display_date, iso, share};
+use crate::urls;
+use byline_core::{Article, License, Publication, TermRef};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Terms grouped by taxonomy, in the order they come (the store sorts taxonomies).
+#[derive(Debug, Clone, Serialize)]
+pub struct TermGroup {
+    pub taxonomy: TaxonomyLink,
+    pub terms: Vec<NameLink>,
+}
+
+pub fn term_groups(terms: &[TermRef], taxonomies: &[TaxonomyLink]) -> Vec<TermGroup> {
+    let mut groups: Vec<TermGroup> = Vec::new();
+    for t in terms {
+        let link = NameLink { name: t.name.clone(), url: urls::term(&t.taxonomy_slug, &t.slug) };
+        match groups.iter_mut().find(|g| g.taxonomy.slug == t.taxonomy_slug) {
+            Some(g) => g.terms.push(link),
+            None => {
+                let taxonomy =
+                    taxonomies.iter().find(|x| x.slug == t.taxonomy_slug).cloned().unwrap_or(
+                        TaxonomyLink {
+                            name: t.taxonomy_name.clone(),
+                            singular: t.taxonomy_name.clone(),
+                            slug: t.taxonomy_slug.clone(),
+                            url: urls::taxonomy(&t.taxonomy_slug),
+                        },
+                    );
+                groups.push(TermGroup { taxonomy, terms: vec![link] });
+            }
+        }
+    }
+    groups
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LicenseView {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub url: Option<&'static str>,
+}
+
+impl From<License> for LicenseView {
+    fn from(l: License) -> Self {
+        Self { code: l.code(), name: l.name(), url: l.url() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CopyrightView {
+    pub holder: String,
+    pub year: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub name: String,
+    pub url: Option<String>,
+}
+
+/// A whole article as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub url: String,
+    pub body_html: String,
+    pub excerpt: String,
+    pub published: String,
+    pub published_iso: String,
+    pub updated: Option<String>,
+    pub updated_iso: Option<String>,
+    pub authors: Vec<AuthorView>,
+    pub term_groups: Vec<TermGroup>,
+    pub image: Option<ImageView>,
+    pub note_html: Option<String>,
+    pub source: Option<SourceView>,
+    pub copyright: CopyrightView,
+    pub license: LicenseView,
+    pub canonical_url: Option<String>,
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
+    /// Plain share links (email, Mastodon, Bluesky …).
+    pub share: Vec<share::ShareLink>,
+    /// The "Republish this article" page, when the article may be republished.
+    pub republish_url: Option<String>,
+}
+
+impl ArticleView {
+    pub fn new(a: &Article, p: &Publication, site: &SiteView, now: DateTime<Utc>) -> Self {
+        let published_at = a.published_at.unwrap_or(now);
+        Self {
+            title: a.title.clone(),
+            subtitle: a.subtitle.clone(),
+            url: urls::article(&a.slug),
+            body_html: a.body_html.clone(),
+            excerpt: a.excerpt.clone(),
+            published: display_date(published_at),
+            published_iso: iso(published_at),
+            updated: a.updated_at.map(display_date),
+            updated_iso: a.updated_at.map(iso),
+            authors: a.authors.iter().map(AuthorView::new).collect(),
+            term_groups: term_groups(&a.terms, &site.taxonomies),
+            image: a.image.as_ref().map(ImageView::new),
+            note_html: a.note_html.clone(),
+            source: a
+                .source
+                .as_ref()
+                .map(|s| SourceView { name: s.name.clone(), url: s.url.clone() }),
+            copyright: CopyrightView {
+                holder: a.copyright_holder_or(&p.title).to_owned(),
+                year: a.copyright_year_or(now),
+            },
+            license: a.license.unwrap_or(p.default_license).into(),
+            canonical_url: a.canonical_url.clone(),
+            seo_title: a.seo_title.clone(),
+            seo_description: a.seo_description.clone(),
+            share: share::links(
+                &format!("{}{}", site.base_url, urls::article(&a.slug)),
+                &a.title,
+                &site.title,
+            ),
+            republish_url: a.republishable(p).then(|| urls::republish(&a.slug)),
+        }
+    }
+}
