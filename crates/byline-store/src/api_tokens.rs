@@ -11,7 +11,9 @@ use byline_core::secret::{hash_token, new_token};
 use byline_core::staff::{ApiToken, Role};
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use std::collections::HashMap;
 
 /// A token just made: its record and, this once, its secret.
@@ -44,33 +46,14 @@ impl Store {
         role: Role,
         staff_id: Option<i64>,
     ) -> Result<NewApiToken, StoreError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(byline_core::Invalid::one("name", "is required").into());
-        }
-        let secret = format!("{PREFIX}{}", new_token());
-        let res = row::Entity::insert(row::ActiveModel {
-            name: Set(name.to_owned()),
-            role: Set(role.as_str().to_owned()),
-            token_hash: Set(hash_token(&secret)),
-            staff_id: Set(staff_id),
-            created_at: Set(Utc::now()),
-            last_used_at: Set(None),
-            revoked_at: Set(None),
-            ..Default::default()
-        })
-        .exec(self.db())
-        .await?;
-        let token = self.api_token(res.last_insert_id).await?;
-        Ok(NewApiToken { token, secret })
+        let txn = self.write().await?;
+        let made = insert(&txn, name, role, staff_id).await?;
+        txn.commit().await?;
+        Ok(made)
     }
 
     pub async fn api_token(&self, id: i64) -> Result<ApiToken, StoreError> {
-        row::Entity::find_by_id(id)
-            .one(self.db())
-            .await?
-            .map(from_row)
-            .ok_or_else(|| StoreError::not_found("API token", id.to_string()))
+        find(self.db(), id).await
     }
 
     /// Every token, newest first.
@@ -80,16 +63,7 @@ impl Store {
     }
 
     pub async fn revoke_api_token(&self, id: i64) -> Result<(), StoreError> {
-        let res = row::Entity::update_many()
-            .col_expr(row::Column::RevokedAt, Expr::value(Utc::now()))
-            .filter(row::Column::Id.eq(id))
-            .filter(row::Column::RevokedAt.is_null())
-            .exec(self.db())
-            .await?;
-        if res.rows_affected == 0 {
-            self.api_token(id).await?;
-        }
-        Ok(())
+        revoke(self.db(), id).await
     }
 
     /// Who a bearer secret acts as: the token's role, capped by its maker's current role
@@ -187,20 +161,75 @@ impl Store {
             return Err(Invalid(errors).into());
         }
         let role = role.expect("checked above");
-        let made = self.create_api_token(name, role, actor.staff_id).await?;
+        let txn = self.write().await?;
+        let made = insert(&txn, name, role, actor.staff_id).await?;
         let rec =
             AuditRecord::new("token.create", subject(&made.token)).detail(format!("role {role}"));
-        audit::write(self.db(), actor, &rec).await?;
+        audit::write(&txn, actor, &rec).await?;
+        txn.commit().await?;
         Ok(made)
     }
 
-    /// Revokes a token, with an audit line.
+    /// Revokes a token, with an audit line in the same transaction.
     pub async fn revoke_api_token_as(&self, actor: &Actor, id: i64) -> Result<(), StoreError> {
-        let token = self.api_token(id).await?;
-        self.revoke_api_token(id).await?;
-        audit::write(self.db(), actor, &AuditRecord::new("token.revoke", subject(&token))).await?;
+        let txn = self.write().await?;
+        let token = find(&txn, id).await?;
+        revoke(&txn, id).await?;
+        audit::write(&txn, actor, &AuditRecord::new("token.revoke", subject(&token))).await?;
+        txn.commit().await?;
         Ok(())
     }
+}
+
+/// Makes a token acting in `role`, for `staff_id` when a staff member makes it.
+async fn insert(
+    db: &impl ConnectionTrait,
+    name: &str,
+    role: Role,
+    staff_id: Option<i64>,
+) -> Result<NewApiToken, StoreError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(byline_core::Invalid::one("name", "is required").into());
+    }
+    let secret = format!("{PREFIX}{}", new_token());
+    let res = row::Entity::insert(row::ActiveModel {
+        name: Set(name.to_owned()),
+        role: Set(role.as_str().to_owned()),
+        token_hash: Set(hash_token(&secret)),
+        staff_id: Set(staff_id),
+        created_at: Set(Utc::now()),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    let token = find(db, res.last_insert_id).await?;
+    Ok(NewApiToken { token, secret })
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64) -> Result<ApiToken, StoreError> {
+    row::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(from_row)
+        .ok_or_else(|| StoreError::not_found("API token", id.to_string()))
+}
+
+/// Marks a token revoked (once: revoking it again keeps the first time). `NotFound` for an
+/// unknown id.
+async fn revoke(db: &impl ConnectionTrait, id: i64) -> Result<(), StoreError> {
+    let res = row::Entity::update_many()
+        .col_expr(row::Column::RevokedAt, Expr::value(Utc::now()))
+        .filter(row::Column::Id.eq(id))
+        .filter(row::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    if res.rows_affected == 0 {
+        find(db, id).await?;
+    }
+    Ok(())
 }
 
 fn subject(t: &ApiToken) -> String {

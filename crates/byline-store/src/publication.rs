@@ -5,13 +5,25 @@ use crate::entity::publication as row;
 use crate::{Store, StoreError, audit};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::{License, Publication};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, IntoActiveModel};
 
 impl Store {
     /// The publication's settings.
     pub async fn publication(&self) -> Result<Publication, StoreError> {
+        Self::publication_in(self.db()).await
+    }
+
+    /// Validates and saves the publication's settings; returns them as stored.
+    pub async fn save_publication(&self, p: Publication) -> Result<Publication, StoreError> {
+        let txn = self.write().await?;
+        let saved = Self::save_publication_in(&txn, p).await?;
+        txn.commit().await?;
+        Ok(saved)
+    }
+
+    async fn publication_in(db: &impl ConnectionTrait) -> Result<Publication, StoreError> {
         let m = row::Entity::find_by_id(1)
-            .one(self.db())
+            .one(db)
             .await?
             .ok_or_else(|| StoreError::not_found("publication settings", "1"))?;
         Ok(Publication {
@@ -33,10 +45,13 @@ impl Store {
         })
     }
 
-    /// Validates and saves the publication's settings; returns them as stored.
-    pub async fn save_publication(&self, p: Publication) -> Result<Publication, StoreError> {
+    /// Saves in `db` (a transaction from `write()`); logs `site` when anything changed.
+    async fn save_publication_in(
+        db: &impl ConnectionTrait,
+        p: Publication,
+    ) -> Result<Publication, StoreError> {
         let p = p.validate()?;
-        let current = row::Entity::find_by_id(1).one(self.db()).await?;
+        let current = row::Entity::find_by_id(1).one(db).await?;
         let mut am = match current {
             Some(m) => m.into_active_model(),
             None => row::ActiveModel { id: Set(1), ..Default::default() },
@@ -58,28 +73,31 @@ impl Store {
         am.allow_republishing = Set(p.allow_republishing);
         if am.is_changed() {
             am.updated_at = Set(chrono::Utc::now());
-            am.save(self.db()).await?;
-            crate::changes::log(self.db(), &[crate::changes::SITE.to_owned()]).await?;
+            am.save(db).await?;
+            crate::changes::log(db, &[crate::changes::SITE.to_owned()]).await?;
         }
         Ok(p)
     }
 }
 
 impl Store {
-    /// Validates and saves every publication field; logs `site` when anything changed.
+    /// Validates and saves every publication field; logs `site` when anything changed, with
+    /// the audit line in the same transaction.
     pub async fn update_publication(
         &self,
         actor: &Actor,
         p: Publication,
     ) -> Result<Publication, StoreError> {
-        let before = self.publication().await?;
-        let saved = self.save_publication(p).await?;
+        let txn = self.write().await?;
+        let before = Self::publication_in(&txn).await?;
+        let saved = Self::save_publication_in(&txn, p).await?;
         let changed = changed_fields(&before, &saved);
         if !changed.is_empty() {
             let rec = AuditRecord::new("settings.update", "publication settings")
                 .detail(format!("changed {}", changed.join(", ")));
-            audit::write(self.db(), actor, &rec).await?;
+            audit::write(&txn, actor, &rec).await?;
         }
+        txn.commit().await?;
         Ok(saved)
     }
 }

@@ -2,9 +2,10 @@
 //! pages they mark as changed.
 
 use byline_core::audit::Actor;
-use byline_core::{ArticleInput, ArticleStatus, AuthorInput, TermInput};
-use byline_store::Store;
+use byline_core::staff::Role;
+use byline_core::{ArticleInput, ArticleStatus, AuthorInput, Publication, TermInput};
 use byline_store::testing::databases;
+use byline_store::{Store, StoreError};
 
 async fn regions(s: &Store) -> i64 {
     s.taxonomies().await.unwrap().into_iter().find(|t| t.slug == "regions").unwrap().id
@@ -131,5 +132,36 @@ async fn setups_at_the_same_moment_make_one_owner() {
         assert_eq!(made, 1);
         let owners = db.store.staff().await.unwrap().into_iter().filter(|u| u.role == Role::Owner);
         assert_eq!(owners.count(), 1);
+    }
+}
+
+#[tokio::test]
+async fn tokens_and_settings_changes_keep_their_audit_lines_with_them() {
+    for db in databases().await {
+        let s = &db.store;
+        let cli = Actor::command_line();
+        let made = s.issue_api_token(&cli, "CMS sync", Some(Role::Editor)).await.unwrap();
+        s.revoke_api_token_as(&cli, made.token.id).await.unwrap();
+        let err = s.revoke_api_token_as(&cli, 999).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+        let bad = Publication { title: String::new(), ..s.publication().await.unwrap() };
+        assert!(s.update_publication(&cli, bad).await.is_err());
+        let renamed = Publication { title: "The Review".into(), ..s.publication().await.unwrap() };
+        s.update_publication(&cli, renamed).await.unwrap();
+        let log = s.audit_log(1, 10).await.unwrap();
+        let lines: Vec<(&str, &str)> =
+            log.items.iter().map(|e| (e.action.as_str(), e.actor.as_str())).collect();
+        assert_eq!(
+            lines,
+            [
+                ("settings.update", "command line"),
+                ("token.revoke", "command line"),
+                ("token.create", "command line")
+            ],
+            "{:?}: one line per change, none for what failed",
+            db.backend()
+        );
+        assert_eq!(s.publication().await.unwrap().title, "The Review");
+        assert!(s.api_token(made.token.id).await.unwrap().revoked);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::cli::TokenCreateArgs;
 use crate::config::Settings;
-use byline_core::audit::{Actor, AuditRecord};
+use byline_core::audit::Actor;
 use byline_core::staff::Role;
 use std::process::ExitCode;
 
@@ -12,17 +12,7 @@ pub async fn create(settings: Settings, args: &TokenCreateArgs) -> anyhow::Resul
         anyhow::bail!("a token cannot act as the owner; use --role administrator at most");
     }
     let store = crate::serve::open(&settings).await?;
-    let made = store.create_api_token(&args.name, role, None).await?;
-    store
-        .audit(
-            &Actor::command_line(),
-            AuditRecord::new(
-                "token.create",
-                format!("API token {} “{}”", made.token.id, made.token.name),
-            )
-            .detail(role.as_str()),
-        )
-        .await?;
+    let made = store.issue_api_token(&Actor::command_line(), &args.name, Some(role)).await?;
     eprintln!(
         "made API token {} “{}” acting as {role}; its secret is shown this once:",
         made.token.id, made.token.name
@@ -46,13 +36,7 @@ pub async fn list(settings: Settings) -> anyhow::Result<ExitCode> {
 pub async fn revoke(settings: Settings, id: i64) -> anyhow::Result<ExitCode> {
     let store = crate::serve::open(&settings).await?;
     let t = store.api_token(id).await?;
-    store.revoke_api_token(id).await?;
-    store
-        .audit(
-            &Actor::command_line(),
-            AuditRecord::new("token.revoke", format!("API token {id} “{}”", t.name)),
-        )
-        .await?;
+    store.revoke_api_token_as(&Actor::command_line(), id).await?;
     println!("revoked API token {id} “{}”", t.name);
     Ok(ExitCode::SUCCESS)
 }
