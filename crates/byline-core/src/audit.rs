@@ -1,6 +1,6 @@
 //! Who did what and when: the newsroom's audit log, and the actor every use case acts as.
 
-use crate::staff::Role;
+use crate::staff::{Action, Role, StaffUser};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -24,8 +24,22 @@ impl Actor {
     }
 
     /// Does this actor's role allow `action`?
-    pub fn may(&self, action: crate::staff::Action) -> bool {
+    pub fn may(&self, action: Action) -> bool {
         self.role.may(action)
+    }
+}
+
+// Written here rather than in `staff`, so that `staff` (roles and accounts) knows nothing
+// of the audit log and the two modules do not import each other.
+impl StaffUser {
+    /// This account as the actor of a use case.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            staff_id: Some(self.id),
+            author_id: self.author_id,
+            name: self.name.clone(),
+            role: self.role,
+        }
     }
 }
 
