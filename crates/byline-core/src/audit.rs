@@ -23,6 +23,17 @@ impl Actor {
         Self { staff_id: None, author_id: None, name: "command line".into(), role: Role::Owner }
     }
 
+    /// Someone not signed in (asking for a password reset link, say): no account, no
+    /// rights beyond a contributor's.
+    pub fn visitor() -> Self {
+        Self {
+            staff_id: None,
+            author_id: None,
+            name: "a visitor (not signed in)".into(),
+            role: Role::Contributor,
+        }
+    }
+
     /// Does this actor's role allow `action`?
     pub fn may(&self, action: Action) -> bool {
         self.role.may(action)

@@ -5,10 +5,8 @@
 //! This is the only crate that knows SQL. It speaks `byline_core` types to everyone else and
 //! must not depend on HTTP, rendering or importers.
 
-mod accounts;
 mod api_tokens;
 mod articles;
-mod attempts;
 mod audit;
 mod authors;
 pub mod changes;
@@ -17,23 +15,22 @@ mod error;
 mod manage;
 mod media;
 mod migration;
-mod one_time;
 mod pages;
 mod publication;
 mod republications;
-mod sessions;
 mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use accounts::TwoFactorState;
 pub use api_tokens::NewApiToken;
 pub use articles::{ArticleFilter, ArticleKey, EditError, Paged};
 pub use error::StoreError;
 pub use manage::{AuthorListing, TaxonomyUsage, TokenListing};
-pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
+pub use staff::{
+    AccountError, Invitation, OneTime, Purpose, ResetLink, SignInStep, TwoFactorState,
+};
 pub use taxonomies::TermContext;
 
 use sea_orm::{
