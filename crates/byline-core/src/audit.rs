@@ -1,6 +1,6 @@
 //! Who did what and when: the newsroom's audit log, and the actor every use case acts as.
 
-use crate::staff::Role;
+use crate::staff::{Action, Role, StaffUser};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -23,9 +23,34 @@ impl Actor {
         Self { staff_id: None, author_id: None, name: "command line".into(), role: Role::Owner }
     }
 
+    /// Someone not signed in (asking for a password reset link, say): no account, no
+    /// rights beyond a contributor's.
+    pub fn visitor() -> Self {
+        Self {
+            staff_id: None,
+            author_id: None,
+            name: "a visitor (not signed in)".into(),
+            role: Role::Contributor,
+        }
+    }
+
     /// Does this actor's role allow `action`?
-    pub fn may(&self, action: crate::staff::Action) -> bool {
+    pub fn may(&self, action: Action) -> bool {
         self.role.may(action)
+    }
+}
+
+// Written here rather than in `staff`, so that `staff` (roles and accounts) knows nothing
+// of the audit log and the two modules do not import each other.
+impl StaffUser {
+    /// This account as the actor of a use case.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            staff_id: Some(self.id),
+            author_id: self.author_id,
+            name: self.name.clone(),
+            role: self.role,
+        }
     }
 }
 

@@ -173,18 +173,6 @@ pub struct StaffUser {
     pub author_id: Option<i64>,
 }
 
-impl StaffUser {
-    /// This account as the actor of a use case.
-    pub fn actor(&self) -> crate::audit::Actor {
-        crate::audit::Actor {
-            staff_id: Some(self.id),
-            author_id: self.author_id,
-            name: self.name.clone(),
-            role: self.role,
-        }
-    }
-}
-
 /// A checked account, ready to store: the email normalised, the password hashed.
 #[derive(Debug, Clone)]
 pub struct NewStaff {

@@ -5,10 +5,8 @@
 //! This is the only crate that knows SQL. It speaks `byline_core` types to everyone else and
 //! must not depend on HTTP, rendering or importers.
 
-mod accounts;
 mod api_tokens;
 mod articles;
-mod attempts;
 mod audit;
 mod authors;
 pub mod changes;
@@ -16,25 +14,24 @@ mod entity;
 mod error;
 mod media;
 mod migration;
-mod one_time;
 mod pages;
 mod publication;
 mod republications;
-mod sessions;
 mod slug_redirects;
 mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use accounts::TwoFactorState;
 pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::{ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use error::StoreError;
-pub use one_time::{OneTime, Purpose};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
+pub use staff::{
+    AccountError, Invitation, OneTime, Purpose, ResetLink, SignInStep, TwoFactorState,
+};
 pub use taxonomies::TaxonomyUsage;
 pub use taxonomies::terms::TermContext;
 

@@ -140,7 +140,8 @@ async fn sessions_expire_and_disabled_accounts_are_signed_out() {
         let author = staff(&db.store, "Arun Author", Role::Author).await;
         let mut c = Client::new(&app);
         c.sign_in(&author.email).await;
-        db.store.update_staff(author.id, Role::Author, true).await.unwrap();
+        let cli = byline_core::audit::Actor::command_line();
+        db.store.set_staff_disabled(&cli, author.id, true).await.unwrap();
         assert_eq!(c.get("/admin/").await.status, 303, "a disabled account is signed out");
         assert!(db.store.verify_staff_password(&author.email, PASSWORD).await.unwrap().is_none());
         // A session past its time is neither loaded nor kept.

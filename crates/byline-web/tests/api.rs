@@ -44,7 +44,8 @@ async fn tokens_authenticate_and_errors_are_json() {
         let author = staff(&db.store, "Arun Author", Role::Author).await;
         let t = db.store.create_api_token("mine", Role::Editor, Some(author.id)).await.unwrap();
         assert_eq!(call(&app, "/api/admin/v1/me", Some(&t.secret)).await.1["role"], "author");
-        db.store.update_staff(author.id, Role::Author, true).await.unwrap();
+        let command_line = byline_core::audit::Actor::command_line();
+        db.store.set_staff_disabled(&command_line, author.id, true).await.unwrap();
         assert_eq!(call(&app, "/api/admin/v1/me", Some(&t.secret)).await.0, 401);
 
         db.store.revoke_api_token(cli.token.id).await.unwrap();

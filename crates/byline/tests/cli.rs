@@ -363,4 +363,21 @@ fn two_factor_off_lets_a_locked_out_member_back_in() {
     assert!(text(&ok.stdout).contains("two-factor sign-in is off"));
     let err = fails_with_one_line(&off("nobody@example.org"));
     assert!(err.contains("not found"), "{err}");
+    // The admin's use case, acting as the command line: one line each, none for the refusals.
+    let lines = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = byline_store::Store::connect(&url).await.unwrap();
+        let log = store.audit_log(1, 50).await.unwrap().items;
+        log.into_iter()
+            .rev()
+            .map(|e| format!("{} {} by {}", e.action, e.subject, e.actor))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        lines,
+        [
+            "staff.add ed@example.org by command line",
+            "staff.two_factor_on ed@example.org by Ed",
+            "staff.two_factor_off ed@example.org by command line"
+        ]
+    );
 }

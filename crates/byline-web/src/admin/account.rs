@@ -1,15 +1,15 @@
 //! "Your account": every staff member changes their own name and password here, and
 //! switches two-factor sign-in on (see [`super::two_factor`]) or off (with their password).
 
+use super::fields::errors;
 use super::frame::{Layout, SignedIn, flash, render};
 use crate::{AppState, WebError};
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use byline_core::accounts::check_password;
-use byline_core::audit::AuditRecord;
 use byline_core::staff::MIN_PASSWORD_CHARS;
+use byline_store::StoreError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -65,19 +65,14 @@ pub async fn rename(
     who: SignedIn,
     Form(form): Form<NameForm>,
 ) -> Result<Response, WebError> {
-    if form.name.trim().is_empty() {
-        return page(&state, &who, Some(form.name), one("name", "is required")).await;
+    match state.store.rename_staff(&who.staff, &form.name).await {
+        Ok(()) => {
+            flash(&who.session, "Your name is changed.").await;
+            Ok(Redirect::to("/admin/account").into_response())
+        }
+        Err(StoreError::Invalid(i)) => page(&state, &who, Some(form.name), errors(&i)).await,
+        Err(e) => Err(e.into()),
     }
-    state.store.set_staff_name(who.staff.id, &form.name).await?;
-    state
-        .store
-        .audit(
-            &who.actor(),
-            AuditRecord::new("staff.rename", &who.staff.email).detail(form.name.trim()),
-        )
-        .await?;
-    flash(&who.session, "Your name is changed.").await;
-    Ok(Redirect::to("/admin/account").into_response())
 }
 
 #[derive(Deserialize)]
@@ -92,26 +87,20 @@ pub async fn change_password(
     who: SignedIn,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    if state.store.verify_staff_password(&who.staff.email, &form.current).await?.is_none() {
-        return page(&state, &who, None, one("current", "is not your current password")).await;
-    }
-    if let Err(invalid) = check_password(&form.password) {
-        let errors = invalid.0.into_iter().map(|f| (f.field, f.message)).collect();
-        return page(&state, &who, None, errors).await;
-    }
-    state.store.set_staff_password(who.staff.id, &form.password).await?;
     let here = who.session.id().map(|id| id.to_string());
-    let ended = state.store.delete_sessions_of(who.staff.id, here.as_deref()).await?;
-    state
+    match state
         .store
-        .audit(
-            &who.actor(),
-            AuditRecord::new("staff.password_change", &who.staff.email)
-                .detail(format!("{ended} other sessions ended")),
-        )
-        .await?;
-    flash(&who.session, "Your password is changed. Your other sessions are signed out.").await;
-    Ok(Redirect::to("/admin/account").into_response())
+        .change_password(&who.staff, &form.current, &form.password, here.as_deref())
+        .await
+    {
+        Ok(()) => {
+            let message = "Your password is changed. Your other sessions are signed out.";
+            flash(&who.session, message).await;
+            Ok(Redirect::to("/admin/account").into_response())
+        }
+        Err(StoreError::Invalid(i)) => page(&state, &who, None, errors(&i)).await,
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -129,11 +118,7 @@ pub async fn two_factor_off(
         let errors = one("off_password", "is not your password; two-factor sign-in stays on");
         return page(&state, &who, None, errors).await;
     }
-    state.store.disable_two_factor(who.staff.id).await?;
-    state
-        .store
-        .audit(&who.actor(), AuditRecord::new("staff.two_factor_off", &who.staff.email))
-        .await?;
+    state.store.disable_two_factor(&who.actor(), who.staff.id).await?;
     flash(&who.session, "Two-factor sign-in is off.").await;
     Ok(Redirect::to("/admin/account").into_response())
 }

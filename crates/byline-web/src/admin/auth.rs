@@ -1,15 +1,15 @@
 //! Signing in and out, and the owner's one-time setup link.
 
-use super::frame::{Layout, STAFF_ID, flash, render, session_error};
+use super::frame::{Layout, flash, render, session_error};
 use super::limits::ClientAddr;
+use super::signing::{await_code, start_session};
 use crate::{AppState, WebError};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use byline_core::audit::AuditRecord;
 use byline_core::limits;
-use byline_core::staff::{MIN_PASSWORD_CHARS, Role, StaffInput, StaffUser};
-use byline_store::Purpose;
+use byline_core::staff::{MIN_PASSWORD_CHARS, StaffInput};
+use byline_store::{Purpose, SignInStep, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tower_sessions::Session;
@@ -83,13 +83,17 @@ pub async fn sign_in(
     match state.store.verify_staff_password(&email, &form.password).await? {
         Some(staff) => {
             attempt.forgive(&state).await?;
-            state.store.clear_attempts(limits::SIGN_IN_PER_ACCOUNT, &email).await?;
-            if state.store.two_factor(staff.id).await?.is_some_and(|t| t.enabled) {
-                super::two_factor::await_code(&session, &staff, &safe_next(&form.next)).await?;
-                return Ok(Redirect::to("/admin/signin/code").into_response());
+            let next = safe_next(&form.next);
+            match state.store.password_accepted(&staff).await? {
+                SignInStep::CodeNeeded => {
+                    await_code(&session, &staff, &next).await?;
+                    Ok(Redirect::to("/admin/signin/code").into_response())
+                }
+                SignInStep::SignedIn => {
+                    start_session(&session, &staff).await?;
+                    Ok(Redirect::to(&next).into_response())
+                }
             }
-            start_session(&state, &session, &staff).await?;
-            Ok(Redirect::to(&safe_next(&form.next)).into_response())
         }
         None => {
             let layout = Layout::anonymous(&state, &session, "Sign in").await?;
@@ -99,24 +103,6 @@ pub async fn sign_in(
             Ok(r)
         }
     }
-}
-
-/// Signs `staff` in on this session: a new session id (so one planted before sign-in is
-/// worthless), a new CSRF token, and a line in the audit log.
-pub(crate) async fn start_session(
-    state: &AppState,
-    session: &Session,
-    staff: &StaffUser,
-) -> Result<(), WebError> {
-    session.cycle_id().await.map_err(session_error)?;
-    super::two_factor::forget_pending(session).await;
-    session.insert(STAFF_ID, staff.id).await.map_err(session_error)?;
-    session
-        .insert(super::frame::CSRF, byline_core::secret::new_token())
-        .await
-        .map_err(session_error)?;
-    state.store.audit(&staff.actor(), AuditRecord::new("session.sign_in", &staff.email)).await?;
-    Ok(())
 }
 
 pub async fn sign_out(session: Session) -> Result<Response, WebError> {
@@ -217,30 +203,28 @@ pub async fn setup(
     let input = StaffInput {
         email: form.email.clone(),
         name: form.name.clone(),
-        role: Some(Role::Owner),
+        role: None,
         password: form.password,
     };
-    // Validate before using the link, so a typo does not burn it.
-    if let Err(invalid) = input.validate() {
-        let layout = Layout::anonymous(&state, &session, "Set up").await?;
-        let page = SetupPage {
-            token: form.token,
-            name: form.name,
-            email: form.email,
-            errors: invalid.0.into_iter().map(|f| (f.field, f.message)).collect(),
-            min_password: MIN_PASSWORD_CHARS,
-        };
-        let mut r = render(&state, "setup.html", layout, page)?;
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
+    match state.store.setup_owner(&form.token, &input).await {
+        Ok(owner) => {
+            start_session(&session, &owner).await?;
+            flash(&session, "Welcome. Your publication is ready for its newsroom.").await;
+            Ok(Redirect::to("/admin/").into_response())
+        }
+        Err(StoreError::Invalid(invalid)) => {
+            let layout = Layout::anonymous(&state, &session, "Set up").await?;
+            let page = SetupPage {
+                token: form.token,
+                name: form.name,
+                email: form.email,
+                errors: super::fields::errors(&invalid),
+                min_password: MIN_PASSWORD_CHARS,
+            };
+            let mut r = render(&state, "setup.html", layout, page)?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
     }
-    state.store.use_one_time(Purpose::Setup, &form.token).await?;
-    let owner = state.store.create_staff(&input).await?;
-    state
-        .store
-        .audit(&owner.actor(), AuditRecord::new("staff.setup", &owner.email).detail("owner"))
-        .await?;
-    start_session(&state, &session, &owner).await?;
-    flash(&session, "Welcome. Your publication is ready for its newsroom.").await;
-    Ok(Redirect::to("/admin/").into_response())
 }

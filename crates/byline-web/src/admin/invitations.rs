@@ -2,9 +2,10 @@
 //! their own); the email carries a link, valid seven days and once, to a page where the
 //! invitee chooses a name and password and is signed in.
 
-use super::auth::{Link, Message, start_session};
+use super::auth::{Link, Message};
 use super::frame::{Layout, SignedIn, flash, render};
 use super::password::absolute;
+use super::signing::start_session;
 use super::staff::{StaffPage, render_page};
 use crate::mail::Mail;
 use crate::{AppState, WebError};
@@ -12,10 +13,8 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use byline_core::accounts::{check_assignable, check_email};
-use byline_core::audit::AuditRecord;
-use byline_core::staff::{Action, MIN_PASSWORD_CHARS, Role, StaffInput};
-use byline_store::{Purpose, StoreError};
+use byline_core::staff::MIN_PASSWORD_CHARS;
+use byline_store::{AccountError, Invitation, Purpose, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tower_sessions::Session;
@@ -34,52 +33,21 @@ pub async fn invite(
     who: SignedIn,
     Form(form): Form<InviteForm>,
 ) -> Result<Response, WebError> {
-    who.require(Action::ManageStaff)?;
-    let mut errors = BTreeMap::new();
-    let mut email = match check_email(&form.email) {
-        Ok(e) => Some(e),
-        Err(i) => {
-            errors.extend(i.0.into_iter().map(|f| (f.field, f.message)));
-            None
-        }
-    };
-    let role = match form.role.parse::<Role>() {
-        Ok(r) => match check_assignable(who.staff.role, r) {
-            Ok(()) => Some(r),
-            Err(i) => {
-                errors.extend(i.0.into_iter().map(|f| (f.field, f.message)));
-                None
-            }
-        },
-        Err(e) => {
-            errors.insert("role".into(), e);
-            None
-        }
-    };
-    if let Some(e) = email.clone() {
-        match state.store.staff_by_email(&e).await {
-            Ok(_) => {
-                errors.insert("email".into(), format!("{e} already has a staff account"));
-                email = None;
-            }
-            Err(StoreError::NotFound { .. }) => {}
-            Err(err) => return Err(err.into()),
-        }
-    }
-    let (Some(email), Some(role)) = (email, role) else {
-        let page = StaffPage {
-            invite_email: form.email,
-            invite_role: form.role,
-            errors,
-            ..Default::default()
-        };
-        return render_page(&state, &who, page).await;
-    };
     let ttl = chrono::Duration::days(INVITATION_DAYS);
-    let token = state
-        .store
-        .issue_one_time(Purpose::Invitation, None, Some(&email), Some(role), ttl)
-        .await?;
+    let Invitation { email, role, token } =
+        match state.store.invite(&who.actor(), &form.email, &form.role, ttl).await {
+            Ok(invitation) => invitation,
+            Err(AccountError::Store(StoreError::Invalid(invalid))) => {
+                let page = StaffPage {
+                    invite_email: form.email,
+                    invite_role: form.role,
+                    errors: super::fields::errors(&invalid),
+                    ..Default::default()
+                };
+                return render_page(&state, &who, page).await;
+            }
+            Err(e) => return Err(e.into()),
+        };
     let link = absolute(&state, &format!("/admin/invitation?token={token}")).await?;
     let publication = state.frame().await?.publication.title.clone();
     let mail = Mail {
@@ -92,10 +60,6 @@ pub async fn invite(
         ),
     };
     state.mailer.send_soon(mail).await;
-    state
-        .store
-        .audit(&who.actor(), AuditRecord::new("invitation.create", &email).detail(role.as_str()))
-        .await?;
     flash(&who.session, format!("Invitation sent to {email}.")).await;
     Ok(Redirect::to("/admin/staff").into_response())
 }
@@ -105,14 +69,8 @@ pub async fn revoke(
     who: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    who.require(Action::ManageStaff)?;
-    let pending = state.store.pending_one_time(Purpose::Invitation).await?;
-    let Some(inv) = pending.into_iter().find(|i| i.id == id) else {
-        return Err(WebError::NotFound);
-    };
-    state.store.revoke_one_time(id).await?;
-    let email = inv.email.unwrap_or_default();
-    state.store.audit(&who.actor(), AuditRecord::new("invitation.revoke", &email)).await?;
+    let invitation = state.store.revoke_invitation(&who.actor(), id).await?;
+    let email = invitation.email.unwrap_or_default();
     flash(&who.session, format!("The invitation to {email} is withdrawn.")).await;
     Ok(Redirect::to("/admin/staff").into_response())
 }
@@ -150,24 +108,39 @@ async fn gone(state: &AppState, session: &Session) -> Result<Response, WebError>
     Ok(r)
 }
 
+/// The form to join with the invitation `token`: its email and role, what was typed, and
+/// what is wrong with it (then as 422); 410 when the invitation no longer works.
+async fn accept_page(
+    state: &AppState,
+    session: &Session,
+    token: String,
+    name: String,
+    errors: BTreeMap<String, String>,
+) -> Result<Response, WebError> {
+    let Ok(inv) = state.store.peek_one_time(Purpose::Invitation, &token).await else {
+        return gone(state, session).await;
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let layout = Layout::anonymous(state, session, "Join the newsroom").await?;
+    let page = AcceptPage {
+        token,
+        email: inv.email.unwrap_or_default(),
+        role: inv.role.map(|r| r.to_string()).unwrap_or_default(),
+        name,
+        min_password: MIN_PASSWORD_CHARS,
+        errors,
+    };
+    let mut r = render(state, "invitation.html", layout, page)?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
 pub async fn accept_form(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<AcceptQuery>,
 ) -> Result<Response, WebError> {
-    let Ok(inv) = state.store.peek_one_time(Purpose::Invitation, &q.token).await else {
-        return gone(&state, &session).await;
-    };
-    let layout = Layout::anonymous(&state, &session, "Join the newsroom").await?;
-    let page = AcceptPage {
-        token: q.token,
-        email: inv.email.unwrap_or_default(),
-        role: inv.role.map(|r| r.to_string()).unwrap_or_default(),
-        name: String::new(),
-        min_password: MIN_PASSWORD_CHARS,
-        errors: BTreeMap::new(),
-    };
-    render(&state, "invitation.html", layout, page)
+    accept_page(&state, &session, q.token, String::new(), BTreeMap::new()).await
 }
 
 #[derive(Deserialize)]
@@ -182,41 +155,17 @@ pub async fn accept(
     session: Session,
     Form(form): Form<AcceptForm>,
 ) -> Result<Response, WebError> {
-    let Ok(inv) = state.store.peek_one_time(Purpose::Invitation, &form.token).await else {
-        return gone(&state, &session).await;
-    };
-    let email = inv.email.clone().unwrap_or_default();
-    let role = inv.role.unwrap_or(Role::Contributor);
-    let input = StaffInput {
-        email: email.clone(),
-        name: form.name.clone(),
-        role: Some(role),
-        password: form.password,
-    };
-    // Validate before using the link, so a typo does not burn it.
-    if let Err(invalid) = input.validate() {
-        let layout = Layout::anonymous(&state, &session, "Join the newsroom").await?;
-        let page = AcceptPage {
-            token: form.token,
-            email,
-            role: role.to_string(),
-            name: form.name,
-            min_password: MIN_PASSWORD_CHARS,
-            errors: invalid.0.into_iter().map(|f| (f.field, f.message)).collect(),
-        };
-        let mut r = render(&state, "invitation.html", layout, page)?;
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
+    match state.store.accept_invitation(&form.token, &form.name, &form.password).await {
+        Ok(staff) => {
+            start_session(&session, &staff).await?;
+            flash(&session, format!("Welcome, {}.", staff.name)).await;
+            Ok(Redirect::to("/admin/").into_response())
+        }
+        Err(StoreError::Invalid(invalid)) => {
+            let errors = super::fields::errors(&invalid);
+            accept_page(&state, &session, form.token, form.name, errors).await
+        }
+        Err(StoreError::NotFound { .. }) => gone(&state, &session).await,
+        Err(e) => Err(e.into()),
     }
-    if state.store.use_one_time(Purpose::Invitation, &form.token).await.is_err() {
-        return gone(&state, &session).await;
-    }
-    let staff = state.store.create_staff(&input).await?;
-    state
-        .store
-        .audit(&staff.actor(), AuditRecord::new("staff.join", &staff.email).detail(role.as_str()))
-        .await?;
-    start_session(&state, &session, &staff).await?;
-    flash(&session, format!("Welcome, {}.", staff.name)).await;
-    Ok(Redirect::to("/admin/").into_response())
 }

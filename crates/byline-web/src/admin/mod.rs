@@ -18,6 +18,7 @@ mod pages;
 mod password;
 pub(crate) mod sessions;
 mod settings;
+mod signing;
 mod staff;
 mod taxonomies;
 mod terms;
@@ -32,8 +33,6 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
-use dashboard::{Panel, PanelItem};
-use frame::SignedIn;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -154,57 +153,4 @@ async fn error_page(State(state): State<AppState>, req: Request, next: Next) -> 
             res
         }
     }
-}
-
-/// The dashboard's article panels: drafts awaiting review, scheduled articles, and recent
-/// changes, among the articles the role may see (contributors and authors: their own).
-async fn articles_panels(state: &AppState, who: &SignedIn) -> Result<Vec<Panel>, WebError> {
-    use byline_core::ArticleStatus;
-    use byline_core::editorial::ArticleQuery;
-    let actor = who.actor();
-    let mut panels = Vec::new();
-    for (title, status, empty, more) in [
-        (
-            "Awaiting review",
-            Some(ArticleStatus::Review),
-            "No drafts are waiting for review.",
-            "/admin/articles?status=review",
-        ),
-        (
-            "Scheduled",
-            Some(ArticleStatus::Scheduled),
-            "Nothing is scheduled.",
-            "/admin/articles?status=scheduled",
-        ),
-        ("Recent changes", None, "No articles yet.", "/admin/articles"),
-    ] {
-        let q = ArticleQuery { status, ..Default::default() };
-        let rows = state.store.admin_articles(&actor, &q, 1, 8).await?;
-        panels.push(Panel {
-            title: title.into(),
-            total: rows.total,
-            items: rows
-                .items
-                .iter()
-                .map(|a| PanelItem {
-                    title: a.title.clone(),
-                    url: format!("/admin/articles/{}", a.id),
-                    meta: match (status, a.published_at) {
-                        (Some(ArticleStatus::Scheduled), Some(t)) => {
-                            format!("for {}", t.format("%Y-%m-%d %H:%M UTC"))
-                        }
-                        _ => format!(
-                            "{} · {} {}",
-                            a.status.label(),
-                            a.modified_at.format("%Y-%m-%d %H:%M"),
-                            a.modified_by.as_deref().unwrap_or("")
-                        ),
-                    },
-                })
-                .collect(),
-            empty: empty.into(),
-            more: Some(more.into()),
-        });
-    }
-    Ok(panels)
 }

@@ -10,11 +10,9 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use byline_core::accounts::check_password;
-use byline_core::audit::AuditRecord;
-use byline_core::limits::{RESET_PER_ADDRESS, RESET_PER_EMAIL, SIGN_IN_PER_ACCOUNT};
+use byline_core::limits::{RESET_PER_ADDRESS, RESET_PER_EMAIL};
 use byline_core::staff::MIN_PASSWORD_CHARS;
-use byline_store::Purpose;
+use byline_store::{Purpose, ResetLink, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tower_sessions::Session;
@@ -62,36 +60,24 @@ pub async fn forgot(
         let page = ForgotPage { email: form.email, error: Some(limits::message(secs)) };
         return Ok(limits::too_many(render(&state, "forgot.html", layout, page)?, secs));
     }
-    match state.store.staff_by_email(&email).await {
-        Ok(staff) if !staff.disabled => {
-            let ttl = chrono::Duration::hours(RESET_HOURS);
-            let token = state
-                .store
-                .issue_one_time(
-                    Purpose::PasswordReset,
-                    Some(staff.id),
-                    Some(&staff.email),
-                    None,
-                    ttl,
-                )
-                .await?;
-            let link = absolute(&state, &format!("/admin/password/reset?token={token}")).await?;
-            let publication = state.frame().await?.publication.title.clone();
-            let mail = Mail {
-                to: staff.email.clone(),
-                subject: format!("Reset your password for {publication}"),
-                body: format!(
-                    "Hello {},\n\nSomeone, probably you, asked to reset the password of your \
-                     account at {publication}. Choose a new password here (the link works once, \
-                     for one hour):\n\n{link}\n\nIf you did not ask, ignore this email: your \
-                     password stays as it is.\n",
-                    staff.name
-                ),
-            };
-            state.mailer.send_soon(mail).await;
-        }
-        Ok(_) | Err(byline_store::StoreError::NotFound { .. }) => {}
-        Err(e) => return Err(e.into()),
+    let ttl = chrono::Duration::hours(RESET_HOURS);
+    if let Some(ResetLink { staff, token }) =
+        state.store.request_password_reset(&email, ttl).await?
+    {
+        let link = absolute(&state, &format!("/admin/password/reset?token={token}")).await?;
+        let publication = state.frame().await?.publication.title.clone();
+        let mail = Mail {
+            to: staff.email.clone(),
+            subject: format!("Reset your password for {publication}"),
+            body: format!(
+                "Hello {},\n\nSomeone, probably you, asked to reset the password of your \
+                 account at {publication}. Choose a new password here (the link works once, \
+                 for one hour):\n\n{link}\n\nIf you did not ask, ignore this email: your \
+                 password stays as it is.\n",
+                staff.name
+            ),
+        };
+        state.mailer.send_soon(mail).await;
     }
     let layout = Layout::anonymous(&state, &session, "Check your email").await?;
     let page = Message {
@@ -161,41 +147,28 @@ pub async fn reset(
     Form(form): Form<ResetForm>,
 ) -> Result<Response, WebError> {
     let layout = Layout::anonymous(&state, &session, "Choose a new password").await?;
-    let Ok(link) = state.store.peek_one_time(Purpose::PasswordReset, &form.token).await else {
-        let mut r = render(&state, "message.html", layout, expired())?;
-        *r.status_mut() = StatusCode::GONE;
-        return Ok(r);
-    };
-    // Validate before using the link, so a short password does not burn it.
-    if let Err(invalid) = check_password(&form.password) {
-        let page = ResetPage {
-            token: form.token,
-            email: link.email.unwrap_or_default(),
-            min_password: MIN_PASSWORD_CHARS,
-            errors: invalid.0.into_iter().map(|f| (f.field, f.message)).collect(),
-        };
-        let mut r = render(&state, "reset.html", layout, page)?;
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(r);
+    match state.store.reset_password(&form.token, &form.password).await {
+        Ok(_) => {
+            flash(&session, "Your password is changed. Sign in with it.").await;
+            Ok(Redirect::to("/admin/signin").into_response())
+        }
+        Err(StoreError::Invalid(invalid)) => {
+            let link = state.store.peek_one_time(Purpose::PasswordReset, &form.token).await?;
+            let page = ResetPage {
+                token: form.token,
+                email: link.email.unwrap_or_default(),
+                min_password: MIN_PASSWORD_CHARS,
+                errors: super::fields::errors(&invalid),
+            };
+            let mut r = render(&state, "reset.html", layout, page)?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(StoreError::NotFound { .. }) => {
+            let mut r = render(&state, "message.html", layout, expired())?;
+            *r.status_mut() = StatusCode::GONE;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
     }
-    let Ok(link) = state.store.use_one_time(Purpose::PasswordReset, &form.token).await else {
-        let mut r = render(&state, "message.html", layout, expired())?;
-        *r.status_mut() = StatusCode::GONE;
-        return Ok(r);
-    };
-    let staff_id = link.staff_id.ok_or(WebError::NotFound)?;
-    let staff = state.store.staff_by_id(staff_id).await?;
-    state.store.set_staff_password(staff.id, &form.password).await?;
-    let ended = state.store.delete_sessions_of(staff.id, None).await?;
-    state.store.clear_attempts(SIGN_IN_PER_ACCOUNT, &staff.email).await?;
-    state
-        .store
-        .audit(
-            &staff.actor(),
-            AuditRecord::new("staff.password_reset", &staff.email)
-                .detail(format!("by emailed link; {ended} sessions ended")),
-        )
-        .await?;
-    flash(&session, "Your password is changed. Sign in with it.").await;
-    Ok(Redirect::to("/admin/signin").into_response())
 }

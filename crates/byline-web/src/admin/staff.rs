@@ -8,10 +8,9 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use byline_core::accounts::{assignable_roles, check_assignable, check_manageable};
-use byline_core::audit::AuditRecord;
+use byline_core::accounts::{assignable_roles, check_manageable};
 use byline_core::staff::{Action, Role};
-use byline_store::Purpose;
+use byline_store::{AccountError, Purpose, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -73,7 +72,7 @@ pub(crate) async fn render_page(
             role: s.role.to_string(),
             two_factor: two_factor.contains(&s.id),
             disabled: s.disabled,
-            manageable: check_manageable(&who.staff, s).is_ok(),
+            manageable: check_manageable(&who.actor(), s).is_ok(),
             you: s.id == who.staff.id,
         })
         .collect();
@@ -113,16 +112,14 @@ pub async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Respon
     render_page(&state, &who, StaffPage::default()).await
 }
 
-/// The account `id`, if the viewer may manage it (403 otherwise).
-async fn manageable(
-    state: &AppState,
-    who: &SignedIn,
-    id: i64,
-) -> Result<byline_core::staff::StaffUser, WebError> {
-    who.require(Action::ManageStaff)?;
-    let target = state.store.staff_by_id(id).await?;
-    check_manageable(&who.staff, &target).map_err(WebError::forbidden)?;
-    Ok(target)
+/// A refusal is the admin's 403; the rest as the store's errors are.
+impl From<AccountError> for WebError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Refused(why) => WebError::forbidden(why),
+            AccountError::Store(e) => e.into(),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -136,24 +133,11 @@ pub async fn change_role(
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, WebError> {
-    let target = manageable(&state, &who, id).await?;
     let role: Role = form
         .role
         .parse()
         .map_err(|e: String| WebError::Invalid(byline_core::Invalid::one("role", e)))?;
-    check_assignable(who.staff.role, role).map_err(WebError::Invalid)?;
-    if role == target.role {
-        return Ok(Redirect::to("/admin/staff").into_response());
-    }
-    state.store.update_staff(id, role, target.disabled).await?;
-    state
-        .store
-        .audit(
-            &who.actor(),
-            AuditRecord::new("staff.role", &target.email)
-                .detail(format!("{} to {role}", target.role)),
-        )
-        .await?;
+    let target = state.store.change_staff_role(&who.actor(), id, role).await?;
     flash(&who.session, format!("{} is now {}.", target.name, article(role))).await;
     Ok(Redirect::to("/admin/staff").into_response())
 }
@@ -171,17 +155,7 @@ pub async fn disable(
     who: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let target = manageable(&state, &who, id).await?;
-    state.store.update_staff(id, target.role, true).await?;
-    let ended = state.store.delete_sessions_of(id, None).await?;
-    state
-        .store
-        .audit(
-            &who.actor(),
-            AuditRecord::new("staff.disable", &target.email)
-                .detail(format!("{ended} sessions ended")),
-        )
-        .await?;
+    let target = state.store.set_staff_disabled(&who.actor(), id, true).await?;
     flash(&who.session, format!("{} can no longer sign in.", target.name)).await;
     Ok(Redirect::to("/admin/staff").into_response())
 }
@@ -191,9 +165,7 @@ pub async fn enable(
     who: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let target = manageable(&state, &who, id).await?;
-    state.store.update_staff(id, target.role, false).await?;
-    state.store.audit(&who.actor(), AuditRecord::new("staff.enable", &target.email)).await?;
+    let target = state.store.set_staff_disabled(&who.actor(), id, false).await?;
     flash(&who.session, format!("{} can sign in again.", target.name)).await;
     Ok(Redirect::to("/admin/staff").into_response())
 }
@@ -211,33 +183,17 @@ pub async fn transfer(
     who: SignedIn,
     Form(form): Form<TransferForm>,
 ) -> Result<Response, WebError> {
-    who.require(Action::TransferOwnership)?;
-    let mut errors = BTreeMap::new();
-    let heir = match form.to.parse::<i64>() {
-        Ok(id) => match state.store.staff_by_id(id).await {
-            Ok(s) if s.id != who.staff.id && !s.disabled => Some(s),
-            _ => None,
-        },
-        Err(_) => None,
-    };
-    if heir.is_none() {
-        errors.insert("to".to_owned(), "choose an active staff member".to_owned());
+    let to = form.to.parse::<i64>().ok();
+    match state.store.transfer_ownership(&who.staff, to, &form.password).await {
+        Ok(heir) => {
+            let message = format!("{} is now the owner; you are an administrator.", heir.name);
+            flash(&who.session, message).await;
+            Ok(Redirect::to("/admin/staff").into_response())
+        }
+        Err(AccountError::Store(StoreError::Invalid(invalid))) => {
+            let errors = super::fields::errors(&invalid);
+            render_page(&state, &who, StaffPage { errors, ..Default::default() }).await
+        }
+        Err(e) => Err(e.into()),
     }
-    if state.store.verify_staff_password(&who.staff.email, &form.password).await?.is_none() {
-        errors.insert("password".to_owned(), "is not your password".to_owned());
-    }
-    let Some(heir) = heir.filter(|_| errors.is_empty()) else {
-        return render_page(&state, &who, StaffPage { errors, ..Default::default() }).await;
-    };
-    state.store.transfer_ownership(who.staff.id, heir.id).await?;
-    state
-        .store
-        .audit(
-            &who.actor(),
-            AuditRecord::new("staff.transfer_ownership", &heir.email)
-                .detail(format!("from {}", who.staff.email)),
-        )
-        .await?;
-    flash(&who.session, format!("{} is now the owner; you are an administrator.", heir.name)).await;
-    Ok(Redirect::to("/admin/staff").into_response())
 }

@@ -1,63 +1,20 @@
 //! Two-factor sign-in: enrolment from "Your account" (a QR code drawn here as SVG, or the
 //! secret typed in, confirmed with a current code; recovery codes shown once), and the code
-//! step of signing in. Between the password and the code the session only holds a pending
-//! account id, which [`super::frame::SignedIn`] does not accept.
+//! step of signing in (what the session holds meanwhile is [`super::signing`]'s).
 
-use super::auth::start_session;
-use super::frame::{Layout, SignedIn, flash, render, session_error};
+use super::frame::{Layout, SignedIn, flash, render};
 use super::limits::{self, ClientAddr};
+use super::signing::{pending, start_session};
 use crate::{AppState, WebError};
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use byline_core::audit::AuditRecord;
 use byline_core::limits::{CODE_PER_ACCOUNT, SIGN_IN_PER_ADDRESS};
-use byline_core::staff::StaffUser;
 use byline_core::two_factor;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use tower_sessions::Session;
-
-const PENDING: &str = "pending_staff_id";
-const PENDING_AT: &str = "pending_at";
-const PENDING_NEXT: &str = "pending_next";
-/// How long the code step waits after the password, in seconds.
-const PENDING_SECS: i64 = 600;
-
-/// After a correct password for an account with two-factor sign-in: remember who is half
-/// signed in (under a new session id), and where they were going.
-pub(crate) async fn await_code(
-    session: &Session,
-    staff: &StaffUser,
-    next: &str,
-) -> Result<(), WebError> {
-    session.cycle_id().await.map_err(session_error)?;
-    session.remove::<i64>(super::frame::STAFF_ID).await.map_err(session_error)?;
-    session.insert(PENDING, staff.id).await.map_err(session_error)?;
-    session.insert(PENDING_AT, chrono::Utc::now().timestamp()).await.map_err(session_error)?;
-    session.insert(PENDING_NEXT, next).await.map_err(session_error)?;
-    Ok(())
-}
-
-pub(crate) async fn forget_pending(session: &Session) {
-    let _ = session.remove::<i64>(PENDING).await;
-    let _ = session.remove::<i64>(PENDING_AT).await;
-    let _ = session.remove::<String>(PENDING_NEXT).await;
-}
-
-/// The half-signed-in account, if its password step is recent.
-async fn pending(state: &AppState, session: &Session) -> Result<Option<StaffUser>, WebError> {
-    let id: Option<i64> = session.get(PENDING).await.map_err(session_error)?;
-    let at: i64 = session.get(PENDING_AT).await.map_err(session_error)?.unwrap_or(0);
-    let Some(id) = id else { return Ok(None) };
-    if chrono::Utc::now().timestamp() - at > PENDING_SECS {
-        forget_pending(session).await;
-        return Ok(None);
-    }
-    let staff = state.store.staff_by_id(id).await?;
-    Ok((!staff.disabled).then_some(staff))
-}
 
 #[derive(Serialize)]
 struct CodePage {
@@ -86,10 +43,10 @@ pub async fn code(
     addr: ClientAddr,
     Form(form): Form<CodeForm>,
 ) -> Result<Response, WebError> {
-    let Some(staff) = pending(&state, &session).await? else {
+    let Some(pending) = pending(&state, &session).await? else {
         return Ok(Redirect::to("/admin/signin").into_response());
     };
-    let id = staff.id.to_string();
+    let id = pending.staff.id.to_string();
     let checks = [(CODE_PER_ACCOUNT, id.as_str()), (SIGN_IN_PER_ADDRESS, addr.0.as_str())];
     let answer = |error: String, status: StatusCode| {
         let state = state.clone();
@@ -109,43 +66,13 @@ pub async fn code(
             return Ok(limits::too_many(r, secs));
         }
     };
-    let typed = form.code.trim();
-    let is_totp = typed.chars().filter(|c| !c.is_whitespace()).all(|c| c.is_ascii_digit());
-    let ok = if is_totp {
-        let secret =
-            state.store.two_factor(staff.id).await?.filter(|t| t.enabled).map(|t| t.secret);
-        match secret.and_then(|s| two_factor::check(&s, typed, chrono::Utc::now().timestamp())) {
-            Some(step) => state.store.accept_code_step(staff.id, step).await?,
-            None => false,
-        }
-    } else {
-        let used = state
-            .store
-            .use_recovery_code(staff.id, &two_factor::normalize_recovery_code(typed))
-            .await?;
-        if used {
-            let left = state.store.recovery_codes_left(staff.id).await?;
-            state
-                .store
-                .audit(
-                    &staff.actor(),
-                    AuditRecord::new("staff.recovery_code_used", &staff.email)
-                        .detail(format!("{left} left")),
-                )
-                .await?;
-        }
-        used
-    };
-    if !ok {
+    if !state.store.code_entered(&pending.staff, &form.code).await? {
         let msg = "That code is not right. Use the current code from your app, or a recovery code.";
         return answer(msg.into(), StatusCode::UNAUTHORIZED).await;
     }
     attempt.forgive(&state).await?;
-    state.store.clear_attempts(CODE_PER_ACCOUNT, &id).await?;
-    let next: String = session.get(PENDING_NEXT).await.map_err(session_error)?.unwrap_or_default();
-    start_session(&state, &session, &staff).await?;
-    let next = if next.starts_with("/admin") { next } else { "/admin/".into() };
-    Ok(Redirect::to(&next).into_response())
+    start_session(&session, &pending.staff).await?;
+    Ok(Redirect::to(&pending.next).into_response())
 }
 
 #[derive(Serialize, Default)]
@@ -236,10 +163,6 @@ pub async fn confirm(
     };
     let codes = two_factor::recovery_codes();
     state.store.enable_two_factor(who.staff.id, step, &codes).await?;
-    state
-        .store
-        .audit(&who.actor(), AuditRecord::new("staff.two_factor_on", &who.staff.email))
-        .await?;
     flash(&who.session, "Two-factor sign-in is on.").await;
     let page = EnrolPage { recovery_codes: codes, ..Default::default() };
     enrol_page(&state, &who, page, StatusCode::OK).await

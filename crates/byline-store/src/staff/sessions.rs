@@ -6,7 +6,7 @@ use crate::entity::staff_session as row;
 use crate::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 impl Store {
     /// The session's data, unless it is unknown or has expired.
@@ -68,25 +68,25 @@ impl Store {
             .await?;
         Ok(res.rows_affected)
     }
+}
 
-    /// Ends every session that holds `"staff_id": id` (after a password change, or when an
-    /// account is disabled), except `keep`.
-    pub async fn delete_sessions_of(
-        &self,
-        staff_id: i64,
-        keep: Option<&str>,
-    ) -> Result<u64, StoreError> {
-        let rows = row::Entity::find().all(self.db()).await?;
-        let mut gone = 0;
-        for s in rows {
-            let owner = serde_json::from_str::<serde_json::Value>(&s.data)
-                .ok()
-                .and_then(|v| v.get("staff_id").and_then(serde_json::Value::as_i64));
-            if owner == Some(staff_id) && Some(s.id.as_str()) != keep {
-                row::Entity::delete_by_id(s.id).exec(self.db()).await?;
-                gone += 1;
-            }
+/// Ends every session that holds `"staff_id": id` (after a password change, or when an
+/// account is disabled), except `keep`, in the caller's transaction; returns how many.
+pub(super) async fn end_sessions_of(
+    db: &impl ConnectionTrait,
+    staff_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, StoreError> {
+    let rows = row::Entity::find().all(db).await?;
+    let mut gone = 0;
+    for s in rows {
+        let owner = serde_json::from_str::<serde_json::Value>(&s.data)
+            .ok()
+            .and_then(|v| v.get("staff_id").and_then(serde_json::Value::as_i64));
+        if owner == Some(staff_id) && Some(s.id.as_str()) != keep {
+            row::Entity::delete_by_id(s.id).exec(db).await?;
+            gone += 1;
         }
-        Ok(gone)
     }
+    Ok(gone)
 }
