@@ -1,6 +1,8 @@
 //! The tables, one sea-orm entity each. Only this crate sees them; everything outside gets
 //! `byline_core` types.
 
+pub mod job;
+
 pub mod publication {
     use sea_orm::entity::prelude::*;
 

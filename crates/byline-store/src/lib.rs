@@ -14,6 +14,7 @@ mod authors;
 pub mod changes;
 mod entity;
 mod error;
+mod jobs;
 mod manage;
 mod media;
 mod migration;
