@@ -111,6 +111,28 @@ impl Store {
         let expired = Condition::all()
             .add(row::Column::State.eq(RUNNING))
             .add(row::Column::LeaseUntil.lt(now));
+        let due = Condition::all().add(row::Column::Kind.is_in(kinds.iter().copied())).add(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(row::Column::State.is_in([QUEUED, FAILED]))
+                        .add(row::Column::RunAt.lte(now)),
+                )
+                .add(expired.clone()),
+        );
+        // An idle queue is only read: workers poll it often, and on SQLite a write
+        // transaction would take the database's one write lock each time.
+        let any: Option<i64> = row::Entity::find()
+            .select_only()
+            .column(row::Column::Id)
+            .filter(due.clone())
+            .limit(1)
+            .into_tuple()
+            .one(self.db())
+            .await?;
+        if any.is_none() {
+            return Ok(None);
+        }
         let txn = self.write().await?;
         row::Entity::update_many()
             .col_expr(row::Column::State, Expr::value(DEAD))
@@ -127,20 +149,11 @@ impl Store {
             ))
             .exec(&txn)
             .await?;
-        let mut due = Query::select();
-        due.column(row::Column::Id)
+        let mut oldest = Query::select();
+        oldest
+            .column(row::Column::Id)
             .from(row::Entity)
-            .cond_where(
-                Condition::all().add(row::Column::Kind.is_in(kinds.iter().copied())).add(
-                    Condition::any()
-                        .add(
-                            Condition::all()
-                                .add(row::Column::State.is_in([QUEUED, FAILED]))
-                                .add(row::Column::RunAt.lte(now)),
-                        )
-                        .add(expired),
-                ),
-            )
+            .cond_where(due)
             .order_by(row::Column::RunAt, sea_orm::Order::Asc)
             .order_by(row::Column::Id, sea_orm::Order::Asc)
             .limit(1)
@@ -154,7 +167,7 @@ impl Store {
             )
             .col_expr(row::Column::LeaseUntil, Expr::value(Some(now + lease)))
             .col_expr(row::Column::UpdatedAt, Expr::value(now))
-            .filter(row::Column::Id.in_subquery(due))
+            .filter(row::Column::Id.in_subquery(oldest))
             .exec_with_returning(&txn)
             .await?;
         txn.commit().await?;
