@@ -164,3 +164,19 @@ async fn jobs_list_retry_and_cancel() {
         assert!(text(&o.stderr).contains("not found"), "{}", text(&o.stderr));
     }
 }
+
+#[test]
+fn worker_settings_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("byline.db").display());
+    let o = byline(dir.path(), &url).args(["work", "--workers", "0"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("workers is 0"), "{}", text(&o.stderr));
+    let o = byline(dir.path(), &url).arg("serve").env("BYLINE_WORKERS", "500").output().unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("workers must be between 0 and 64"), "{}", text(&o.stderr));
+    let o =
+        byline(dir.path(), &url).arg("serve").env("BYLINE_JOB_LEASE_SECS", "0").output().unwrap();
+    assert!(!o.status.success());
+    assert!(text(&o.stderr).contains("job_lease_secs"), "{}", text(&o.stderr));
+}
