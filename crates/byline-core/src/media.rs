@@ -14,6 +14,11 @@
 //!
 //! The folder is the start of the SHA-256 of the uploaded bytes, so a name never changes
 //! meaning and files can be cached forever.
+//!
+//! The copies are made after the upload has answered, by a job: until then the image is
+//! recorded under a name that promises none (`2400x1600.jpg`), and pages offer the original
+//! alone. The job keeps the original under the full name too, points the library and every
+//! article, author and page using the image at it, and marks those pages changed.
 
 use crate::audit::Actor;
 use crate::staff::Role;
@@ -216,13 +221,17 @@ pub struct Media {
     pub uploaded_at: DateTime<Utc>,
 }
 
-/// A processed upload, ready to record.
+/// A checked upload whose original is kept, ready to record.
 #[derive(Debug, Clone)]
 pub struct NewMedia {
+    /// The original's name; it lists only the copies that exist already.
     pub name: MediaName,
     pub original_name: String,
     pub bytes: u64,
     pub alt: String,
+    /// Whether copies are still to be made (by a [`crate::jobs::MakeImageCopies`] job queued
+    /// with the record).
+    pub copies_due: bool,
 }
 
 /// The longest alt text kept.

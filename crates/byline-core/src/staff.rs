@@ -46,9 +46,8 @@ impl Role {
             | DeleteArticle { own: false, .. }
             | PublishArticle { own: false } => at_least(Role::Editor),
             ManageAuthors | ManageTaxonomies | ManagePages => at_least(Role::Editor),
-            ManageSettings | ManageStaff | ManageThemes | ManageTokens | ViewAuditLog => {
-                at_least(Role::Administrator)
-            }
+            ManageSettings | ManageStaff | ManageThemes | ManageTokens | ManageJobs
+            | ViewAuditLog => at_least(Role::Administrator),
             TransferOwnership => self == Role::Owner,
         }
     }
@@ -88,6 +87,7 @@ pub enum Action {
     ManageStaff,
     ManageThemes,
     ManageTokens,
+    ManageJobs,
     ViewAuditLog,
     TransferOwnership,
 }
@@ -121,6 +121,7 @@ mod tests {
             (ManageStaff, [false, false, false, true, true]),
             (ManageThemes, [false, false, false, true, true]),
             (ManageTokens, [false, false, false, true, true]),
+            (ManageJobs, [false, false, false, true, true]),
             (ViewAuditLog, [false, false, false, true, true]),
             (TransferOwnership, [false, false, false, false, true]),
         ];

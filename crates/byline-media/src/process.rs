@@ -94,8 +94,32 @@ fn mib(n: u64) -> String {
     format!("{:.1} MiB", n as f64 / (1 << 20) as f64)
 }
 
-/// Checks, strips and resizes an upload. CPU-bound: call it off the async runtime.
+/// Checks, strips and resizes an upload in one go: [`original`] then [`copies`].
+/// CPU-bound: call it off the async runtime.
 pub fn process(data: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
+    let first = original(data, limits)?;
+    if !first.copies_due {
+        return Ok(Processed { name: first.name, files: vec![first.file] });
+    }
+    copies(&first.file.bytes, &first.name, limits)
+}
+
+/// An upload checked and made safe to serve, before any copies: what a request waits for.
+#[derive(Debug, Clone)]
+pub struct Original {
+    /// Its name, which promises no copies yet.
+    pub name: MediaName,
+    /// The re-encoded original.
+    pub file: StoredFile,
+    /// Whether copies are still to be made by [`copies`] (not for animated GIFs, which get
+    /// none).
+    pub copies_due: bool,
+}
+
+/// Checks an upload (type sniffed from its bytes, size and pixels checked before decoding)
+/// and re-encodes it upright and without metadata. The result is safe to serve at once; its
+/// copies follow from [`copies`]. CPU-bound: call it off the async runtime.
+pub fn original(data: &[u8], limits: &Limits) -> Result<Original, MediaError> {
     if data.len() as u64 > limits.max_bytes {
         return Err(MediaError::TooLarge(format!(
             "the file is {}; images may be at most {}",
@@ -110,39 +134,44 @@ pub fn process(data: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
                 .into(),
         )
     })?;
-    let unreadable = |e: image::ImageError| {
-        MediaError::Unreadable(format!(
-            "this file starts like a {} image but cannot be read ({e}); it may be damaged",
-            format.extension().to_uppercase()
-        ))
-    };
-    let (width, height) = reader(data, format).into_dimensions().map_err(unreadable)?;
+    let (width, height) = reader(data, format).into_dimensions().map_err(unreadable(format))?;
     check_pixels(width, height, 1, limits)?;
     let folder = hex16(data);
     if format == ImageFormat::Gif
         && let Some(p) = animated_gif(data, folder.clone(), width, height, limits)?
     {
-        return Ok(p);
+        let file = p.files.into_iter().next().expect("an animated GIF keeps one file");
+        return Ok(Original { name: p.name, file, copies_due: false });
     }
-    let mut r = reader(data, format);
-    let mut l = image::Limits::default();
-    l.max_image_width = Some(width);
-    l.max_image_height = Some(height);
-    l.max_alloc = Some(limits.max_pixels.saturating_mul(8).max(64 << 20));
-    r.limits(l);
-    let mut decoder = r.into_decoder().map_err(unreadable)?;
-    let orientation = decoder.orientation().map_err(unreadable)?;
-    let mut img = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
-    img.apply_orientation(orientation);
-    let img = if img.color().has_alpha() && format != ImageFormat::Jpeg {
-        DynamicImage::ImageRgba8(img.into_rgba8())
-    } else {
-        DynamicImage::ImageRgb8(img.into_rgb8())
-    };
-    let name = MediaName::new(folder, img.width(), img.height(), format, true);
+    let img = decode_upright(data, format, width, height, limits)?;
+    let name = MediaName::new(folder, img.width(), img.height(), format, false);
+    let file = encode(&name.files()[0], &img, format)?;
+    Ok(Original { name, file, copies_due: true })
+}
+
+/// The copies of an original [`original`] made and that was kept under `pending`'s name: the
+/// original again under the name that lists its copies (first), then each copy. CPU-bound.
+pub fn copies(
+    original: &[u8],
+    pending: &MediaName,
+    limits: &Limits,
+) -> Result<Processed, MediaError> {
+    let format = pending.format;
+    let img = decode_upright(original, format, pending.width, pending.height, limits)?;
+    let name = MediaName::new(pending.folder.clone(), img.width(), img.height(), format, true);
     let mut sized: HashMap<u32, DynamicImage> = HashMap::new();
     let mut files = Vec::new();
     for c in name.files() {
+        if c.key == name.key() {
+            // Already stripped and re-encoded: kept as it is under its new name.
+            files.push(StoredFile {
+                key: c.key,
+                bytes: Bytes::copy_from_slice(original),
+                content_type: format.content_type(),
+                width: img.width(),
+            });
+            continue;
+        }
         let at = if c.width >= img.width() {
             Cow::Borrowed(&img)
         } else {
@@ -154,6 +183,41 @@ pub fn process(data: &[u8], limits: &Limits) -> Result<Processed, MediaError> {
         files.push(encode(&c, &at, name.format)?);
     }
     Ok(Processed { name, files })
+}
+
+fn unreadable(format: ImageFormat) -> impl Fn(image::ImageError) -> MediaError {
+    move |e| {
+        MediaError::Unreadable(format!(
+            "this file starts like a {} image but cannot be read ({e}); it may be damaged",
+            format.extension().to_uppercase()
+        ))
+    }
+}
+
+/// Decodes within the pixel budget, turned upright by its EXIF orientation, as 8-bit RGB
+/// (or RGBA when it has transparency).
+fn decode_upright(
+    data: &[u8],
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+    limits: &Limits,
+) -> Result<DynamicImage, MediaError> {
+    let mut r = reader(data, format);
+    let mut l = image::Limits::default();
+    l.max_image_width = Some(width.max(height));
+    l.max_image_height = Some(width.max(height));
+    l.max_alloc = Some(limits.max_pixels.saturating_mul(8).max(64 << 20));
+    r.limits(l);
+    let mut decoder = r.into_decoder().map_err(unreadable(format))?;
+    let orientation = decoder.orientation().map_err(unreadable(format))?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(unreadable(format))?;
+    img.apply_orientation(orientation);
+    Ok(if img.color().has_alpha() && format != ImageFormat::Jpeg {
+        DynamicImage::ImageRgba8(img.into_rgba8())
+    } else {
+        DynamicImage::ImageRgb8(img.into_rgb8())
+    })
 }
 
 fn reader(data: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
@@ -360,6 +424,20 @@ mod tests {
         assert_eq!(still.name.widths, [480]);
         assert!(still.name.webp);
         assert_eq!(still.files.len(), 4);
+    }
+
+    #[test]
+    fn the_original_comes_first_and_its_copies_later() {
+        let first = original(&png(1000, 500), &Limits::default()).unwrap();
+        assert!(first.copies_due);
+        assert_eq!(first.name.key(), format!("{}/1000x500.png", first.name.folder));
+        let later = copies(&first.file.bytes, &first.name, &Limits::default()).unwrap();
+        assert_eq!(later.name.key(), format!("{}/1000x500-w480-w960-webp.png", first.name.folder));
+        assert_eq!(later.files.len(), 6);
+        // The original is kept as it was stripped, under the name that lists its copies.
+        assert_eq!(later.original().bytes, first.file.bytes);
+        // An animation is final at once.
+        assert!(!original(&gif(3), &Limits::default()).unwrap().copies_due);
     }
 
     #[test]

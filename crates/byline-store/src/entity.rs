@@ -9,6 +9,7 @@ pub mod article_term;
 pub mod audit_log;
 pub mod author;
 pub mod change_log;
+pub mod job;
 pub mod media;
 pub mod one_time_token;
 pub mod page;

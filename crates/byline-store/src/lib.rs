@@ -12,6 +12,7 @@ mod authors;
 pub mod changes;
 mod entity;
 mod error;
+mod jobs;
 mod media;
 mod migration;
 mod pages;

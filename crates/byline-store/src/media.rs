@@ -1,10 +1,13 @@
 //! The media library's records. The files themselves live in media storage (byline-media);
 //! a row names every file kept for its image, so deleting and exporting find them all.
 
-use crate::entity::{article, author, media as row, page};
-use crate::{Outcome, Paged, Saved, Store, StoreError};
+use crate::entity::{
+    article, article_author, article_term, author, media as row, page, publication,
+};
+use crate::{Outcome, Paged, Saved, Store, StoreError, changes};
 use byline_core::audit::{Actor, AuditRecord};
-use byline_core::media::{Media, MediaName, NewMedia, check_alt};
+use byline_core::jobs::MakeImageCopies;
+use byline_core::media::{Media, MediaName, NewMedia, URL_PREFIX, check_alt};
 use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -34,8 +37,10 @@ fn subject(m: &Media) -> String {
 }
 
 impl Store {
-    /// Records an uploaded image. The same bytes uploaded again find the image already
-    /// there (`Outcome::Unchanged`): names are content-addressed.
+    /// Records an uploaded image, and when its copies are still to be made, queues the job
+    /// that makes them in the same transaction. The same bytes uploaded again find the image
+    /// already there (`Outcome::Unchanged`), with or without its copies: folders are
+    /// content-addressed.
     pub async fn add_media(
         &self,
         actor: &Actor,
@@ -43,8 +48,11 @@ impl Store {
     ) -> Result<Saved<Media>, StoreError> {
         let alt = check_alt(&new.alt)?;
         let url = new.name.url();
+        let folder = format!("{URL_PREFIX}{}/", new.name.folder);
         let txn = self.write().await?;
-        if let Some(m) = row::Entity::find().filter(row::Column::Url.eq(&url)).one(&txn).await? {
+        if let Some(m) =
+            row::Entity::find().filter(row::Column::Url.starts_with(&folder)).one(&txn).await?
+        {
             return Ok(Saved { value: from_row(m), outcome: Outcome::Unchanged });
         }
         let files: Vec<String> = new.name.files().into_iter().map(|c| c.key).collect();
@@ -72,8 +80,49 @@ impl Store {
                 .detail(format!("{} × {} {}", m.width, m.height, m.content_type)),
         )
         .await?;
+        if new.copies_due {
+            crate::jobs::enqueue(&txn, &MakeImageCopies { media_id: m.id }).await?;
+        }
         txn.commit().await?;
         Ok(Saved { value: m, outcome: Outcome::Created })
+    }
+
+    /// Records that an image's copies exist (their files already kept): the library, and
+    /// every article, author photo, page and logo that used the image's old URL, move to the
+    /// name that lists the copies, and their pages are marked changed so caches render them
+    /// again with `srcset`. The old original's file stays listed (links to it keep working).
+    /// Does nothing when the image was moved already or is gone.
+    pub async fn media_copies_made(
+        &self,
+        id: i64,
+        from: &MediaName,
+        to: &MediaName,
+    ) -> Result<Option<Media>, StoreError> {
+        let (old, new) = (from.url(), to.url());
+        let txn = self.write().await?;
+        let Some(m) = row::Entity::find_by_id(id).one(&txn).await? else {
+            return Ok(None);
+        };
+        if m.url != old {
+            return Ok(None);
+        }
+        let mut files: Vec<String> = m.files.lines().map(str::to_owned).collect();
+        for f in to.files() {
+            if !files.contains(&f.key) {
+                files.push(f.key);
+            }
+        }
+        row::Entity::update_many()
+            .col_expr(row::Column::Url, Expr::value(new.clone()))
+            .col_expr(row::Column::Files, Expr::value(files.join("\n")))
+            .filter(row::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        let tags = move_references(&txn, &old, &new).await?;
+        changes::log(&txn, &tags).await?;
+        let m = find(&txn, id).await?;
+        txn.commit().await?;
+        Ok(Some(m))
     }
 
     pub async fn media(&self, id: i64) -> Result<Media, StoreError> {
@@ -136,6 +185,94 @@ impl Store {
         txn.commit().await?;
         Ok(m)
     }
+}
+
+/// `REPLACE(column, old, new)`, the same in SQLite and PostgreSQL.
+fn replaced(column: impl sea_orm::sea_query::IntoColumnRef, old: &str, new: &str) -> Expr {
+    sea_orm::sea_query::Func::cust("REPLACE")
+        .args([Expr::col(column), Expr::value(old.to_owned()), Expr::value(new.to_owned())])
+        .into()
+}
+
+/// Points whatever shows the image at `old` to `new`; returns the cache tags of the pages
+/// that show it.
+async fn move_references(
+    db: &impl ConnectionTrait,
+    old: &str,
+    new: &str,
+) -> Result<Vec<String>, StoreError> {
+    let anywhere = format!("%{old}%");
+    let article_ids: Vec<i64> = article::Entity::find()
+        .select_only()
+        .column(article::Column::Id)
+        .filter(
+            sea_orm::Condition::any()
+                .add(article::Column::ImageUrl.eq(old))
+                .add(article::Column::Body.like(anywhere.clone())),
+        )
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut tags = Vec::new();
+    if !article_ids.is_empty() {
+        article::Entity::update_many()
+            .col_expr(article::Column::ImageUrl, replaced(article::Column::ImageUrl, old, new))
+            .col_expr(article::Column::Body, replaced(article::Column::Body, old, new))
+            .col_expr(article::Column::BodyHtml, replaced(article::Column::BodyHtml, old, new))
+            .filter(article::Column::Id.is_in(article_ids.clone()))
+            .exec(db)
+            .await?;
+        // As an article's own edit does: its page, the lists, its authors' and terms' pages.
+        tags.push(changes::LIST.to_owned());
+        tags.extend(article_ids.iter().map(|&a| changes::article(a)));
+        let authors: Vec<i64> = article_author::Entity::find()
+            .select_only()
+            .column(article_author::Column::AuthorId)
+            .filter(article_author::Column::ArticleId.is_in(article_ids.clone()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        tags.extend(authors.into_iter().map(changes::author));
+        let terms: Vec<i64> = article_term::Entity::find()
+            .select_only()
+            .column(article_term::Column::TermId)
+            .filter(article_term::Column::ArticleId.is_in(article_ids))
+            .into_tuple()
+            .all(db)
+            .await?;
+        tags.extend(terms.into_iter().map(changes::term));
+    }
+    let photographed: Vec<i64> = author::Entity::find()
+        .select_only()
+        .column(author::Column::Id)
+        .filter(author::Column::Photo.eq(old))
+        .into_tuple()
+        .all(db)
+        .await?;
+    if !photographed.is_empty() {
+        author::Entity::update_many()
+            .col_expr(author::Column::Photo, Expr::value(new.to_owned()))
+            .filter(author::Column::Id.is_in(photographed.clone()))
+            .exec(db)
+            .await?;
+        tags.push(changes::LIST.to_owned());
+        tags.extend(photographed.into_iter().map(changes::author));
+    }
+    let pages = page::Entity::update_many()
+        .col_expr(page::Column::Body, replaced(page::Column::Body, old, new))
+        .col_expr(page::Column::BodyHtml, replaced(page::Column::BodyHtml, old, new))
+        .filter(page::Column::Body.like(anywhere))
+        .exec(db)
+        .await?;
+    let logos = publication::Entity::update_many()
+        .col_expr(publication::Column::Logo, Expr::value(new.to_owned()))
+        .filter(publication::Column::Logo.eq(old))
+        .exec(db)
+        .await?;
+    if pages.rows_affected + logos.rows_affected > 0 {
+        tags.push(changes::SITE.to_owned());
+    }
+    Ok(tags)
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<Media, StoreError> {

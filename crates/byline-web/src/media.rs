@@ -1,7 +1,8 @@
 //! Media files: served at `/media/…` from media storage with long immutable caching (their
 //! names are content-addressed), and the upload use case the admin and the API share:
-//! read the multipart body within the size limit, check and process the image off the async
-//! runtime, keep its files, then record it.
+//! read the multipart body within the size limit, check the image and strip its metadata off
+//! the async runtime, keep the original, then record it with the job that makes its copies
+//! ([`make_copies`], run by the job workers).
 
 use crate::{AppState, WebError};
 use axum::Router;
@@ -12,9 +13,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use byline_core::Invalid;
 use byline_core::audit::Actor;
-use byline_core::media::{ImageFormat, Media, NewMedia};
-use byline_media::MediaError;
-use byline_store::Saved;
+use byline_core::jobs::MakeImageCopies;
+use byline_core::media::{ImageFormat, Media, MediaName, NewMedia};
+use byline_media::{Limits, MediaError, MediaStorage};
+use byline_store::{Saved, Store};
 
 /// `GET /media/{key}`.
 pub(crate) fn routes() -> Router<AppState> {
@@ -102,35 +104,85 @@ pub async fn read_upload(state: &AppState, mut form: Multipart) -> Result<Upload
     Ok(up)
 }
 
-/// Uploads processed at once in this process.
+/// Images decoded at once in this process (uploads and copy jobs together).
 static PROCESSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// Checks, strips and resizes an upload, keeps its files, and records it.
+/// Checks an upload and strips its metadata, keeps the original, and records it with the job
+/// that makes its copies. The answer does not wait for the copies: until the job has made
+/// them, the image's URL promises none and pages show the original alone.
+///
+/// Re-encoding the original stays here: it is what removes EXIF, GPS and the like, and the
+/// original is public as soon as the upload answers.
 pub async fn upload(state: &AppState, actor: &Actor, up: Upload) -> Result<Saved<Media>, WebError> {
     let limits = state.media_limits;
     let bytes = up.bytes;
-    // Decoding and resizing take a core and up to a few hundred MB each: two at a time.
+    // Decoding takes a core and up to a few hundred MB each: two at a time.
     let _turn = PROCESSING
         .acquire()
         .await
         .map_err(|e| WebError::Internal(format!("image processing is closed: {e}")))?;
-    let processed = tokio::task::spawn_blocking(move || byline_media::process(&bytes, &limits))
+    let first = tokio::task::spawn_blocking(move || byline_media::original(&bytes, &limits))
         .await
         .map_err(|e| WebError::Internal(format!("image processing stopped: {e}")))??;
-    for f in &processed.files {
-        state
-            .media
-            .put(&f.key, f.bytes.clone())
-            .await
-            .map_err(|e| WebError::Internal(format!("could not keep {}: {e}", f.key)))?;
-    }
+    let f = &first.file;
+    state
+        .media
+        .put(&f.key, f.bytes.clone())
+        .await
+        .map_err(|e| WebError::Internal(format!("could not keep {}: {e}", f.key)))?;
     let new = NewMedia {
-        name: processed.name.clone(),
+        name: first.name,
         original_name: up.file_name,
-        bytes: processed.original().bytes.len() as u64,
+        bytes: f.bytes.len() as u64,
         alt: up.alt,
+        copies_due: first.copies_due,
     };
     Ok(state.store.add_media(actor, &new).await?)
+}
+
+/// The [`MakeImageCopies`] job: makes an image's copies from its kept original, keeps them,
+/// and moves the library and the pages using the image to the name that lists them. Nothing
+/// to do when the image is gone or has its copies already.
+pub async fn make_copies(
+    store: &Store,
+    media: &MediaStorage,
+    limits: Limits,
+    job: MakeImageCopies,
+) -> anyhow::Result<()> {
+    let m = match store.media(job.media_id).await {
+        Ok(m) => m,
+        Err(e) if e.is_not_found() => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let Some((_, pending)) = MediaName::parse_url(&m.url) else {
+        anyhow::bail!("media {}'s URL {} is not a library name", m.id, m.url);
+    };
+    if pending.webp {
+        return Ok(());
+    }
+    let key = pending.key();
+    let original = media
+        .get(&key)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the original {key} is missing from media storage"))?;
+    let made = {
+        let _turn = PROCESSING.acquire().await?;
+        let pending = pending.clone();
+        tokio::task::spawn_blocking(move || byline_media::copies(&original, &pending, &limits))
+            .await??
+    };
+    for f in &made.files {
+        media.put(&f.key, f.bytes.clone()).await?;
+    }
+    if store.media_copies_made(m.id, &pending, &made.name).await?.is_none()
+        && store.media(m.id).await.is_err_and(|e| e.is_not_found())
+    {
+        // Deleted while the copies were made: they belong to no one.
+        for f in &made.files {
+            media.delete(&f.key).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Forgets an image and deletes its files (refused while an article uses it).

@@ -7,6 +7,7 @@ mod common;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use byline_core::jobs::{Job, MakeImageCopies};
 use byline_core::staff::Role;
 use byline_media::{Limits, MediaStorage};
 use byline_render::Theme;
@@ -19,6 +20,7 @@ use std::io::Cursor;
 
 struct Site {
     app: Router,
+    state: AppState,
     _dir: tempfile::TempDir,
     folder: std::path::PathBuf,
 }
@@ -31,7 +33,25 @@ async fn media_site(db: &TestDb, limits: Limits) -> Site {
     let state = AppState::new(db.store.clone(), Theme::load(None).unwrap(), BASE)
         .with_cache_mb(0)
         .with_media(MediaStorage::local(&folder).unwrap(), limits);
-    Site { app: router(state), _dir: dir, folder }
+    Site { app: router(state.clone()), state, _dir: dir, folder }
+}
+
+/// Runs every queued image-copies job, as a worker would; returns how many ran.
+async fn run_jobs(site: &Site) -> usize {
+    let store = &site.state.store;
+    let kinds = [MakeImageCopies::KIND];
+    let mut ran = 0;
+    while let Some(job) =
+        store.claim_job(&kinds, chrono::Utc::now(), chrono::Duration::seconds(60)).await.unwrap()
+    {
+        let copies: MakeImageCopies = serde_json::from_str(&job.payload).unwrap();
+        byline_web::media::make_copies(store, &site.state.media, site.state.media_limits, copies)
+            .await
+            .unwrap();
+        assert!(store.complete_job(&job).await.unwrap());
+        ran += 1;
+    }
+    ran
 }
 
 fn png(w: u32, h: u32) -> Vec<u8> {
@@ -192,6 +212,15 @@ async fn uploads_through_the_admin_make_copies_and_list_them() {
         assert_eq!(page.status, StatusCode::OK);
         assert_eq!(page.texts(".media-name"), ["harbour.png"]);
         assert!(page.body.contains("Uploaded harbour.png (1200 × 800)"), "{}", page.body);
+        // The upload answered with the original alone; the copies come from a job.
+        let url = page.attrs(".media-url", "value").pop().unwrap();
+        assert!(url.ends_with("/1200x800.png"), "{url}");
+        assert_eq!(
+            std::fs::read_dir(site.folder.join(url.split('/').nth(2).unwrap())).unwrap().count(),
+            1
+        );
+        assert_eq!(run_jobs(&site).await, 1);
+        let page = c.get("/admin/media").await;
         let url = page.attrs(".media-url", "value").pop().unwrap();
         assert!(
             url.starts_with("/media/") && url.ends_with("/1200x800-w480-w960-webp.png"),
@@ -251,7 +280,17 @@ async fn uploads_through_the_api() {
         assert_eq!(m["width"], 2000);
         assert_eq!(m["alt"], "A test image");
         assert_eq!(m["uploaded_by_name"], "API token “Cam Author”");
-        assert_eq!(m["files"].as_array().unwrap().len(), 8, "{m}");
+        // Answered before the copies exist: the name promises none, srcset offers the original.
+        let first = m["url"].as_str().unwrap().to_owned();
+        assert!(first.ends_with("/2000x1000.png"), "{first}");
+        assert_eq!(m["files"].as_array().unwrap().len(), 1, "{m}");
+        assert_eq!(m["srcset"], format!("{first} 2000w"));
+        assert_eq!(m["webp_srcset"], "");
+        assert_eq!(run_jobs(&site).await, 1);
+        let one = format!("/media/{}", m["id"]);
+        let m = json(&api(&site.app, "GET", &one, &t, Body::empty(), "application/json").await);
+        // The first original and the seven files the job made.
+        assert_eq!(m["files"].as_array().unwrap().len(), 9, "{m}");
         let url = m["url"].as_str().unwrap();
         assert!(url.ends_with("/2000x1000-w480-w960-w1600-webp.png"), "{url}");
         let folder = url.split('/').nth(2).unwrap();
@@ -265,6 +304,8 @@ async fn uploads_through_the_api() {
         let again = api_upload(&site.app, &t, "bridge-again.png", &png(2000, 1000)).await;
         assert_eq!(again.status, StatusCode::OK);
         assert_eq!(json(&again)["id"], m["id"]);
+        assert_eq!(json(&again)["url"], m["url"]);
+        assert_eq!(run_jobs(&site).await, 0, "no second job for the same image");
         let list = api(&site.app, "GET", "/media", &t, Body::empty(), "application/json").await;
         assert_eq!(json(&list)["total"], 1);
         for file in m["files"].as_array().unwrap() {
@@ -364,9 +405,14 @@ async fn metadata_is_stripped_from_every_stored_file() {
         assert!(exif.get_field(exif::Tag::GPSLatitude, exif::In::PRIMARY).is_some());
         let res = api_upload(&site.app, &t, "where-i-live.jpg", &fixture).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-        let m = json(&res);
+        // The original is stripped before the upload answers, the copies by their job.
+        let first = json(&res)["url"].as_str().unwrap().to_owned();
+        assert_eq!(run_jobs(&site).await, 1);
+        let one = format!("/media/{}", json(&res)["id"]);
+        let m = json(&api(&site.app, "GET", &one, &t, Body::empty(), "application/json").await);
         let files = m["files"].as_array().unwrap();
-        assert_eq!(files.len(), 1 + 2 + 2 + 1);
+        assert_eq!(files.len(), 1 + 1 + 2 + 2 + 1);
+        assert!(files.iter().any(|f| f.as_str().unwrap().ends_with(&first)));
         for file in files {
             let (status, _, bytes) = fetch(&site.app, file.as_str().unwrap()).await;
             assert_eq!(status, StatusCode::OK);
@@ -398,18 +444,42 @@ async fn an_article_with_a_library_image_offers_srcset() {
         let site = media_site(&db, Limits::default()).await;
         let t = token(&db, "Ida Editor", Role::Editor).await;
         let m = json(&api_upload(&site.app, &t, "field.jpg", &jpeg_with_gps(1800, 1200)).await);
-        let url = m["url"].as_str().unwrap().to_owned();
-        let folder = url.split('/').nth(2).unwrap().to_owned();
+        let first = m["url"].as_str().unwrap().to_owned();
         let article = format!(
-            "---\ntitle: Fields\ndate: 2026-11-26T08:00:00Z\nimage: {url}\nimage_alt: A ploughed field\n---\nText.\n"
+            "---\ntitle: Fields\ndate: 2026-11-26T08:00:00Z\nimage: {first}\nimage_alt: A ploughed field\n---\nText.\n\n![The field again]({first})\n"
         );
         common::add_articles(&db, &[("articles/fields.md", &article)]).await;
+        // Until the copies exist the page offers the original alone.
+        let img = ".article-image picture img";
+        let page = get(&site.app, "/articles/fields/").await;
+        assert_eq!(page.attrs(img, "src"), [first.as_str()]);
+        assert_eq!(page.attrs(img, "srcset"), [format!("{first} 1800w")]);
+        assert!(page.attrs(".article-image source[type='image/webp']", "srcset").is_empty());
+        // A node that keeps pages keeps this one until the job's change reaches it.
+        let cached = AppState::new(db.store.clone(), Theme::load(None).unwrap(), BASE)
+            .with_cache_mb(16)
+            .with_media(site.state.media.clone(), site.state.media_limits);
+        let cached_app = router(cached.clone());
+        cached.catch_up().await.unwrap();
+        let kept = get(&cached_app, "/articles/fields/").await;
+        assert_eq!(kept.attrs(img, "srcset"), [format!("{first} 1800w")]);
+        assert_eq!(run_jobs(&site).await, 1);
+        let url = db.store.media(m["id"].as_i64().unwrap()).await.unwrap().url;
+        assert_ne!(url, first);
+        assert_eq!(get(&cached_app, "/articles/fields/").await.body, kept.body, "still kept");
+        assert!(cached.catch_up().await.unwrap() > 0);
+        let fresh = get(&cached_app, "/articles/fields/").await;
+        assert_eq!(fresh.attrs(img, "src"), [url.as_str()]);
+        assert!(fresh.attrs(img, "srcset")[0].contains("480w.jpg 480w"), "{}", fresh.body);
+        // The text's copy of the image moved too; the first original still answers.
+        assert!(fresh.attrs(".article-body img", "src").contains(&url), "{}", fresh.body);
+        assert_eq!(fetch(&site.app, &first).await.0, StatusCode::OK);
+        let folder = url.split('/').nth(2).unwrap().to_owned();
         get(&site.app, "/").await;
         let before = db.store.statements_run();
         let page = get(&site.app, "/articles/fields/").await;
         assert_eq!(db.store.statements_run() - before, 2, "no queries added to the article page");
         assert_eq!(page.status, StatusCode::OK);
-        let img = ".article-image picture img";
         assert_eq!(page.attrs(img, "src"), [url.as_str()]);
         assert_eq!(page.attrs(img, "width"), ["1800"]);
         assert_eq!(page.attrs(img, "height"), ["1200"]);

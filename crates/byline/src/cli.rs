@@ -39,6 +39,50 @@ pub enum Command {
     /// See where articles were republished (counted by their tracking image) and mark copies.
     #[command(subcommand)]
     Republications(Republications),
+    /// Work the job queue only (no website): a node for background work such as image copies.
+    Work(WorkArgs),
+    /// See the job queue; retry or cancel jobs.
+    #[command(subcommand)]
+    Jobs(Jobs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkArgs {
+    /// Job workers [default: 2] [env: BYLINE_WORKERS]
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Jobs {
+    /// List jobs, newest first.
+    List(JobsListArgs),
+    /// Try a failed or dead job again now.
+    Retry(JobIdArgs),
+    /// Remove a job that is not running.
+    Cancel(JobIdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct JobsListArgs {
+    /// Only jobs in this state: queued, running, failed, dead or done
+    #[arg(long)]
+    pub state: Option<String>,
+    /// At most this many
+    #[arg(long, default_value_t = 100)]
+    pub limit: u64,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct JobIdArgs {
+    /// The job's number, as `byline jobs list` shows it
+    pub id: i64,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -197,6 +241,10 @@ pub struct ServeArgs {
     /// [env: BYLINE_CACHE_MB]
     #[arg(long, value_name = "MIB")]
     pub cache_mb: Option<u64>,
+    /// Job workers running in this server; 0 runs none (leave the queue to `byline work`)
+    /// [default: 2] [env: BYLINE_WORKERS]
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

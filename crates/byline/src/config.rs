@@ -45,6 +45,10 @@ pub struct Settings {
     pub media_max_megapixels: u64,
     /// Where media files are kept; `None`: `<data>/media`.
     pub media_dir: Option<PathBuf>,
+    /// Job workers in `byline serve` (and `byline work`); 0 runs none.
+    pub workers: usize,
+    /// Seconds a worker holds a job before another may take it up, unless it renews.
+    pub job_lease_secs: u64,
 }
 
 impl Default for Settings {
@@ -68,6 +72,8 @@ impl Default for Settings {
             media_max_mb: byline_media::process::DEFAULT_MAX_MB,
             media_max_megapixels: byline_media::process::DEFAULT_MAX_MEGAPIXELS,
             media_dir: None,
+            workers: 2,
+            job_lease_secs: 60,
         }
     }
 }
@@ -93,6 +99,8 @@ impl std::fmt::Debug for Settings {
             .field("media_max_mb", &self.media_max_mb)
             .field("media_max_megapixels", &self.media_max_megapixels)
             .field("media_dir", &self.media_dir)
+            .field("workers", &self.workers)
+            .field("job_lease_secs", &self.job_lease_secs)
             .finish()
     }
 }
@@ -114,6 +122,8 @@ struct Flags {
     demo: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     cache_mb: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workers: Option<usize>,
 }
 
 impl Settings {
@@ -134,11 +144,13 @@ impl Settings {
             theme: serve.and_then(|s| s.theme.clone()),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             cache_mb: serve.and_then(|s| s.cache_mb),
+            workers: serve.and_then(|s| s.workers),
         };
         let settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(&file))
-            // BYLINE_CONFIG is read above; BYLINE_TEST_POSTGRES_URL belongs to the test suite.
-            .merge(Env::prefixed("BYLINE_").ignore(&["config", "test_postgres_url"]))
+            // BYLINE_CONFIG is read above; BYLINE_TEST_POSTGRES_URL and BYLINE_TEST_JOBS belong
+            // to the test suite.
+            .merge(Env::prefixed("BYLINE_").ignore(&["config", "test_postgres_url", "test_jobs"]))
             .merge(Serialized::globals(flags))
             .extract()
             .map_err(|e| anyhow::anyhow!("invalid configuration: {}", one_line(e)))?;
@@ -179,6 +191,15 @@ impl Settings {
             bail!(
                 "invalid configuration: media_max_megapixels must be between 1 and 1000, not {}",
                 self.media_max_megapixels
+            );
+        }
+        if self.workers > 64 {
+            bail!("invalid configuration: workers must be between 0 and 64, not {}", self.workers);
+        }
+        if self.job_lease_secs == 0 || self.job_lease_secs > 3600 {
+            bail!(
+                "invalid configuration: job_lease_secs must be between 1 and 3600, not {}",
+                self.job_lease_secs
             );
         }
         if self.per_page == 0 || self.per_page > 100 {
@@ -242,6 +263,15 @@ impl Settings {
             max_pixels: self.media_max_megapixels * 1_000_000,
         };
         Ok((storage, limits))
+    }
+
+    /// How this node works the job queue.
+    pub fn jobs(&self) -> byline_jobs::Settings {
+        byline_jobs::Settings {
+            workers: self.workers,
+            lease: std::time::Duration::from_secs(self.job_lease_secs),
+            ..Default::default()
+        }
     }
 
     pub fn theme_dir(&self) -> Option<&Path> {

@@ -1,4 +1,5 @@
-//! The Byline binary: runs a publication (`serve`) and loads content into it (`import`).
+//! The Byline binary: runs a publication (`serve`), works its job queue (`work`), and loads
+//! content into it (`import`).
 //! It parses the command line, loads the configuration once, and wires the crates together;
 //! the work itself lives in the library crates.
 
@@ -6,10 +7,12 @@ mod cli;
 mod config;
 mod export;
 mod import;
+mod jobs;
 mod republications;
 mod serve;
 mod token;
 mod user;
+mod work;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -79,6 +82,23 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Republications(cli::Republications::Mark(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             republications::mark(settings, args.id, &args.status).await
+        }
+        cli::Command::Work(args) => {
+            let serve = cli::ServeArgs { workers: args.workers, ..Default::default() };
+            let settings = config::Settings::load(&args.publication, Some(&serve))?;
+            work::run(settings).await
+        }
+        cli::Command::Jobs(cli::Jobs::List(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            jobs::list(settings, args.state.as_deref(), args.limit).await
+        }
+        cli::Command::Jobs(cli::Jobs::Retry(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            jobs::retry(settings, args.id).await
+        }
+        cli::Command::Jobs(cli::Jobs::Cancel(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            jobs::cancel(settings, args.id).await
         }
     }
 }

@@ -44,6 +44,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             "no smtp_host is set: staff email (password resets, invitations) is written to this log"
         ),
     }
+    let registry = crate::work::registry(&store, &state.media, limits);
+    let workers = byline_jobs::start(store.clone(), registry, settings.jobs());
     state.catch_up().await?;
     tokio::spawn(state.clone().follow_changes());
     let tracker = state.tracker.clone();
@@ -74,6 +76,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("server error")?;
+    workers.stop().await;
     flush_views(&store, &tracker).await;
     Ok(())
 }
@@ -137,7 +140,7 @@ async fn publish_scheduled(store: Store) {
     }
 }
 
-async fn shutdown() {
+pub async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -153,7 +156,7 @@ async fn shutdown() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-fn init_logging(filter: &str) {
+pub fn init_logging(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
     let _ = tracing_subscriber::fmt()

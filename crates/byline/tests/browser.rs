@@ -238,6 +238,13 @@ async fn an_uploaded_image_appears_in_the_articles_srcset() {
     b.click("button[name=intent][value=publish]").await;
     b.wait_for(10, "the published article", |s| s.contains("status-published")).await;
 
+    // The copies are made by a job in the server's own workers, after the upload answered;
+    // the page offers them once they exist (a guard against hanging, not a timing check).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !http_get(&site.url("/articles/harbour-lights/")).1.contains("480w") {
+        assert!(std::time::Instant::now() < deadline, "the copies never reached the page");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
     b.goto(&site.url("/articles/harbour-lights/")).await;
     let img = b.web.find(thirtyfour::By::Css("article img")).await.unwrap();
     let srcset = img.attr("srcset").await.unwrap().unwrap_or_default();

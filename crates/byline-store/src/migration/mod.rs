@@ -15,6 +15,7 @@ mod m0008_term_redirects;
 mod m0009_media;
 mod m0010_accounts;
 mod m0011_one_owner;
+mod m0012_jobs;
 mod m0013_slug_redirects;
 
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_media::Migration),
             Box::new(m0010_accounts::Migration),
             Box::new(m0011_one_owner::Migration),
+            Box::new(m0012_jobs::Migration),
             Box::new(m0013_slug_redirects::Migration),
         ]
     }

@@ -207,6 +207,7 @@ const SECTIONS: &[(&str, &str, Option<Action>)] = &[
     ("Settings", "/admin/settings", Some(Action::ManageSettings)),
     ("API tokens", "/admin/tokens", Some(Action::ManageTokens)),
     ("Audit log", "/admin/audit", Some(Action::ViewAuditLog)),
+    ("Jobs", "/admin/jobs", Some(Action::ManageJobs)),
 ];
 
 impl Layout {

@@ -12,6 +12,7 @@ mod dashboard;
 mod fields;
 pub mod frame;
 mod invitations;
+mod jobs;
 mod limits;
 mod media;
 mod pages;
@@ -88,6 +89,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(tokens::routes())
         .merge(audit_log::routes())
         .merge(media::routes())
+        .merge(jobs::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn_with_state(state.clone(), error_page))
         .layer(sessions)

@@ -25,7 +25,9 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[derive(Serialize, ToSchema)]
 pub struct MediaJson {
     id: i64,
-    /// Use this as an article's featured image (`image`).
+    /// Use this as an article's featured image (`image`). Right after an upload it names the
+    /// original alone; once the copies are made (in the background, seconds later) it names
+    /// them too, and articles using the image move to it. The first URL keeps working.
     url: String,
     original_name: String,
     content_type: String,
@@ -34,11 +36,12 @@ pub struct MediaJson {
     /// Size of the stored (re-encoded) original.
     bytes: u64,
     alt: String,
-    /// URLs of every stored file: the original, its copies, their WebP twins.
+    /// URLs of every stored file: the original (under its first name too, once the copies
+    /// exist), its copies, their WebP twins.
     files: Vec<String>,
     /// `srcset` in the original's format.
     srcset: String,
-    /// `srcset` in WebP; empty for animated GIFs.
+    /// `srcset` in WebP; empty for animated GIFs, and until the copies are made.
     webp_srcset: String,
     uploaded_by: Option<i64>,
     uploaded_by_name: String,

@@ -1,0 +1,65 @@
+//! The job workers' wiring: which handler runs each kind of job (the registry every node
+//! shares), and `byline work`, a node that only works the queue.
+
+use crate::config::Settings;
+use byline_core::jobs::{Job, MakeImageCopies};
+use byline_jobs::Registry;
+use byline_media::{Limits, MediaStorage};
+use byline_store::Store;
+use std::process::ExitCode;
+
+/// Every kind of job this binary runs, with what each handler needs.
+pub fn registry(store: &Store, media: &MediaStorage, limits: Limits) -> Registry {
+    let mut r = Registry::new();
+    let (s, m) = (store.clone(), media.clone());
+    r.register(move |job: MakeImageCopies| {
+        let (s, m) = (s.clone(), m.clone());
+        async move { byline_web::media::make_copies(&s, &m, limits, job).await }
+    });
+    if std::env::var_os("BYLINE_TEST_JOBS").is_some() {
+        r.register(|job: TestMark| job.run());
+    }
+    r
+}
+
+/// `byline work`: runs the workers until stopped (Ctrl-C or SIGTERM), then lets the running
+/// jobs finish within a grace period.
+pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
+    crate::serve::init_logging(&settings.log);
+    if settings.workers == 0 {
+        anyhow::bail!("workers is 0, so `byline work` would do nothing; give --workers 1 or more");
+    }
+    let store = crate::serve::open(&settings).await?;
+    let (media, limits) = settings.media()?;
+    let pool = byline_jobs::start(store.clone(), registry(&store, &media, limits), settings.jobs());
+    eprintln!("working the job queue with {} workers (Ctrl-C stops)", settings.workers);
+    crate::serve::shutdown().await;
+    pool.stop().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A job for the test suite only, run when `BYLINE_TEST_JOBS` is set: it waits while the file
+/// `hold_while` exists, then appends `token` to `file`, so a test can hold a job mid-run, kill
+/// the worker, and count completions across worker processes.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct TestMark {
+    pub file: std::path::PathBuf,
+    pub token: String,
+    pub hold_while: Option<std::path::PathBuf>,
+}
+
+impl Job for TestMark {
+    const KIND: &'static str = "test.mark";
+}
+
+impl TestMark {
+    async fn run(self) -> anyhow::Result<()> {
+        use std::io::Write;
+        while self.hold_while.as_ref().is_some_and(|p| p.exists()) {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&self.file)?;
+        writeln!(f, "{}", self.token)?;
+        Ok(())
+    }
+}
