@@ -74,6 +74,10 @@ fn sqlx_error(e: sea_orm::sqlx::Error) -> StoreError {
     StoreError::Database(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into())))
 }
 
+/// How long a missing change id may still be an open transaction's (see
+/// [`Store::changes_since`]). Byline's write transactions last milliseconds.
+pub const GAP_GRACE: Duration = Duration::seconds(30);
+
 /// Changes a poller has not seen yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Changes {
@@ -108,6 +112,13 @@ impl Store {
     }
 
     /// The tags written after `cursor`, and the new cursor.
+    ///
+    /// On PostgreSQL a change's id is handed out when it is written, not when it commits, so
+    /// a lower id can become visible after a higher one has been read. The cursor therefore
+    /// stops before the first missing id as long as the change after it is recent (a
+    /// transaction still open), and later calls read those changes again; a gap older than
+    /// [`GAP_GRACE`] is a rolled-back write and is passed. Changes past the gap are reported
+    /// each time until then, which only drops their pages again.
     pub async fn changes_since(&self, cursor: i64) -> Result<Changes, StoreError> {
         let rows = row::Entity::find()
             .filter(row::Column::Id.gt(cursor))
@@ -115,7 +126,15 @@ impl Store {
             .limit(10_000)
             .all(self.db())
             .await?;
-        let cursor = rows.last().map_or(cursor, |r| r.id);
+        let recent = Utc::now() - GAP_GRACE;
+        let mut settled = cursor;
+        for r in &rows {
+            if r.id != settled + 1 && r.at > recent {
+                break;
+            }
+            settled = r.id;
+        }
+        let cursor = settled;
         let mut tags: Vec<String> =
             rows.iter().flat_map(|r| r.tags.split(' ').map(str::to_owned)).collect();
         tags.sort();
