@@ -95,3 +95,25 @@ async fn an_edited_file_updates_its_article_and_nothing_else() {
         assert!(a.body_html.contains("A new body."));
     }
 }
+
+#[tokio::test]
+async fn publication_toml_sets_the_favicon_and_a_bad_one_is_named() {
+    for db in databases().await {
+        let s = &db.store;
+        let file = |text: &str| {
+            vec![byline_import::SourceFile {
+                path: "publication.toml".into(),
+                text: Ok(text.to_owned()),
+            }]
+        };
+        let ok = import(s, &file("title = \"Icons\"\nfavicon = \"/media/icon.png\"\n"), Utc::now())
+            .await;
+        assert!(ok.errors.is_empty(), "{ok}");
+        assert_eq!(s.publication().await.unwrap().favicon.as_deref(), Some("/media/icon.png"));
+        let bad =
+            import(s, &file("title = \"Icons\"\nfavicon = \"not a url\"\n"), Utc::now()).await;
+        assert_eq!(bad.settings.failed, 1, "{bad}");
+        assert_eq!(bad.errors[0].line, Some(2), "{bad}");
+        assert!(bad.errors[0].message.contains("favicon"), "{bad}");
+    }
+}

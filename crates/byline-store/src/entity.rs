@@ -26,6 +26,7 @@ pub mod publication {
         pub default_license: String,
         pub updated_at: DateTimeUtc,
         pub allow_republishing: bool,
+        pub favicon: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

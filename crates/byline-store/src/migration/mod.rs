@@ -15,6 +15,7 @@ mod m0008_term_redirects;
 mod m0009_media;
 mod m0010_accounts;
 mod m0011_one_owner;
+mod m0014_favicon;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_media::Migration),
             Box::new(m0010_accounts::Migration),
             Box::new(m0011_one_owner::Migration),
+            Box::new(m0014_favicon::Migration),
         ]
     }
 }

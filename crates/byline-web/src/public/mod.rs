@@ -5,6 +5,7 @@ mod articles;
 mod assets;
 pub(crate) mod chrome;
 mod conditional;
+mod favicon;
 mod paths;
 mod reach;
 mod republish;
@@ -19,6 +20,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(articles::home))
         .route("/robots.txt", get(reach::robots))
+        .route("/favicon.ico", get(favicon::favicon))
         .route("/sitemap.xml", get(reach::sitemap_index))
         .route("/sitemaps/{file}", get(reach::sitemap_file))
         .route("/r/{file}", get(republish::pixel))
