@@ -74,3 +74,39 @@ async fn a_publication_sets_its_icon_in_the_admin() {
         assert_eq!(get(&app, "/favicon.ico").await.status, 200);
     }
 }
+
+#[tokio::test]
+async fn the_api_reads_and_sets_the_icon() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    for db in databases().await {
+        let app = common::site(&db).await;
+        let token = db.store.create_api_token("t", Role::Administrator, None).await.unwrap().secret;
+        let call = |method: &str, body: Option<serde_json::Value>| {
+            let req = Request::builder()
+                .method(method)
+                .uri("/api/admin/v1/settings")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/json");
+            let req = req.body(body.map_or(Body::empty(), |b| Body::from(b.to_string()))).unwrap();
+            let app = app.clone();
+            async move {
+                let res = app.oneshot(req).await.unwrap();
+                let status = res.status().as_u16();
+                let bytes = res.into_body().collect().await.unwrap().to_bytes();
+                (status, serde_json::from_slice::<serde_json::Value>(&bytes).unwrap())
+            }
+        };
+        let (s, mut settings) = call("GET", None).await;
+        assert_eq!((s, settings["favicon"].clone()), (200, serde_json::Value::Null));
+        settings["favicon"] = "javascript:alert(1)".into();
+        let (s, body) = call("PUT", Some(settings.clone())).await;
+        assert_eq!(s, 422);
+        assert_eq!(body["error"]["fields"][0]["field"], "favicon", "{body}");
+        settings["favicon"] = "/media/icon.svg".into();
+        let (s, saved) = call("PUT", Some(settings)).await;
+        assert_eq!((s, saved["favicon"].as_str()), (200, Some("/media/icon.svg")));
+    }
+}
