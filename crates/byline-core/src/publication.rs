@@ -15,6 +15,9 @@ pub struct Publication {
     /// The public address without a trailing slash; `None` means "derive from where we listen".
     pub base_url: Option<String>,
     pub logo: Option<String>,
+    /// The site's icon (an image URL or a path such as `/media/icon.png`); `None`: the
+    /// theme's built-in `favicon.ico`.
+    pub favicon: Option<String>,
     pub contact_email: Option<String>,
     pub media_email: Option<String>,
     /// The site-wide copyright line, e.g. `© The Meridian Review`.
@@ -38,6 +41,7 @@ impl Default for Publication {
             language: "en".into(),
             base_url: None,
             logo: None,
+            favicon: None,
             contact_email: None,
             media_email: None,
             copyright: None,
@@ -71,6 +75,7 @@ impl Publication {
         let base_url =
             c.url("base_url", self.base_url.as_deref()).map(|u| u.trim_end_matches('/').to_owned());
         let logo = c.url_or_path("logo", self.logo.as_deref());
+        let favicon = c.url_or_path("favicon", self.favicon.as_deref());
         let contact_email = c.email("contact_email", self.contact_email.as_deref());
         let media_email = c.email("media_email", self.media_email.as_deref());
         let disclaimer = non_blank(self.disclaimer.as_deref());
@@ -82,6 +87,7 @@ impl Publication {
             language,
             base_url,
             logo,
+            favicon,
             contact_email,
             media_email,
             copyright: non_blank(self.copyright.as_deref()),

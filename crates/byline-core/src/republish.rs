@@ -190,6 +190,78 @@ fn strip_tags(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// What a republisher may do with one article, in one set of words. The article's licence
+/// governs: an open licence's terms are the licence's own (the publication's general policy
+/// is not shown beside them, so the page cannot say two things), and only an article with
+/// all rights reserved is republished under the publication's policy, as it is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Terms {
+    /// The terms, one sentence each, in the order a republisher needs them.
+    pub items: Vec<String>,
+    /// Whether the publication's republishing policy is what grants permission (all rights
+    /// reserved), and so belongs on the page.
+    pub policy_applies: bool,
+    /// The text must stay as it is.
+    pub no_derivatives: bool,
+}
+
+impl Terms {
+    pub fn of(license: crate::License, publication: &str) -> Self {
+        use crate::License as L;
+        let mut items = Vec::new();
+        let open = license.url().is_some();
+        items.push(match license {
+            L::AllRightsReserved => format!(
+                "{publication} keeps all rights. You may republish this article under \
+                 {publication}'s republishing policy below, as it is."
+            ),
+            L::Cc0 => format!(
+                "The article is dedicated to the public domain ({}): you may use it for any \
+                 purpose. Where anything else says otherwise, the licence governs.",
+                license.name()
+            ),
+            l => format!(
+                "The article is licensed under {}. These terms are that licence's; where anything \
+                 else says otherwise, the licence governs.",
+                l.name()
+            ),
+        });
+        items.push(match license {
+            L::Cc0 => format!(
+                "Credit is not required, but please credit the author(s) and {publication} and \
+                 keep the attribution line at the end."
+            ),
+            _ => format!(
+                "Credit the author(s) and {publication}, and keep the attribution line at the end."
+            ),
+        });
+        let no_derivatives = license.no_derivatives();
+        items.push(if no_derivatives {
+            "Do not change the text. You may change the headline's style, but not its meaning."
+                .to_owned()
+        } else {
+            "You may edit, shorten, translate or adapt the text; say that you changed it."
+                .to_owned()
+        });
+        if matches!(license, L::CcBySa | L::CcByNcSa) {
+            items.push("Share what you make from it under the same licence.".to_owned());
+        }
+        if matches!(license, L::CcByNc | L::CcByNcSa | L::CcByNcNd) {
+            items.push("Republish it only for non-commercial purposes.".to_owned());
+        }
+        items.push(if open {
+            "Please keep the canonical link and the tracking image: they tell us, without \
+             cookies, how many people read your copy."
+                .to_owned()
+        } else {
+            "Keep the canonical link and the tracking image: they tell us, without cookies, how \
+             many people read your copy."
+                .to_owned()
+        });
+        Self { items, policy_applies: !open, no_derivatives }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,6 +298,26 @@ mod tests {
             body_text(md, BASE),
             "Title\n\nA link (https://pub.example/x/) and bold.\n\n- one\n- two\n\n> quoted\n\n1. first"
         );
+    }
+
+    #[test]
+    fn the_licence_governs_the_terms_and_they_never_contradict_each_other() {
+        use crate::License;
+        for l in License::ALL {
+            let t = Terms::of(l, "The Post");
+            let all = t.items.join(" ");
+            let forbids = all.contains("Do not change the text");
+            let allows = all.contains("You may edit");
+            assert!(forbids != allows, "{l}: exactly one rule on changes: {all}");
+            assert_eq!(forbids, l.no_derivatives(), "{l}");
+            assert_eq!(t.no_derivatives, l.no_derivatives(), "{l}");
+            assert_eq!(t.policy_applies, l == License::AllRightsReserved, "{l}");
+            if l != License::AllRightsReserved {
+                assert!(all.contains(l.name()) && all.contains("the licence governs"), "{l}");
+            }
+            assert_eq!(all.contains("non-commercial"), l.code().contains("-nc"), "{l}");
+            assert_eq!(all.contains("same licence"), l.code().contains("-sa"), "{l}");
+        }
     }
 }
 

@@ -57,10 +57,9 @@ pub(crate) fn parse<'a>(path: &'a str, text: &'a str) -> Result<Document<'a>, Pr
             Map::new()
         } else {
             let v: serde_yaml::Value = serde_yaml::from_str(fm_text).map_err(|e| {
-                problem(
-                    e.location().map(|l| l.line() + 1),
-                    format!("invalid YAML front matter: {}", yaml_message(&e)),
-                )
+                let (message, line) = yaml_fault(&e, fm_text);
+                // The front matter's first line is the file's second, after the fence.
+                problem(line.map(|l| l + 1), format!("invalid YAML front matter: {message}"))
             })?;
             match serde_json::to_value(v) {
                 Ok(Value::Object(m)) => m,
@@ -100,13 +99,38 @@ fn toml_to_json(v: toml::Value) -> Value {
     }
 }
 
-/// serde_yaml's message without the location it repeats.
-fn yaml_message(e: &serde_yaml::Error) -> String {
+/// serde_yaml's message without the locations it repeats, and the front matter line at
+/// fault. The parser reports where it gave up; for a bracket or quote never closed (or
+/// when it gave up past the last line), the fault is where the unfinished part began, which
+/// the message names as its context ("while parsing a flow sequence at line 2 column 6").
+fn yaml_fault(e: &serde_yaml::Error, fm_text: &str) -> (String, Option<usize>) {
     let s = e.to_string();
-    match s.find(" at line ") {
-        Some(i) => s[..i].to_owned(),
-        None => s,
-    }
+    let mut parts = s.split(" at line ");
+    let problem = parts.next().unwrap_or_default().to_owned();
+    // What follows each " at line ": "N column M[, context]".
+    let rest: Vec<&str> = parts.collect();
+    let context = rest.first().and_then(|r| r.split_once(", ")).map(|(_, c)| c.to_owned());
+    let context_line =
+        rest.get(1).and_then(|r| r.split(' ').next()).and_then(|n| n.parse::<usize>().ok());
+    let last = fm_text.lines().count().max(1);
+    let line = e.location().map(|at| {
+        let rest = fm_text.get(at.index()..).unwrap_or("");
+        // A flow collection or quoted text never closed is at fault where it opened.
+        let unclosed = context.as_deref().is_some_and(|c| {
+            c.contains("parsing a flow") || c.contains("scanning a quoted scalar")
+        });
+        if at.line() > last || rest.trim().is_empty() || unclosed {
+            context_line.unwrap_or(last)
+        } else {
+            at.line()
+        }
+        .min(last)
+    });
+    let message = match context {
+        Some(c) => format!("{problem}, {c}"),
+        None => problem,
+    };
+    (message, line)
 }
 
 impl Document<'_> {
@@ -251,6 +275,25 @@ mod tests {
         let d = parse("w.md", "---\ntitle: x\ndate: yesterday\n---\n").unwrap();
         let e = d.date(&["date"]).unwrap_err();
         assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn a_yaml_error_is_reported_on_the_line_at_fault() {
+        let cases = [
+            // An unclosed flow sequence: the parser gives up at the end.
+            ("---\ntitle: ok\ntags: [a, b\nauthor: x\n---\nBody\n", 3),
+            // An unclosed quote.
+            ("---\ntitle: \"Hello\ndate: 2026-01-01\n---\n", 2),
+            // A value where a key was expected, in the middle.
+            ("---\ntitle: ok\nsummary: a: b\ndate: 2026-01-01\n---\n", 3),
+            // A bad indentation on the fourth line of the file.
+            ("---\ntitle: ok\ntags:\n  - a\n - b\n---\n", 5),
+        ];
+        for (text, line) in cases {
+            let e = parse("x.md", text).unwrap_err();
+            assert_eq!(e.line, Some(line), "{text:?}: {e}");
+            assert!(!e.message.contains(" at line "), "{}", e.message);
+        }
     }
 
     #[test]

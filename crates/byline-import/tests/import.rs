@@ -37,7 +37,8 @@ async fn hugo_jekyll_and_zola_files_import_and_bad_files_are_reported_by_path_an
         let report = import(s, &fixture(), Utc::now()).await;
         assert_eq!(report.articles.created, 4, "{report}");
         assert_eq!(report.articles.failed, 3, "{report}");
-        assert_eq!((report.authors.created, report.pages.created), (1, 1), "{report}");
+        // One author file, and one guest author made from the bundle's byline.
+        assert_eq!((report.authors.created, report.pages.created), (2, 1), "{report}");
 
         let err = |name: &str| {
             report
@@ -46,8 +47,9 @@ async fn hugo_jekyll_and_zola_files_import_and_bad_files_are_reported_by_path_an
                 .find(|e| e.path.ends_with(name))
                 .unwrap_or_else(|| panic!("no error for {name}: {report}"))
         };
-        // The YAML parser notices the unclosed list where the front matter ends, on line 4.
-        assert_eq!(err("broken-yaml.md").line, Some(4), "{report}");
+        // The YAML parser notices the unclosed list where the front matter ends, but the
+        // fault is the line that opens it.
+        assert_eq!(err("broken-yaml.md").line, Some(3), "{report}");
         assert!(err("no-front-matter.md").message.contains("front matter"));
         let bad = err("bad-url.md");
         assert_eq!(bad.line, Some(5), "{report}");
@@ -77,6 +79,7 @@ async fn hugo_jekyll_and_zola_files_import_and_bad_files_are_reported_by_path_an
         // Fixing nothing and importing again: the good ones are unchanged, the bad still fail.
         let again = import(s, &fixture(), Utc::now()).await;
         assert_eq!((again.articles.unchanged, again.articles.failed), (4, 3), "{again}");
+        assert_eq!(again.authors.created, 0, "the guest is made once: {again}");
     }
 }
 
@@ -93,5 +96,27 @@ async fn an_edited_file_updates_its_article_and_nothing_else() {
         assert_eq!((report.articles.updated, report.articles.unchanged), (1, 3), "{report}");
         let a = s.published_article("hugo-yaml").await.unwrap();
         assert!(a.body_html.contains("A new body."));
+    }
+}
+
+#[tokio::test]
+async fn publication_toml_sets_the_favicon_and_a_bad_one_is_named() {
+    for db in databases().await {
+        let s = &db.store;
+        let file = |text: &str| {
+            vec![byline_import::SourceFile {
+                path: "publication.toml".into(),
+                text: Ok(text.to_owned()),
+            }]
+        };
+        let ok = import(s, &file("title = \"Icons\"\nfavicon = \"/media/icon.png\"\n"), Utc::now())
+            .await;
+        assert!(ok.errors.is_empty(), "{ok}");
+        assert_eq!(s.publication().await.unwrap().favicon.as_deref(), Some("/media/icon.png"));
+        let bad =
+            import(s, &file("title = \"Icons\"\nfavicon = \"not a url\"\n"), Utc::now()).await;
+        assert_eq!(bad.settings.failed, 1, "{bad}");
+        assert_eq!(bad.errors[0].line, Some(2), "{bad}");
+        assert!(bad.errors[0].message.contains("favicon"), "{bad}");
     }
 }

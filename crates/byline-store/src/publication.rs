@@ -33,6 +33,7 @@ impl Store {
             language: m.language,
             base_url: m.base_url,
             logo: m.logo,
+            favicon: m.favicon,
             contact_email: m.contact_email,
             media_email: m.media_email,
             copyright: m.copyright,
@@ -62,6 +63,7 @@ impl Store {
         am.language = Set(p.language.clone());
         am.base_url = Set(p.base_url.clone());
         am.logo = Set(p.logo.clone());
+        am.favicon = Set(p.favicon.clone());
         am.contact_email = Set(p.contact_email.clone());
         am.media_email = Set(p.media_email.clone());
         am.copyright = Set(p.copyright.clone());

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod api;
 pub mod cache;
+pub mod client;
 mod error;
 pub mod mail;
 pub mod media;
@@ -20,6 +21,7 @@ pub use state::{AppState, DEFAULT_CACHE_MB};
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
+use client::ClientAddr;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -31,6 +33,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
+    let proxies = state.trusted_proxies.clone();
     let public = public::routes()
         .layer(middleware::from_fn_with_state(state.clone(), error::themed_not_found))
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve));
@@ -54,5 +57,14 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(move |req: &axum::extract::Request| {
+            let client = ClientAddr::of(&proxies, req.extensions(), req.headers());
+            tracing::info_span!(
+                "request",
+                method = %req.method(),
+                uri = %req.uri(),
+                version = ?req.version(),
+                client = %client.0,
+            )
+        }))
 }

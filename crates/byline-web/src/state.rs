@@ -1,6 +1,7 @@
 //! What handlers share: the store, the theme, and where the site lives.
 
 use crate::cache::PageCache;
+use crate::client::TrustedProxies;
 use crate::tracking::Tracker;
 use byline_core::{Page, Publication, Taxonomy};
 use byline_render::Theme;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub media: byline_media::MediaStorage,
     /// What an upload may be: bytes and pixels.
     pub media_limits: byline_media::Limits,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` name the client (none by default).
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// The page frame's data (publication, taxonomies, pages), kept until a `site` change.
     frame: Arc<RwLock<Option<Arc<Frame>>>>,
     /// Where this process is in the store's change log; -1 before the first look.
@@ -62,6 +65,7 @@ impl AppState {
             mailer: crate::mail::Mailer::default(),
             media: byline_media::MediaStorage::in_memory(),
             media_limits: byline_media::Limits::default(),
+            trusted_proxies: Arc::new(TrustedProxies::default()),
             frame: Arc::new(RwLock::new(None)),
             cursor: Arc::new(AtomicI64::new(-1)),
         }

@@ -318,7 +318,7 @@ async fn the_republish_page_gives_clean_html_and_text() {
                 assert!(src.starts_with(BASE), "only the publication's own images: {src}");
             }
         }
-        assert!(hostile.body.contains("You may edit for style"), "CC BY allows edits");
+        assert!(hostile.body.contains("You may edit, shorten"), "CC BY allows edits");
 
         assert_eq!(
             get(&app, "/articles/not-cleared/republish/").await.status,

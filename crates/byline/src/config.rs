@@ -49,6 +49,12 @@ pub struct Settings {
     pub workers: usize,
     /// Seconds a worker holds a job before another may take it up, unless it renews.
     pub job_lease_secs: u64,
+    /// Reverse proxies (addresses or CIDR ranges) whose `Forwarded`/`X-Forwarded-For`
+    /// headers name the client for rate limits and the request log. Empty: the connection's
+    /// address is the client, and those headers are ignored. A list, or one string with
+    /// commas (`BYLINE_TRUSTED_PROXIES="10.0.0.0/8, ::1"`).
+    #[serde(deserialize_with = "list_or_commas")]
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for Settings {
@@ -74,6 +80,7 @@ impl Default for Settings {
             media_dir: None,
             workers: 2,
             job_lease_secs: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -101,6 +108,7 @@ impl std::fmt::Debug for Settings {
             .field("media_dir", &self.media_dir)
             .field("workers", &self.workers)
             .field("job_lease_secs", &self.job_lease_secs)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
@@ -208,7 +216,14 @@ impl Settings {
                 self.per_page
             );
         }
+        self.trusted_proxies()?;
         Ok(self)
+    }
+
+    /// The proxies whose forwarding headers are believed.
+    pub fn trusted_proxies(&self) -> anyhow::Result<byline_web::client::TrustedProxies> {
+        byline_web::client::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("invalid configuration: trusted_proxies: {e}"))
     }
 
     /// The database to open: the configured URL, or the embedded SQLite file in `data`
@@ -279,6 +294,22 @@ impl Settings {
     }
 }
 
+/// A list of strings, given as a list or as one string with commas between its entries.
+fn list_or_commas<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Given {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Given::deserialize(d)? {
+        Given::One(s) => {
+            s.split(',').map(str::trim).filter(|e| !e.is_empty()).map(Into::into).collect()
+        }
+        Given::Many(v) => v,
+    })
+}
+
 /// figment's errors, one line each, naming the key and where its value came from
 /// (`BYLINE_BIND`, `byline.toml`, a flag).
 fn one_line(e: figment::Error) -> String {
@@ -313,5 +344,38 @@ pub fn redact(url: &str) -> String {
             u.to_string()
         }
         _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load() -> anyhow::Result<Settings> {
+        Settings::load(&PublicationArgs::default(), None)
+    }
+
+    #[test]
+    // figment's Jail takes a closure returning its own (large) error type.
+    #[allow(clippy::result_large_err)]
+    fn trusted_proxies_come_as_a_list_or_commas_and_bad_entries_are_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("byline.toml", "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n")?;
+            let s = load().map_err(|e| e.to_string())?;
+            assert_eq!(s.trusted_proxies, ["10.0.0.0/8", "::1"]);
+            assert!(s.trusted_proxies().unwrap().trusts("10.1.2.3".parse().unwrap()));
+
+            jail.set_env("BYLINE_TRUSTED_PROXIES", "192.0.2.1, 2001:db8::/32");
+            let s = load().map_err(|e| e.to_string())?;
+            assert_eq!(s.trusted_proxies, ["192.0.2.1", "2001:db8::/32"]);
+
+            jail.set_env("BYLINE_TRUSTED_PROXIES", "10.0.0.0/8, proxy.example");
+            let err = load().unwrap_err().to_string();
+            assert!(err.contains("trusted_proxies") && err.contains("proxy.example"), "{err}");
+            jail.set_env("BYLINE_TRUSTED_PROXIES", "10.0.0.0/40");
+            let err = load().unwrap_err().to_string();
+            assert!(err.contains("trusted_proxies") && err.contains("prefix"), "{err}");
+            Ok(())
+        });
     }
 }

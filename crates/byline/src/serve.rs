@@ -36,6 +36,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .with_media(media, limits);
     state.per_page = settings.per_page;
     state.mailer = settings.mailer()?;
+    state.trusted_proxies = std::sync::Arc::new(settings.trusted_proxies()?);
     match &settings.smtp_host {
         Some(h) => {
             tracing::info!(host = %h, port = settings.smtp_port, "staff email goes through SMTP")

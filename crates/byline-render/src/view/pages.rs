@@ -283,10 +283,11 @@ pub struct RepublishPage<'a> {
     pub site: &'a SiteView,
     pub meta: MetaView,
     pub article: NameLink,
+    /// The publication's policy, only when it is what grants permission (all rights reserved).
     pub policy_html: Option<String>,
     pub license: LicenseView,
-    /// No-derivatives licences (and all rights reserved): the text must stay as it is.
-    pub no_derivatives: bool,
+    /// What a republisher may do, as the article's licence says.
+    pub terms: byline_core::republish::Terms,
     pub html: String,
     pub text: String,
 }
@@ -297,13 +298,14 @@ impl<'a> RepublishPage<'a> {
             site.meta(Some(&format!("Republish: {}", a.title)), None, &urls::republish(&a.slug));
         meta.noindex = true;
         let license = a.license_or(p.default_license);
+        let terms = byline_core::republish::Terms::of(license, &p.title);
         Self {
             site,
             meta,
             article: NameLink { name: a.title.clone(), url: urls::article(&a.slug) },
-            policy_html: p.republish_policy_html.clone(),
+            policy_html: p.republish_policy_html.clone().filter(|_| terms.policy_applies),
             license: license.into(),
-            no_derivatives: license.no_derivatives(),
+            terms,
             html: crate::republish::snippet_html(a, p, &site.base_url),
             text: crate::republish::snippet_text(a, p, &site.base_url),
         }

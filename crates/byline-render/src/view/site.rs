@@ -17,6 +17,8 @@ pub struct SiteView {
     /// Absolute, without a trailing slash.
     pub base_url: String,
     pub logo: Option<String>,
+    /// The icon browsers show: the publication's, or the built-in `/favicon.ico`.
+    pub favicon: String,
     pub contact_email: Option<String>,
     pub media_email: Option<String>,
     pub copyright: Option<String>,
@@ -106,6 +108,7 @@ impl SiteView {
                 .clone()
                 .unwrap_or_else(|| base_url.trim_end_matches('/').to_owned()),
             logo: p.logo.clone(),
+            favicon: p.favicon.clone().unwrap_or_else(|| "/favicon.ico".to_owned()),
             contact_email: p.contact_email.clone(),
             media_email: p.media_email.clone(),
             copyright: p.copyright.clone(),

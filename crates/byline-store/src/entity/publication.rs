@@ -24,6 +24,7 @@ pub struct Model {
     pub default_license: String,
     pub updated_at: DateTimeUtc,
     pub allow_republishing: bool,
+    pub favicon: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ mod m0010_accounts;
 mod m0011_one_owner;
 mod m0012_jobs;
 mod m0013_slug_redirects;
+mod m0014_favicon;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_one_owner::Migration),
             Box::new(m0012_jobs::Migration),
             Box::new(m0013_slug_redirects::Migration),
+            Box::new(m0014_favicon::Migration),
         ]
     }
 }

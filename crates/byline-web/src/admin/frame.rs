@@ -259,6 +259,29 @@ impl Layout {
     }
 }
 
+impl Layout {
+    /// The frame for a page that needs no session: no one named, no forms. Error pages use
+    /// it, so it does without the publication's title when even that cannot be loaded.
+    pub async fn bare(state: &AppState, title: impl Into<String>) -> Self {
+        let publication = match state.frame().await {
+            Ok(f) => f.publication.title.clone(),
+            Err(e) => {
+                tracing::warn!(error = %e, "the admin frame has no publication title");
+                "Byline".to_owned()
+            }
+        };
+        Self {
+            title: title.into(),
+            publication,
+            staff: None,
+            csrf: String::new(),
+            nav: Vec::new(),
+            flash: None,
+            may: Permissions::default(),
+        }
+    }
+}
+
 /// Renders an admin template with `{layout, page}`. Admin pages are never cached.
 pub fn render(
     state: &AppState,

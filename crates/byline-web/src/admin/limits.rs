@@ -1,33 +1,14 @@
 //! Rate limits at the admin's doors (sign-in, the two-factor code, password-reset requests):
-//! who is knocking, whether they must wait, and the 429 answer that says for how long.
+//! who is knocking ([`ClientAddr`]), whether they must wait, and the 429 answer that says for how long.
 
 use crate::{AppState, WebError};
-use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use byline_core::limits::Limit;
-use std::convert::Infallible;
-use std::net::SocketAddr;
 
-/// The client's address, from the connection (`serve` records it). Requests that carry
-/// none (tests with `oneshot`, unless they add a `ConnectInfo` extension) share one key.
-#[derive(Debug, Clone)]
-pub struct ClientAddr(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".to_owned()),
-        ))
-    }
-}
+/// Who is knocking: the connection's address, or the one trusted proxies forwarded
+/// (see [`crate::client`]). Per-address limits are keyed by it.
+pub use crate::client::ClientAddr;
 
 /// An attempt let through: it counts against its limits until it is forgiven.
 #[must_use]

@@ -9,6 +9,7 @@ mod auth;
 mod authors;
 mod csrf;
 mod dashboard;
+mod error_page;
 mod fields;
 pub mod frame;
 mod invitations;
@@ -26,14 +27,13 @@ mod terms;
 mod tokens;
 mod two_factor;
 
-use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
 use axum::Router;
-use axum::extract::{Path, Request, State};
-use axum::http::{StatusCode, header};
-use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -81,6 +81,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/admin/staff/invitations/{id}/revoke", post(invitations::revoke))
         .route("/admin/invitation", get(invitations::accept_form).post(invitations::accept))
         .route("/admin/assets/{*path}", get(asset))
+        .route("/admin/{*rest}", any(error_page::unknown_address))
         .merge(authors::routes())
         .merge(taxonomies::routes())
         .merge(terms::routes())
@@ -91,7 +92,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(media::routes())
         .merge(jobs::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
-        .layer(middleware::from_fn_with_state(state.clone(), error_page))
+        .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))
         .layer(sessions)
 }
 
@@ -107,52 +108,5 @@ async fn asset(State(state): State<AppState>, Path(path): Path<String>) -> Respo
         )
             .into_response(),
         None => WebError::NotFound.into_response(),
-    }
-}
-
-/// Errors inside the admin get a page in the admin's style with the error's message.
-async fn error_page(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let res = next.run(req).await;
-    let Some(info) = res.extensions().get::<ErrorInfo>().cloned() else {
-        return res;
-    };
-    #[derive(serde::Serialize)]
-    struct Layout {
-        title: String,
-        publication: String,
-        staff: Option<()>,
-        csrf: String,
-        nav: Vec<()>,
-        flash: Option<()>,
-    }
-    #[derive(serde::Serialize)]
-    struct Ctx {
-        layout: Layout,
-        page: ErrorInfo,
-        status: u16,
-    }
-    let title = match info.status {
-        StatusCode::NOT_FOUND => "Not found",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::CONFLICT => "Conflict",
-        s if s.is_server_error() => "Something went wrong",
-        _ => "That did not work",
-    };
-    let publication = state.frame().await.map(|f| f.publication.title.clone()).unwrap_or_default();
-    let layout = Layout {
-        title: title.into(),
-        publication,
-        staff: None,
-        csrf: String::new(),
-        nav: Vec::new(),
-        flash: None,
-    };
-    let status = info.status;
-    match state.admin.render("error.html", &Ctx { layout, page: info, status: status.as_u16() }) {
-        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "could not render the admin error page");
-            res
-        }
     }
 }

@@ -66,6 +66,7 @@ fn typed(f: &Fields) -> (Publication, Option<Invalid>) {
         language: f.get("language"),
         base_url: f.opt("base_url"),
         logo: f.opt("logo"),
+        favicon: f.opt("favicon"),
         contact_email: f.opt("contact_email"),
         media_email: f.opt("media_email"),
         copyright: f.opt("copyright"),

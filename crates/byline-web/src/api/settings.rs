@@ -25,6 +25,8 @@ pub struct SettingsOut {
     language: String,
     base_url: Option<String>,
     logo: Option<String>,
+    /// The site's icon: an image URL or a path such as `/media/icon.png`; empty: built-in.
+    favicon: Option<String>,
     contact_email: Option<String>,
     media_email: Option<String>,
     copyright: Option<String>,
@@ -46,6 +48,7 @@ impl From<Publication> for SettingsOut {
             language: p.language,
             base_url: p.base_url,
             logo: p.logo,
+            favicon: p.favicon,
             contact_email: p.contact_email,
             media_email: p.media_email,
             copyright: p.copyright,
@@ -67,6 +70,8 @@ pub struct SettingsIn {
     language: String,
     base_url: Option<String>,
     logo: Option<String>,
+    /// The site's icon: an image URL or a path such as `/media/icon.png`; empty: built-in.
+    favicon: Option<String>,
     contact_email: Option<String>,
     media_email: Option<String>,
     copyright: Option<String>,
@@ -112,6 +117,7 @@ async fn replace(
         language: b.language,
         base_url: b.base_url,
         logo: b.logo,
+        favicon: b.favicon,
         contact_email: b.contact_email,
         media_email: b.media_email,
         copyright: b.copyright,

@@ -4,6 +4,7 @@ mod archives;
 mod articles;
 mod assets;
 mod conditional;
+mod favicon;
 mod feeds;
 mod moved;
 mod paths;
@@ -21,6 +22,7 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(articles::home))
         .route("/robots.txt", get(sitemaps::robots))
+        .route("/favicon.ico", get(favicon::favicon))
         .route("/sitemap.xml", get(sitemaps::sitemap_index))
         .route("/sitemaps/{file}", get(sitemaps::sitemap_file))
         .route("/r/{file}", get(republish::pixel))
