@@ -11,6 +11,7 @@ mod error;
 pub mod mail;
 pub mod media;
 mod public;
+mod redirect;
 mod state;
 pub mod tracking;
 
