@@ -10,6 +10,7 @@ pub mod cache;
 mod error;
 pub mod mail;
 pub mod media;
+mod nul;
 mod public;
 mod redirect;
 mod state;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(media::routes())
         .merge(public)
         .layer(middleware::from_fn_with_state(state.clone(), cache::read_your_writes))
+        .layer(middleware::from_fn(nul::refuse_nul))
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
