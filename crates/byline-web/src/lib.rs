@@ -33,7 +33,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
+    // NUL is refused inside each surface's error shaping (admin page, API JSON, theme).
     let public = public::routes()
+        .layer(middleware::from_fn(nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error::themed_not_found))
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve));
     Router::new()
@@ -42,7 +44,6 @@ pub fn router(state: AppState) -> Router {
         .merge(media::routes())
         .merge(public)
         .layer(middleware::from_fn_with_state(state.clone(), cache::read_your_writes))
-        .layer(middleware::from_fn(nul::refuse_nul))
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,

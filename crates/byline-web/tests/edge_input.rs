@@ -52,6 +52,8 @@ async fn a_nul_character_anywhere_is_a_clear_400() {
         ] {
             let (status, answer) = api(&app, "POST", "/articles", &token, body).await;
             assert_eq!(status, 400, "{answer}");
+            assert_eq!(answer["error"]["code"], "bad_request", "the API's own JSON shape");
+            assert!(answer["error"]["message"].as_str().unwrap().contains("NUL"), "{answer}");
         }
         let (status, _) = api(
             &app,

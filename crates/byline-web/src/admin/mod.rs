@@ -89,6 +89,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(audit_log::routes())
         .merge(media::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page))
         .layer(sessions)
 }

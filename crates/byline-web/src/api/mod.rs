@@ -78,6 +78,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
             BASE,
             router.route("/openapi.json", openapi).fallback(|| async { WebError::NotFound }),
         )
+        .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn(json_errors))
 }
 
