@@ -72,8 +72,7 @@ impl Publication {
                 format!("must be a language tag such as en or pt-BR, not {language:?}"),
             );
         }
-        let base_url =
-            c.url("base_url", self.base_url.as_deref()).map(|u| u.trim_end_matches('/').to_owned());
+        let base_url = base_url(&mut c, self.base_url.as_deref());
         let logo = c.url_or_path("logo", self.logo.as_deref());
         let favicon = c.url_or_path("favicon", self.favicon.as_deref());
         let contact_email = c.email("contact_email", self.contact_email.as_deref());
@@ -101,6 +100,34 @@ impl Publication {
     }
 }
 
+/// The address the site is served from: an absolute http(s) URL with a host and at most a
+/// path, written only with characters that need no escaping in HTML, XML or URLs (it is
+/// pasted before paths everywhere), without its trailing `/`.
+fn base_url(c: &mut Checker, value: Option<&str>) -> Option<String> {
+    let raw = c.url("base_url", value)?;
+    let u = url::Url::parse(&raw).ok()?;
+    let plain = |ch: char| ch.is_ascii_alphanumeric() || "-._~/%".contains(ch);
+    let problem = if u.host_str().is_none_or(str::is_empty) {
+        Some("must name a host")
+    } else if !u.username().is_empty() || u.password().is_some() {
+        Some("must not carry a user name or password")
+    } else if u.query().is_some() || u.fragment().is_some() {
+        Some("must not carry a query (?…) or fragment (#…)")
+    } else if !raw
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.chars().all(|ch| plain(ch) || ch == ':'))
+    {
+        Some("may hold only letters, digits and - . _ ~ / : % after the scheme")
+    } else {
+        None
+    };
+    if let Some(why) = problem {
+        c.fail("base_url", format!("{why}: {raw:?}"));
+        return None;
+    }
+    Some(u.as_str().trim_end_matches('/').to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +144,30 @@ mod tests {
         let err = p.validate().unwrap_err();
         let fields: Vec<_> = err.0.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["title", "language", "base_url", "contact_email"]);
+    }
+
+    #[test]
+    fn base_url_is_an_address_that_needs_no_escaping() {
+        for bad in [
+            "https://x.example/\"><script>alert(1)</script>",
+            "https://x.example/'onload='x",
+            "https://x.example/a b",
+            "https://x.example/?q=1",
+            "https://x.example/#top",
+            "https://user:pw@x.example",
+            "javascript:alert(1)",
+            "/relative",
+            "x.example",
+        ] {
+            let p = Publication { base_url: Some(bad.into()), ..Publication::default() };
+            let err = p.validate().expect_err(bad);
+            assert_eq!(err.0[0].field, "base_url", "{bad}");
+        }
+        let p = Publication {
+            base_url: Some("HTTPS://X.example/news/".into()),
+            ..Publication::default()
+        };
+        assert_eq!(p.validate().unwrap().base_url.as_deref(), Some("https://x.example/news"));
     }
 
     #[test]

@@ -7,8 +7,12 @@ use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, parse_document};
 
 /// Is `url` an image this publication hosts (site-relative or under `base_url`)?
+/// Whether `url`, read on the publication's pages, points at the publication itself.
 fn own(url: &str, base_url: &str) -> bool {
-    (url.starts_with('/') && !url.starts_with("//")) || url.starts_with(&format!("{base_url}/"))
+    let Ok(base) = url::Url::parse(&format!("{base_url}/")) else {
+        return url.starts_with('/') && !url.starts_with("//");
+    };
+    base.join(url.trim()).is_ok_and(|u| u.origin() == base.origin())
 }
 
 /// The body as HTML for another site: links and own images made absolute, third-party
@@ -29,6 +33,15 @@ pub fn body_html(markdown: &str, base_url: &str) -> String {
     let mut cleaner = ammonia::Builder::default();
     cleaner.rm_tags(&["img"]);
     cleaner.add_tags(&["img"]).add_tag_attributes("img", &["src", "alt", "title"]);
+    // Raw-HTML images too: only those the publication hosts keep their source.
+    let home = base_url.to_owned();
+    cleaner.attribute_filter(move |element, attribute, value| {
+        if element == "img" && attribute == "src" && !own(value, &home) {
+            None
+        } else {
+            Some(value.into())
+        }
+    });
     if let Some(base) = base {
         cleaner.url_relative(ammonia::UrlRelative::RewriteWithBase(base));
     }
@@ -288,6 +301,17 @@ mod tests {
         }
         assert!(html.contains("href=\"https://pub.example/articles/x/\""), "{html}");
         assert!(html.contains("src=\"https://pub.example/media/a.jpg\""), "{html}");
+    }
+
+    #[test]
+    fn raw_html_images_from_other_hosts_are_dropped() {
+        let md = "<img src=\"http://other-host.example/x.jpg\" alt=\"a\"> \
+                  <img src=\"//other-host.example/y.jpg\"> <img src=\"https://pub.example.evil/z.jpg\"> \
+                  <img src=\"/media/own.jpg\" alt=\"own\"> <img src=\"https://pub.example/media/two.jpg\">\n";
+        let html = body_html(md, BASE);
+        assert!(!html.contains("other-host") && !html.contains("evil"), "{html}");
+        assert!(html.contains("src=\"https://pub.example/media/own.jpg\""), "{html}");
+        assert!(html.contains("src=\"https://pub.example/media/two.jpg\""), "{html}");
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub fn snippet_html(a: &Article, p: &Publication, base: &str) -> String {
     let (attr, _) = attribution(a, p, base);
     h.push_str(&format!("<p>{attr}</p>\n"));
     h.push_str(&format!(
-        "<img src=\"{base}{}\" width=\"1\" height=\"1\" alt=\"\">\n",
+        "<img src=\"{}{}\" width=\"1\" height=\"1\" alt=\"\">\n",
+        escape(base),
         pixel_path(a.id)
     ));
     h

@@ -145,10 +145,12 @@ pub fn news_article(a: &Article, p: &Publication, base: &str, canonical: &str) -
     script_safe(&ld)
 }
 
-/// JSON that cannot end its `<script>` element early.
+/// JSON that cannot end its `<script>` element early and stays valid JSON: `<`, `>` and `&`
+/// only occur inside strings, where JSON's own `\u003c`-style escapes stand for them.
 fn script_safe(v: &Value) -> String {
     serde_json::to_string(v)
         .expect("JSON serializes")
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\!--")
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }

@@ -11,7 +11,9 @@ pub mod client;
 mod error;
 pub mod mail;
 pub mod media;
+mod nul;
 mod public;
+mod redirect;
 mod state;
 pub mod tracking;
 
@@ -34,7 +36,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
     let proxies = state.trusted_proxies.clone();
+    // NUL is refused inside each surface's error shaping (admin page, API JSON, theme).
     let public = public::routes()
+        .layer(middleware::from_fn(nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error::themed_not_found))
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve));
     Router::new()

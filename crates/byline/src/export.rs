@@ -24,7 +24,7 @@ pub async fn static_site(settings: Settings, args: &ExportStaticArgs) -> anyhow:
     let report = byline_export::export(&store, &theme, &options, &args.dir).await?;
     let (media, _) = settings.media()?;
     let copied = byline_export::copy_media(&media, &args.dir).await?;
-    println!(
+    outln!(
         "wrote {} files ({:.1} MB) for {} articles and {} media files ({:.1} MB) into {} in {:.2} s",
         report.files,
         report.bytes as f64 / 1e6,

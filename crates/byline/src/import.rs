@@ -12,7 +12,7 @@ pub async fn markdown(settings: Settings, dir: &Path) -> anyhow::Result<ExitCode
         byline_import::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     let store = crate::serve::open(&settings).await?;
     let report = byline_import::import(&store, &files, chrono::Utc::now()).await;
-    print!("{report}");
+    out!("{report}");
     let failed = report.total().failed;
     if failed > 0 {
         eprintln!("{failed} file(s) could not be imported (see the errors above); the rest were.");

@@ -3,6 +3,8 @@
 //! It parses the command line, loads the configuration once, and wires the crates together;
 //! the work itself lives in the library crates.
 
+#[macro_use]
+mod out;
 mod cli;
 mod config;
 mod export;

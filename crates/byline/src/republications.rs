@@ -13,7 +13,7 @@ pub async fn list(settings: Settings, article: Option<&str>) -> anyhow::Result<E
     };
     let copies = store.republications(id).await?;
     if copies.is_empty() {
-        println!("No copies seen yet.");
+        outln!("No copies seen yet.");
         return Ok(ExitCode::SUCCESS);
     }
     let mut by_article: Vec<(String, String)> = Vec::new();
@@ -25,9 +25,9 @@ pub async fn list(settings: Settings, article: Option<&str>) -> anyhow::Result<E
     for (slug, title) in &by_article {
         let mine: Vec<_> = copies.iter().filter(|c| &c.article_slug == slug).collect();
         let total: i64 = mine.iter().map(|c| c.views).sum();
-        println!("{title} ({slug}): {total} views on {} site(s)", mine.len());
+        outln!("{title} ({slug}): {total} views on {} site(s)", mine.len());
         for c in mine {
-            println!(
+            outln!(
                 "  #{:<6} {:>8} views  {:<8}  {}  (last seen {})",
                 c.id,
                 c.views,
@@ -39,7 +39,7 @@ pub async fn list(settings: Settings, article: Option<&str>) -> anyhow::Result<E
     }
     let total: i64 = copies.iter().map(|c| c.views).sum();
     let sites: std::collections::HashSet<&str> = copies.iter().map(|c| c.host.as_str()).collect();
-    println!("total: {total} views of {} article(s) on {} site(s)", by_article.len(), sites.len());
+    outln!("total: {total} views of {} article(s) on {} site(s)", by_article.len(), sites.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -47,6 +47,6 @@ pub async fn mark(settings: Settings, id: i64, status: &str) -> anyhow::Result<E
     let status: CopyStatus = status.parse().map_err(|e: String| anyhow::anyhow!(e))?;
     let store = crate::serve::open(&settings).await?;
     store.mark_republication(id, status).await?;
-    println!("copy #{id} is now {}", status.as_str());
+    outln!("copy #{id} is now {}", status.as_str());
     Ok(ExitCode::SUCCESS)
 }

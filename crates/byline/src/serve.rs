@@ -58,7 +58,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
     let title = store.publication().await.map(|p| p.title).unwrap_or_default();
     let local = listener.local_addr().unwrap_or(settings.bind);
-    println!("Byline is serving {title:?} at {base_url}/ (listening on {local}; Ctrl-C stops)");
+    // Written, not println!: a closed stdout must not stop the server.
+    let _ = writeln!(
+        std::io::stdout(),
+        "Byline is serving {title:?} at {base_url}/ (listening on {local}; Ctrl-C stops)"
+    );
     if store.staff_count().await? == 0 {
         let token = store
             .issue_one_time(

@@ -17,7 +17,7 @@ pub async fn create(settings: Settings, args: &TokenCreateArgs) -> anyhow::Resul
         "made API token {} “{}” acting as {role}; its secret is shown this once:",
         made.token.id, made.token.name
     );
-    println!("{}", made.secret);
+    outln!("{}", made.secret);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -28,7 +28,7 @@ pub async fn list(settings: Settings) -> anyhow::Result<ExitCode> {
         let used = t.last_used_at.map_or("never used".to_owned(), |d| {
             format!("last used {}", d.format("%Y-%m-%d %H:%M"))
         });
-        println!("{:<4} {:<14} {} ({used}){state}", t.id, t.role.as_str(), t.name);
+        outln!("{:<4} {:<14} {} ({used}){state}", t.id, t.role.as_str(), t.name);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -37,6 +37,6 @@ pub async fn revoke(settings: Settings, id: i64) -> anyhow::Result<ExitCode> {
     let store = crate::serve::open(&settings).await?;
     let t = store.api_token(id).await?;
     store.revoke_api_token_as(&Actor::command_line(), id).await?;
-    println!("revoked API token {id} “{}”", t.name);
+    outln!("revoked API token {id} “{}”", t.name);
     Ok(ExitCode::SUCCESS)
 }

@@ -29,7 +29,7 @@ pub async fn add(settings: Settings, args: &UserAddArgs) -> anyhow::Result<ExitC
         password,
     };
     let user = store.add_staff(&Actor::command_line(), &input).await?;
-    println!("added {} <{}> as {}", user.name, user.email, user.role);
+    outln!("added {} <{}> as {}", user.name, user.email, user.role);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -37,7 +37,7 @@ pub async fn list(settings: Settings) -> anyhow::Result<ExitCode> {
     let store = crate::serve::open(&settings).await?;
     for u in store.staff().await? {
         let state = if u.disabled { " (disabled)" } else { "" };
-        println!("{:<14} {} <{}>{state}", u.role.as_str(), u.name, u.email);
+        outln!("{:<14} {} <{}>{state}", u.role.as_str(), u.name, u.email);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -48,9 +48,10 @@ pub async fn two_factor_off(settings: Settings, email: &str) -> anyhow::Result<E
     let store = crate::serve::open(&settings).await?;
     let user = store.staff_by_email(email).await?;
     let user = store.disable_two_factor(&Actor::command_line(), user.id).await?;
-    println!(
+    outln!(
         "two-factor sign-in is off for {} <{}>; they sign in with their password",
-        user.name, user.email
+        user.name,
+        user.email
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -381,3 +381,28 @@ fn two_factor_off_lets_a_locked_out_member_back_in() {
         ]
     );
 }
+
+/// `byline … | head`: the reader goes away before the output is written; the command must
+/// end quietly, not panic with "failed printing to stdout".
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["import", "markdown"][..], &["user", "list"][..], &["token", "list"][..]] {
+        let mut cmd = byline(dir.path());
+        cmd.args(args);
+        if args[0] == "import" {
+            cmd.arg(demo_dir());
+        }
+        let mut child = cmd
+            .args(["--data", "site"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // the pipe's reader is gone, as after `head` exits
+        let out = child.wait_with_output().unwrap();
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+    }
+}

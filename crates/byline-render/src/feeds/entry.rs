@@ -12,7 +12,7 @@ pub fn absolutize(html: &str, base_url: &str) -> String {
         out.push_str(head);
         let attr_ok = head.ends_with("href=\"") || head.ends_with("src=\"");
         if attr_ok && !tail.starts_with("//") {
-            out.push_str(base_url);
+            out.push_str(&escape(base_url));
         }
         rest = tail;
     }

@@ -1,6 +1,8 @@
 //! RSS 2.0, with Dublin Core creators and rights and an Atom `self` link.
 
-use super::{FeedFormat, FeedInfo, abs, entry_html, publication_rights, rights, updated, when};
+use super::{
+    FeedFormat, FeedInfo, abs, entry_html, escape, publication_rights, rights, updated, when,
+};
 use crate::urls;
 use byline_core::{Article, Publication};
 
@@ -13,7 +15,8 @@ pub fn rss(info: &FeedInfo, articles: &[Article], p: &Publication, base: &str) -
             ::rss::Item {
                 title: Some(a.title.clone()),
                 link: Some(url.clone()),
-                description: Some(a.excerpt.clone()),
+                // Readers render `description` as HTML: the plain-text excerpt is escaped as text.
+                description: Some(escape(&a.excerpt)),
                 guid: Some(::rss::Guid { value: url, permalink: true }),
                 pub_date: Some(when(a).to_rfc2822()),
                 categories: a

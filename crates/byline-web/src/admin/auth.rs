@@ -27,13 +27,15 @@ struct SignInPage {
     error: Option<String>,
 }
 
-/// Only a path inside the admin may be where sign-in leads (never another site).
-fn safe_next(next: &str) -> String {
-    if next.starts_with("/admin") && !next.starts_with("//") && !next.contains("://") {
-        next.to_owned()
-    } else {
-        "/admin/".to_owned()
-    }
+/// Only a path inside the admin may be where sign-in leads (never another site); anything
+/// else leads to the dashboard, and a `next` with a control character is refused.
+fn safe_next(next: &str) -> Result<String, WebError> {
+    let path = crate::redirect::same_origin_path(next).map_err(|_| {
+        WebError::BadRequest("`next` must be a path without control characters (CR, LF)".into())
+    })?;
+    Ok(path
+        .filter(|p| p == "/admin" || p.starts_with("/admin/") || p.starts_with("/admin?"))
+        .unwrap_or_else(|| "/admin/".to_owned()))
 }
 
 pub async fn sign_in_form(
@@ -46,7 +48,7 @@ pub async fn sign_in_form(
         return render(&state, "message.html", layout, Message::no_owner());
     }
     let layout = Layout::anonymous(&state, &session, "Sign in").await?;
-    let page = SignInPage { email: String::new(), next: safe_next(&q.next), error: None };
+    let page = SignInPage { email: String::new(), next: safe_next(&q.next)?, error: None };
     render(&state, "signin.html", layout, page)
 }
 
@@ -67,9 +69,10 @@ pub async fn sign_in(
     let email = form.email.trim().to_lowercase();
     let checks =
         [(limits::SIGN_IN_PER_ACCOUNT, email.as_str()), (limits::SIGN_IN_PER_ADDRESS, &addr.0)];
+    let next = safe_next(&form.next)?;
     let page = |error: String| SignInPage {
         email: form.email.clone(),
-        next: safe_next(&form.next),
+        next: next.clone(),
         error: Some(error),
     };
     let attempt = match super::limits::admit(&state, &checks).await? {
@@ -83,7 +86,6 @@ pub async fn sign_in(
     match state.store.verify_staff_password(&email, &form.password).await? {
         Some(staff) => {
             attempt.forgive(&state).await?;
-            let next = safe_next(&form.next);
             match state.store.password_accepted(&staff).await? {
                 SignInStep::CodeNeeded => {
                     await_code(&session, &staff, &next).await?;

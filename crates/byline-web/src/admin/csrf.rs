@@ -93,10 +93,16 @@ fn same_origin(headers: &HeaderMap, base_url: &str) -> Result<(), &'static str> 
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin_host = origin.split_once("://").map(|(_, h)| h);
     let base_origin = origin_of(base_url);
-    if Some(origin) == base_origin.as_deref() || (host.is_some() && origin_host == host) {
+    if Some(origin) == base_origin.as_deref() {
+        return Ok(());
+    }
+    // Served under another name than base_url (a local address): the Host must match. On the
+    // site's own host the scheme must be the site's too (http is not the https site).
+    let base_host = base_origin.as_deref().and_then(|o| o.split_once("://")).map(|(_, h)| h);
+    if host.is_some() && origin_host == host && origin_host != base_host {
         Ok(())
     } else {
-        Err("the Origin is another site")
+        Err("the Origin is another site (scheme, host or port)")
     }
 }
 
@@ -131,6 +137,10 @@ mod tests {
             .is_ok()
         );
         assert!(same_origin(&headers(&[("origin", "https://evil.example")]), base).is_err());
+        // The scheme counts: plain http on the site's own host is another origin.
+        let downgraded = [("origin", "http://news.example"), ("host", "news.example")];
+        assert!(same_origin(&headers(&downgraded), base).is_err());
+        assert!(same_origin(&headers(&[("origin", "http://news.example")]), base).is_err());
         assert!(same_origin(&headers(&[("origin", "null")]), base).is_err());
         assert!(same_origin(&headers(&[("sec-fetch-site", "cross-site")]), base).is_err());
         assert!(same_origin(&headers(&[("sec-fetch-site", "same-site")]), base).is_err());

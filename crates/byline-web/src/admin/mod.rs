@@ -92,6 +92,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(media::routes())
         .merge(jobs::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
+        .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))
         .layer(sessions)
 }

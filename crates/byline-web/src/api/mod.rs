@@ -78,6 +78,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
             BASE,
             router.route("/openapi.json", openapi).fallback(|| async { WebError::NotFound }),
         )
+        .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn(json_errors))
 }
 
@@ -150,8 +151,9 @@ where
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, secret)| secret.trim())
             .filter(|s| !s.is_empty())
             .ok_or(WebError::Unauthorized)?;
         match state.store.api_actor(secret).await {

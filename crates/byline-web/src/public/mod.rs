@@ -51,11 +51,14 @@ async fn fallback(uri: Uri) -> Response {
     let path = uri.path();
     let last = path.rsplit('/').next().unwrap_or("");
     if !path.ends_with('/') && !last.contains('.') {
-        let target = match uri.query() {
-            Some(q) => format!("{path}/?{q}"),
-            None => format!("{path}/"),
-        };
-        return Redirect::permanent(&target).into_response();
+        // Normalised first: `///host/x` must not become a Location read as another site.
+        if let Ok(Some(path)) = crate::redirect::same_origin_path(path) {
+            let target = match uri.query() {
+                Some(q) => format!("{}/?{q}", path.trim_end_matches('/')),
+                None => format!("{}/", path.trim_end_matches('/')),
+            };
+            return Redirect::permanent(&target).into_response();
+        }
     }
     crate::WebError::NotFound.into_response()
 }

@@ -32,7 +32,10 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, WebError> {
-    b.map(|Json(t)| t).map_err(|r| WebError::BadRequest(r.body_text()))
+    b.map(|Json(t)| t).map_err(|r| match r.status() {
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE => WebError::TooLarge(r.body_text()),
+        _ => WebError::BadRequest(r.body_text()),
+    })
 }
 
 /// List the articles this token may see.
