@@ -1,6 +1,6 @@
 //! `/taxonomies` and `/terms`: taxonomies (create, read, replace, delete with `?confirm=true`
 //! when articles use them) and their terms (create, rename, nest, merge, delete). Renaming or
-//! merging a term changes its archive address; the old one redirects (308). Editors and up.
+//! merging a term changes its archive address; the old one redirects (301). Editors and up.
 
 use super::ApiActor;
 use super::body::JsonBody;
