@@ -9,6 +9,7 @@
 
 mod frontmatter;
 mod markdown_dir;
+mod markdown_file;
 mod report;
 mod settings;
 mod source;

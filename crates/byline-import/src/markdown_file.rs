@@ -1,0 +1,212 @@
+//! One Markdown file's front matter mapped to Byline: an author, a page or an article, each
+//! with its slug from the file's name when the front matter gives none, and a store error
+//! placed on the line of the field it names. `markdown_dir` walks the folder and calls these.
+
+use crate::frontmatter::{Document, list_of_text, parse};
+use crate::report::Problem;
+use byline_core::{
+    ArticleInput, ArticleStatus, AuthorInput, AuthorLink, License, PageInput, slugify,
+};
+use byline_store::StoreError;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::collections::HashSet;
+
+/// A store error as a problem in a file, on the line of the first field it names.
+pub(crate) fn store_problem(path: &str, doc: Option<&Document<'_>>, e: StoreError) -> Problem {
+    let line = match (&e, doc) {
+        (StoreError::Invalid(i), Some(d)) => i.0.first().and_then(|f| {
+            let key = f.field.split(['[', '.']).next().unwrap_or(&f.field);
+            d.line_of(front_matter_name(key))
+        }),
+        _ => None,
+    };
+    Problem { path: path.to_owned(), line, message: e.to_string() }
+}
+
+/// The front matter key a validated field comes from.
+fn front_matter_name(field: &str) -> &str {
+    match field {
+        "canonical_url" => "canonical",
+        "copyright_holder" => "copyright",
+        "published_at" => "date",
+        "excerpt" => "summary",
+        other => other,
+    }
+}
+
+/// The file's name without extension, or its folder's for a page bundle (`x/index.md`),
+/// without a Jekyll date prefix (`2026-03-14-x.md`).
+fn file_slug(path: &str) -> (String, Option<DateTime<Utc>>) {
+    let parts: Vec<&str> = path.split('/').collect();
+    let file = parts.last().copied().unwrap_or(path);
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let stem = if stem == "index" && parts.len() > 1 { parts[parts.len() - 2] } else { stem };
+    // Byte 10 being `-` makes 10 and 11 character boundaries, so the slices cannot panic.
+    if stem.len() > 11
+        && stem.as_bytes()[10] == b'-'
+        && let Some(date) = crate::frontmatter::parse_date(&stem[..10])
+    {
+        return (slugify(&stem[11..]), Some(date));
+    }
+    (slugify(stem), None)
+}
+
+pub(crate) fn author(path: &str, text: &str) -> Result<AuthorInput, Problem> {
+    let doc = parse(path, text)?;
+    let links = match doc.first(&["links"]) {
+        None => Vec::new(),
+        Some((k, Value::Array(items))) => items
+            .iter()
+            .map(|i| match i {
+                Value::Object(m) => Ok(AuthorLink {
+                    title: m.get("title").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                    url: m.get("url").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                }),
+                _ => Err(doc.problem(k, "each of `links` needs a `title` and a `url`")),
+            })
+            .collect::<Result<_, _>>()?,
+        Some((k, _)) => return Err(doc.problem(k, "`links` must be a list of {title, url}")),
+    };
+    let name = doc.text(&["name", "title"])?.unwrap_or_default();
+    if name.trim().is_empty() {
+        return Err(Problem {
+            path: path.to_owned(),
+            line: Some(1),
+            message: "an author needs a `name`".into(),
+        });
+    }
+    let input = AuthorInput {
+        name,
+        slug: Some(doc.text(&["slug"])?.unwrap_or_else(|| file_slug(path).0)),
+        bio: Some(doc.body.trim().to_owned()),
+        photo: doc.text(&["photo", "avatar", "image"])?,
+        website: doc.text(&["website", "url"])?,
+        email: doc.text(&["email"])?,
+        links,
+        guest: doc.bool(&["guest"])?.unwrap_or(false),
+    };
+    input.validate().map_err(|e| store_problem(path, Some(&doc), e.into()))?;
+    Ok(input)
+}
+
+pub(crate) fn page(doc: &Document<'_>) -> Result<PageInput, Problem> {
+    let title = doc.text(&["title"])?.unwrap_or_default();
+    if title.trim().is_empty() {
+        return Err(Problem {
+            path: doc.path.to_owned(),
+            line: Some(1),
+            message: "a page needs a `title`".into(),
+        });
+    }
+    let weight = doc.int(&["weight"])?.unwrap_or(0);
+    Ok(PageInput {
+        title,
+        slug: Some(doc.text(&["slug"])?.unwrap_or_else(|| file_slug(doc.path).0)),
+        body: doc.body.trim().to_owned(),
+        weight: i32::try_from(weight)
+            .map_err(|_| doc.problem("weight", "`weight` is too large"))?,
+        in_nav: doc.bool(&["nav", "in_nav"])?.unwrap_or(true),
+    })
+}
+
+pub(crate) fn article(
+    doc: &Document<'_>,
+    taxonomies: &HashSet<String>,
+    now: DateTime<Utc>,
+) -> Result<ArticleInput, Problem> {
+    let title = doc.text(&["title"])?.unwrap_or_default();
+    if title.trim().is_empty() {
+        return Err(Problem {
+            path: doc.path.to_owned(),
+            line: Some(1),
+            message: "an article needs a `title`".into(),
+        });
+    }
+    let (slug_from_file, date_from_file) = file_slug(doc.path);
+    let date =
+        doc.date(&["date", "publishdate", "publishDate", "published_at"])?.or(date_from_file);
+    let draft = doc.bool(&["draft"])?.unwrap_or(false)
+        || doc.bool(&["published"])? == Some(false)
+        || doc.path.starts_with("_drafts/");
+    let status = match doc.text(&["status"])? {
+        Some(s) => s.parse::<ArticleStatus>().map_err(|m| doc.problem("status", m))?,
+        None if draft => ArticleStatus::Draft,
+        None if date.is_some_and(|d| d > now) => ArticleStatus::Scheduled,
+        None => ArticleStatus::Published,
+    };
+    if status.is_live() && date.is_none() {
+        return Err(Problem {
+            path: doc.path.to_owned(),
+            line: Some(1),
+            message: "a published article needs a `date` (or `draft: true`)".into(),
+        });
+    }
+    let license = match doc.text(&["license", "licence"])? {
+        None => None,
+        Some(l) => Some(l.parse::<License>().map_err(|m| doc.problem("license", m))?),
+    };
+    let mut terms = Vec::new();
+    for (key, value) in &doc.keys {
+        if taxonomies.contains(key) {
+            let names = list_of_text(value)
+                .ok_or_else(|| doc.problem(key, format!("`{key}` must be a list of terms")))?;
+            terms.extend(names.into_iter().map(|n| (key.clone(), n)));
+        }
+    }
+    if let Some((k, v)) = doc.first(&["taxonomies"]) {
+        // Zola: [taxonomies] tags = [...], regions = [...]
+        let Value::Object(map) = v else {
+            return Err(doc.problem(k, "`taxonomies` must be a table of lists"));
+        };
+        for (tax, value) in map {
+            let names = list_of_text(value)
+                .ok_or_else(|| doc.problem(tax, format!("`{tax}` must be a list of terms")))?;
+            terms.extend(names.into_iter().map(|n| (tax.clone(), n)));
+        }
+    }
+    let mut authors = doc.list(&["authors"])?;
+    if authors.is_empty() {
+        authors = doc.list(&["author"])?;
+    }
+    let year = doc.int(&["copyright_year"])?;
+    Ok(ArticleInput {
+        title,
+        slug: Some(doc.text(&["slug"])?.unwrap_or(slug_from_file)),
+        subtitle: doc.text(&["subtitle"])?,
+        body: doc.body.trim().to_owned(),
+        excerpt: doc.text(&["summary", "description", "excerpt"])?,
+        status,
+        published_at: date,
+        updated_at: doc.date(&["updated", "lastmod", "last_modified_at", "modified"])?,
+        authors,
+        terms,
+        image: doc.text(&["image", "featured_image"])?,
+        image_alt: doc.text(&["image_alt"])?,
+        image_caption: doc.text(&["image_caption"])?,
+        note: doc.text(&["note"])?,
+        source_name: doc.text(&["source_name"])?,
+        source_url: doc.text(&["source_url"])?,
+        copyright_holder: doc.text(&["copyright"])?,
+        copyright_year: year.map(|y| i32::try_from(y).unwrap_or(i32::MAX)),
+        license,
+        canonical_url: doc.text(&["canonical", "canonical_url", "canonicalURL"])?,
+        seo_title: doc.text(&["seo_title"])?,
+        seo_description: doc.text(&["seo_description"])?,
+        republish: doc.bool(&["republish"])?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_come_from_files_bundles_and_jekyll_names() {
+        assert_eq!(file_slug("posts/energy.md").0, "energy");
+        assert_eq!(file_slug("posts/energy/index.md").0, "energy");
+        let (slug, date) = file_slug("_posts/2026-03-14-minsk-notes.md");
+        assert_eq!(slug, "minsk-notes");
+        assert!(date.is_some());
+    }
+}
