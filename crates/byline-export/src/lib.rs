@@ -5,40 +5,20 @@
 //! all cores with the same view-models the server uses, so an exported page is the page the
 //! server would send. Depends on core, store and render; never on HTTP.
 
+mod error;
 mod load;
 mod media;
+mod options;
 mod plan;
 
+pub use error::ExportError;
 pub use media::{MediaCopied, copy_media};
+pub use options::Options;
 pub use plan::Report;
 
 use byline_render::Theme;
-use byline_store::{Store, StoreError};
-use std::path::{Path, PathBuf};
-
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("cannot render {path}: {source}")]
-    Render { path: String, source: byline_render::RenderError },
-    #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
-    #[error("{0} exists and is not an empty folder; export into a new or empty one")]
-    NotEmpty(PathBuf),
-    #[error("cannot copy the media files: {0}")]
-    Media(String),
-}
-
-/// What to export and how.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// The address the files will be served from, for canonical links and feeds.
-    pub base_url: String,
-    pub per_page: u64,
-    /// Worker threads; 0 means one per core.
-    pub threads: usize,
-}
+use byline_store::Store;
+use std::path::Path;
 
 /// Writes the site into `out`, which must be empty or absent.
 pub async fn export(

@@ -1,7 +1,7 @@
 //! The media library's files, copied into the export under `media/`, so that pages keep
 //! their images (and `srcset` copies) on a static host.
 
-use crate::ExportError;
+use crate::error::ExportError;
 use byline_media::MediaStorage;
 use std::path::Path;
 

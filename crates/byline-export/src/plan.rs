@@ -1,7 +1,8 @@
 //! Every file of the site as a job, run on all cores.
 
+use crate::error::ExportError;
 use crate::load::Site;
-use crate::{ExportError, Options};
+use crate::options::Options;
 use byline_core::taxonomy::term_and_descendants;
 use byline_core::{Article, ArticleSummary};
 use byline_render::feeds::{self, FEED_ITEMS, FeedFormat, FeedInfo};

@@ -4,7 +4,7 @@
 
 use crate::feeds::escape;
 use crate::urls;
-use crate::view::display_date;
+use crate::view::shared::display_date;
 use byline_core::republish::{body_html, body_text};
 use byline_core::{Article, License, Publication};
 

@@ -1,6 +1,6 @@
-//! A changed slug keeps its old address working: articles, authors (and their feeds) and
-//! pages answer their old addresses with 301 to the new ones, chains collapse, a live one
-//! taking an old slug wins, and redirects never leave the site.
+//! A changed slug keeps its old address working: articles (and their republish pages),
+//! authors (and their feeds) and pages answer their old addresses with 301 to the new ones,
+//! chains collapse, a live one taking an old slug wins, and redirects never leave the site.
 
 mod common;
 
@@ -55,6 +55,13 @@ async fn an_article_keeps_its_old_addresses_and_a_new_article_may_take_one() {
         rename_article(&app, t, id, "dam-report-2026").await;
         assert_eq!(moved_to(&app, "/articles/dam-report/").await, "/articles/dam-report-2026/");
         assert_eq!(get(&app, "/articles/dam-report-2026/").await.status, 200);
+        // Its republish page follows it too.
+        assert_eq!(
+            moved_to(&app, "/articles/dam-report/republish/").await,
+            "/articles/dam-report-2026/republish/"
+        );
+        assert_eq!(get(&app, "/articles/dam-report-2026/republish/").await.status, 200);
+        assert_eq!(get(&app, "/articles/never-was/republish/").await.status, 404);
 
         // A → B → C: both old addresses lead straight to C.
         rename_article(&app, t, id, "the-dam-report").await;

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 pub async fn static_site(settings: Settings, args: &ExportStaticArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let theme = Theme::load(settings.theme_dir()).context("cannot load the theme")?;
     let publication = store.publication().await?;
     let base_url = args

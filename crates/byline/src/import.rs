@@ -10,7 +10,7 @@ use std::process::ExitCode;
 pub async fn markdown(settings: Settings, dir: &Path) -> anyhow::Result<ExitCode> {
     let files =
         byline_import::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let report = byline_import::import(&store, &files, chrono::Utc::now()).await;
     out!("{report}");
     let failed = report.total().failed;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 pub async fn list(settings: Settings, state: Option<&str>, limit: u64) -> anyhow::Result<ExitCode> {
     let state = state.map(str::parse::<JobState>).transpose().map_err(anyhow::Error::msg)?;
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let counts = store.job_counts().await?;
     let summary: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
     eprintln!("jobs: {}", summary.join(", "));
@@ -29,14 +29,14 @@ pub async fn list(settings: Settings, state: Option<&str>, limit: u64) -> anyhow
 }
 
 pub async fn retry(settings: Settings, id: i64) -> anyhow::Result<ExitCode> {
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let j = store.retry_job(&Actor::command_line(), id).await?;
     println!("job {id} ({}) is queued again", j.kind);
     Ok(ExitCode::SUCCESS)
 }
 
 pub async fn cancel(settings: Settings, id: i64) -> anyhow::Result<ExitCode> {
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let j = store.cancel_job(&Actor::command_line(), id).await?;
     println!("cancelled job {id} ({}, was {})", j.kind, j.state);
     Ok(ExitCode::SUCCESS)

@@ -10,6 +10,7 @@ mod config;
 mod export;
 mod import;
 mod jobs;
+mod node;
 mod republications;
 mod serve;
 mod token;

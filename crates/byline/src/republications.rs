@@ -6,7 +6,7 @@ use byline_core::republish::CopyStatus;
 use std::process::ExitCode;
 
 pub async fn list(settings: Settings, article: Option<&str>) -> anyhow::Result<ExitCode> {
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let id = match article {
         Some(slug) => Some(store.published_article(slug).await?.id),
         None => None,
@@ -45,7 +45,7 @@ pub async fn list(settings: Settings, article: Option<&str>) -> anyhow::Result<E
 
 pub async fn mark(settings: Settings, id: i64, status: &str) -> anyhow::Result<ExitCode> {
     let status: CopyStatus = status.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     store.mark_republication(id, status).await?;
     outln!("copy #{id} is now {}", status.as_str());
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,7 @@
 //! `byline serve`: open (and if new, fill) the publication, then serve it until stopped.
 
 use crate::config::Settings;
+use crate::node::{init_logging, open, shutdown};
 use anyhow::Context;
 use byline_render::Theme;
 use byline_store::Store;
@@ -86,13 +87,6 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens and migrates the publication's database.
-pub async fn open(settings: &Settings) -> anyhow::Result<Store> {
-    let store = Store::connect(&settings.database_url()?).await?;
-    store.migrate().await?;
-    Ok(store)
-}
-
 /// Writes buffered views of republished copies to the database now and then, so the
 /// tracking image never waits for a write.
 async fn flush_views_every(store: Store, tracker: Arc<Tracker>, every: Duration) {
@@ -143,30 +137,4 @@ async fn publish_scheduled(store: Store) {
             Err(e) => tracing::warn!(error = %e, "could not publish scheduled articles"),
         }
     }
-}
-
-pub async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-}
-
-pub fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(filter));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
 }

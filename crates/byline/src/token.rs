@@ -11,7 +11,7 @@ pub async fn create(settings: Settings, args: &TokenCreateArgs) -> anyhow::Resul
     if role == Role::Owner {
         anyhow::bail!("a token cannot act as the owner; use --role administrator at most");
     }
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let made = store.issue_api_token(&Actor::command_line(), &args.name, Some(role)).await?;
     eprintln!(
         "made API token {} “{}” acting as {role}; its secret is shown this once:",
@@ -22,7 +22,7 @@ pub async fn create(settings: Settings, args: &TokenCreateArgs) -> anyhow::Resul
 }
 
 pub async fn list(settings: Settings) -> anyhow::Result<ExitCode> {
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     for t in store.api_tokens().await? {
         let state = if t.revoked { " (revoked)" } else { "" };
         let used = t.last_used_at.map_or("never used".to_owned(), |d| {
@@ -34,7 +34,7 @@ pub async fn list(settings: Settings) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn revoke(settings: Settings, id: i64) -> anyhow::Result<ExitCode> {
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let t = store.api_token(id).await?;
     store.revoke_api_token_as(&Actor::command_line(), id).await?;
     outln!("revoked API token {id} “{}”", t.name);

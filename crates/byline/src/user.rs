@@ -21,7 +21,7 @@ pub async fn add(settings: Settings, args: &UserAddArgs) -> anyhow::Result<ExitC
             "give the password on standard input, e.g. `read -s P && echo \"$P\" | byline user add …`"
         );
     }
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let input = StaffInput {
         email: args.email.clone(),
         name: args.name.clone(),
@@ -34,7 +34,7 @@ pub async fn add(settings: Settings, args: &UserAddArgs) -> anyhow::Result<ExitC
 }
 
 pub async fn list(settings: Settings) -> anyhow::Result<ExitCode> {
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     for u in store.staff().await? {
         let state = if u.disabled { " (disabled)" } else { "" };
         outln!("{:<14} {} <{}>{state}", u.role.as_str(), u.name, u.email);
@@ -45,7 +45,7 @@ pub async fn list(settings: Settings) -> anyhow::Result<ExitCode> {
 /// Turns two-factor sign-in off for someone who lost their device: the same use case as
 /// the admin's, acting as the command line.
 pub async fn two_factor_off(settings: Settings, email: &str) -> anyhow::Result<ExitCode> {
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let user = store.staff_by_email(email).await?;
     let user = store.disable_two_factor(&Actor::command_line(), user.id).await?;
     outln!(

@@ -25,15 +25,15 @@ pub fn registry(store: &Store, media: &MediaStorage, limits: Limits) -> Registry
 /// `byline work`: runs the workers until stopped (Ctrl-C or SIGTERM), then lets the running
 /// jobs finish within a grace period.
 pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
-    crate::serve::init_logging(&settings.log);
+    crate::node::init_logging(&settings.log);
     if settings.workers == 0 {
         anyhow::bail!("workers is 0, so `byline work` would do nothing; give --workers 1 or more");
     }
-    let store = crate::serve::open(&settings).await?;
+    let store = crate::node::open(&settings).await?;
     let (media, limits) = settings.media()?;
     let pool = byline_jobs::start(store.clone(), registry(&store, &media, limits), settings.jobs());
     eprintln!("working the job queue with {} workers (Ctrl-C stops)", settings.workers);
-    crate::serve::shutdown().await;
+    crate::node::shutdown().await;
     pool.stop().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,8 +1,7 @@
 //! Atom 1.0: the article's HTML as `content`, its excerpt as a plain-text `summary`.
 
-use super::{
-    FeedFormat, FeedInfo, abs, entry_html, last_change, publication_rights, rights, updated, when,
-};
+use super::entry::{abs, entry_html, last_change, publication_rights, rights, updated, when};
+use super::info::{FeedFormat, FeedInfo};
 use crate::urls;
 use byline_core::{Article, Publication};
 

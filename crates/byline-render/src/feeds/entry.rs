@@ -1,7 +1,8 @@
 //! What an article gives to a feed, decided in one place ([`entry_html`]), and the small
-//! text helpers every format shares: absolute links, the rights line, HTML escaping.
+//! helpers every format shares: absolute links, the rights lines, HTML escaping, dates.
 
-use byline_core::{Article, Publication};
+use byline_core::{Article, License, Publication};
+use chrono::{DateTime, Utc};
 
 /// Makes `href="/…"` and `src="/…"` absolute, for HTML read away from the site.
 pub fn absolutize(html: &str, base_url: &str) -> String {
@@ -73,6 +74,30 @@ pub fn absolutize_url(url: &str, base: &str) -> String {
     } else {
         url.to_owned()
     }
+}
+
+pub(super) fn when(a: &Article) -> DateTime<Utc> {
+    a.published_at.unwrap_or_default()
+}
+
+pub(super) fn last_change(a: &Article) -> DateTime<Utc> {
+    a.updated_at.unwrap_or_else(|| when(a))
+}
+
+/// The newest change among the articles (the feed's own "updated").
+pub fn updated(articles: &[Article]) -> Option<DateTime<Utc>> {
+    articles.iter().map(last_change).max()
+}
+
+pub(super) fn abs(base: &str, path: &str) -> String {
+    format!("{base}{path}")
+}
+
+pub(super) fn publication_rights(p: &Publication) -> Option<String> {
+    p.copyright.clone().or_else(|| match p.default_license {
+        License::AllRightsReserved => Some(format!("© {}", p.title)),
+        l => Some(format!("{} {}", p.title, l.name())),
+    })
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! JSON Feed 1.1, with the article's rights and licence as the `_rights` extension.
 
-use super::{FeedFormat, FeedInfo, abs, absolutize_url, entry_html, last_change, rights, when};
+use super::entry::{abs, absolutize_url, entry_html, last_change, rights, when};
+use super::info::{FeedFormat, FeedInfo};
 use crate::urls;
 use byline_core::{Article, Publication};
 use chrono::{DateTime, Utc};

@@ -1,8 +1,7 @@
 //! RSS 2.0, with Dublin Core creators and rights and an Atom `self` link.
 
-use super::{
-    FeedFormat, FeedInfo, abs, entry_html, escape, publication_rights, rights, updated, when,
-};
+use super::entry::{abs, entry_html, escape, publication_rights, rights, updated, when};
+use super::info::{FeedFormat, FeedInfo};
 use crate::urls;
 use byline_core::{Article, Publication};
 

@@ -1,7 +1,9 @@
 //! A whole article as its page shows it: body, bylines with bios, terms grouped by
 //! taxonomy, rights and source lines, share and republish links.
 
-use super::{AuthorView, ImageView, NameLink, SiteView, TaxonomyLink, display_date, iso, share};
+use super::share;
+use super::shared::{AuthorView, ImageView, NameLink, display_date, iso};
+use super::site::{SiteView, TaxonomyLink};
 use crate::urls;
 use byline_core::{Article, License, Publication, TermRef};
 use chrono::{DateTime, Utc};

@@ -1,8 +1,14 @@
 //! One context per template: what `home.html`, `article.html` … each receive.
 
-use super::*;
+use super::article::{ArticleView, LicenseView};
+use super::shared::*;
+use super::site::*;
+use crate::urls;
 use byline_core::taxonomy::term_and_descendants;
 use byline_core::{Article, Page, Publication, Taxonomy};
+use byline_core::{ArticleSummary, Author, Term};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]

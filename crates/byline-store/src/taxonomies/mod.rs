@@ -2,8 +2,10 @@
 //! taxonomy itself: its rows, the readers, the importer's save by slug, and the newsroom's
 //! create, edit and delete, each newsroom write in one transaction with its audit line and
 //! cache tags. Terms live in `terms` (readers and the newsroom's editing), `term_paths` (found
-//! or created along the paths importers give) and `redirects` (old term addresses).
+//! or created along the paths importers give) and `redirects` (old term addresses); `lookup`
+//! finds a taxonomy's row for this module and the term modules alike.
 
+mod lookup;
 pub(crate) mod redirects;
 pub(crate) mod term_paths;
 pub(crate) mod terms;
@@ -12,18 +14,8 @@ use crate::entity::{article_term, page, taxonomy, taxonomy as row, term};
 use crate::{Outcome, Saved, Store, StoreError, audit, changes, write_row};
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::{Invalid, Taxonomy, TaxonomyInput};
+use lookup::{find, find_taxonomy, taxonomy_from_row};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-
-pub(crate) fn taxonomy_from_row(m: taxonomy::Model) -> Taxonomy {
-    Taxonomy {
-        id: m.id,
-        slug: m.slug,
-        name: m.name,
-        singular: m.singular,
-        description: m.description,
-        position: m.position,
-    }
-}
 
 impl Store {
     /// Every taxonomy, in display order.
@@ -87,18 +79,6 @@ impl Store {
         }
         Ok(Saved { value: taxonomy_from_row(m), outcome })
     }
-}
-
-pub(super) async fn find_taxonomy(
-    db: &impl ConnectionTrait,
-    slug: &str,
-) -> Result<Taxonomy, StoreError> {
-    taxonomy::Entity::find()
-        .filter(taxonomy::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .map(taxonomy_from_row)
-        .ok_or_else(|| StoreError::not_found("taxonomy", slug))
 }
 
 /// How much hangs on a taxonomy: its terms, and the articles filed under any of them.
@@ -230,13 +210,6 @@ fn to_row(t: Taxonomy, id: i64, position: i32) -> row::Model {
         description: t.description,
         position,
     }
-}
-
-pub(super) async fn find(db: &impl ConnectionTrait, id: i64) -> Result<row::Model, StoreError> {
-    row::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::not_found("taxonomy", id.to_string()))
 }
 
 async fn term_ids(db: &impl ConnectionTrait, taxonomy_id: i64) -> Result<Vec<i64>, StoreError> {

@@ -1,7 +1,7 @@
 //! Terms found or created along the paths importers give (`Section > Sub-section`), and the
 //! importer's save of one term by slug.
 
-use super::find_taxonomy;
+use super::lookup::find_taxonomy;
 use super::terms::term_from_row;
 use crate::entity::term;
 use crate::{Outcome, Saved, Store, StoreError, changes, write_row};

@@ -3,7 +3,8 @@
 //! (refusing cycles), merge one into another, and delete. Renaming or merging changes a term's
 //! archive address; the old address then redirects (permanently) to the new one.
 
-use super::{find_taxonomy, redirects};
+use super::lookup::find_taxonomy;
+use super::redirects;
 use crate::entity::{article, article_term, taxonomy, term, term as row};
 use crate::{Store, StoreError, audit, changes, write_row};
 use byline_core::audit::{Actor, AuditRecord};
@@ -147,7 +148,7 @@ impl Store {
     ) -> Result<Term, StoreError> {
         let t = input.validate()?;
         let txn = self.write().await?;
-        let tax = super::find(&txn, taxonomy_id).await?;
+        let tax = super::lookup::find(&txn, taxonomy_id).await?;
         slug_free(&txn, taxonomy_id, &t.slug, None).await?;
         check_parent(&txn, taxonomy_id, None, parent).await?;
         let new = row::Model {

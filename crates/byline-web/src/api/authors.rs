@@ -1,7 +1,7 @@
 //! `/authors`: list (with article counts), create, read, replace, delete (reassigning
 //! bylines with `?reassign_to=`). Needs a role that may manage authors (editor and up).
 
-use super::ApiActor;
+use super::auth::ApiActor;
 use super::body::JsonBody;
 use crate::{AppState, WebError};
 use axum::Json;
@@ -99,7 +99,7 @@ impl AuthorIn {
 
 /// Every author, by name, with article counts.
 #[utoipa::path(get, path = "/authors", tag = "authors",
-    responses((status = 200, body = Vec<AuthorOut>), (status = 403, body = super::ApiError)))]
+    responses((status = 200, body = Vec<AuthorOut>), (status = 403, body = super::errors::ApiError)))]
 async fn list(
     State(state): State<AppState>,
     who: ApiActor,
@@ -111,7 +111,7 @@ async fn list(
 
 /// Adds an author (a guest contributor when `guest` is true).
 #[utoipa::path(post, path = "/authors", tag = "authors", request_body = AuthorIn,
-    responses((status = 201, body = AuthorOut), (status = 422, description = "invalid fields", body = super::ApiError)))]
+    responses((status = 201, body = AuthorOut), (status = 422, description = "invalid fields", body = super::errors::ApiError)))]
 async fn create(
     State(state): State<AppState>,
     who: ApiActor,
@@ -123,7 +123,7 @@ async fn create(
 }
 
 #[utoipa::path(get, path = "/authors/{id}", tag = "authors", params(("id" = i64, Path)),
-    responses((status = 200, body = AuthorOut), (status = 404, body = super::ApiError)))]
+    responses((status = 200, body = AuthorOut), (status = 404, body = super::errors::ApiError)))]
 async fn read(
     State(state): State<AppState>,
     who: ApiActor,
@@ -135,7 +135,7 @@ async fn read(
 
 /// Replaces every field of an author.
 #[utoipa::path(put, path = "/authors/{id}", tag = "authors", params(("id" = i64, Path)), request_body = AuthorIn,
-    responses((status = 200, body = AuthorOut), (status = 422, body = super::ApiError)))]
+    responses((status = 200, body = AuthorOut), (status = 422, body = super::errors::ApiError)))]
 async fn replace(
     State(state): State<AppState>,
     who: ApiActor,
@@ -155,7 +155,7 @@ pub struct DeleteParams {
 
 /// Deletes an author.
 #[utoipa::path(delete, path = "/authors/{id}", tag = "authors", params(("id" = i64, Path), DeleteParams),
-    responses((status = 204), (status = 409, description = "still in bylines; pass reassign_to", body = super::ApiError)))]
+    responses((status = 204), (status = 409, description = "still in bylines; pass reassign_to", body = super::errors::ApiError)))]
 async fn delete(
     State(state): State<AppState>,
     who: ApiActor,

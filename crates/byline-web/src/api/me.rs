@@ -1,6 +1,6 @@
 //! `GET /me`: who a token acts as. Clients call it to check a token.
 
-use super::ApiActor;
+use super::auth::ApiActor;
 use crate::AppState;
 use axum::Json;
 use serde::Serialize;
@@ -28,7 +28,7 @@ pub struct Me {
     tag = "tokens",
     responses(
         (status = 200, body = Me),
-        (status = 401, description = "missing, unknown or revoked token", body = super::ApiError)
+        (status = 401, description = "missing, unknown or revoked token", body = super::errors::ApiError)
     )
 )]
 async fn me(ApiActor(actor): ApiActor) -> Json<Me> {

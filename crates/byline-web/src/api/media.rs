@@ -1,6 +1,6 @@
 //! `/media`: upload images (multipart), list, describe and delete them.
 
-use super::ApiActor;
+use super::auth::ApiActor;
 use crate::{AppState, WebError};
 use axum::Json;
 use axum::extract::multipart::Multipart;
@@ -98,9 +98,9 @@ struct UploadForm {
     responses(
         (status = 201, body = MediaJson, description = "uploaded"),
         (status = 200, body = MediaJson, description = "already in the library"),
-        (status = 413, description = "more bytes or pixels than the limits", body = super::ApiError),
-        (status = 415, description = "not a JPEG, PNG, WebP or GIF", body = super::ApiError),
-        (status = 422, description = "no file, or one that cannot be read", body = super::ApiError)
+        (status = 413, description = "more bytes or pixels than the limits", body = super::errors::ApiError),
+        (status = 415, description = "not a JPEG, PNG, WebP or GIF", body = super::errors::ApiError),
+        (status = 422, description = "no file, or one that cannot be read", body = super::errors::ApiError)
     )
 )]
 async fn upload(
@@ -160,7 +160,7 @@ async fn list(
     get,
     path = "/media/{id}",
     tag = "media",
-    responses((status = 200, body = MediaJson), (status = 404, body = super::ApiError))
+    responses((status = 200, body = MediaJson), (status = 404, body = super::errors::ApiError))
 )]
 async fn one(
     State(state): State<AppState>,
@@ -183,8 +183,8 @@ pub struct Describe {
     request_body = Describe,
     responses(
         (status = 200, body = MediaJson),
-        (status = 403, body = super::ApiError),
-        (status = 422, body = super::ApiError)
+        (status = 403, body = super::errors::ApiError),
+        (status = 422, body = super::errors::ApiError)
     )
 )]
 async fn describe(
@@ -204,8 +204,8 @@ async fn describe(
     tag = "media",
     responses(
         (status = 204, description = "deleted"),
-        (status = 403, body = super::ApiError),
-        (status = 409, description = "an article uses it", body = super::ApiError)
+        (status = 403, body = super::errors::ApiError),
+        (status = 409, description = "an article uses it", body = super::errors::ApiError)
     )
 )]
 async fn remove(

@@ -7,8 +7,10 @@
 //! [`routes`].
 
 mod articles;
+mod auth;
 mod authors;
 mod body;
+mod errors;
 mod me;
 mod media;
 mod pages;
@@ -18,13 +20,10 @@ mod taxonomies;
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
 use axum::Json;
-use axum::extract::{FromRef, FromRequestParts, Request};
-use axum::http::request::Parts;
+use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use byline_core::audit::Actor;
-use byline_core::staff::Action;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
@@ -100,66 +99,4 @@ async fn json_errors(req: Request, next: Next) -> Response {
 #[derive(serde::Serialize)]
 struct ErrorBody {
     error: ErrorInfo,
-}
-
-/// The error shape, for the OpenAPI document.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct ApiError {
-    /// `not_found`, `bad_request`, `unauthorized`, `forbidden`, `invalid`, `conflict`,
-    /// `rate_limited`, `too_large`, `unsupported_media_type` or `internal`.
-    code: String,
-    message: String,
-    fields: Vec<ApiFieldError>,
-}
-
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub(crate) struct ApiFieldError {
-    field: String,
-    message: String,
-}
-
-/// Who is calling: the actor behind a valid bearer token.
-#[derive(Debug, Clone)]
-pub struct ApiActor(pub Actor);
-
-impl ApiActor {
-    /// Refuses with 403 unless the token's role allows `action`.
-    pub fn require(&self, action: Action) -> Result<(), WebError> {
-        if self.0.may(action) {
-            Ok(())
-        } else {
-            Err(WebError::forbidden(format!(
-                "this token's role ({}) does not allow this",
-                self.0.role
-            )))
-        }
-    }
-}
-
-impl<S> FromRequestParts<S> for ApiActor
-where
-    S: Send + Sync,
-    AppState: FromRef<S>,
-{
-    type Rejection = WebError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
-        let secret = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, secret)| secret.trim())
-            .filter(|s| !s.is_empty())
-            .ok_or(WebError::Unauthorized)?;
-        match state.store.api_actor(secret).await {
-            Ok(actor) => Ok(ApiActor(actor)),
-            Err(e) if e.is_not_found() => Err(WebError::Unauthorized),
-            Err(e) => Err(e.into()),
-        }
-    }
 }

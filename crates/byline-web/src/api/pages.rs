@@ -1,6 +1,6 @@
 //! `/pages`: static pages (list, create, read, replace, delete). Editors and up.
 
-use super::ApiActor;
+use super::auth::ApiActor;
 use super::body::JsonBody;
 use crate::{AppState, WebError};
 use axum::Json;
@@ -73,7 +73,7 @@ impl PageIn {
 
 /// Every page, in navigation order.
 #[utoipa::path(get, path = "/pages", tag = "pages",
-    responses((status = 200, body = Vec<PageOut>), (status = 403, body = super::ApiError)))]
+    responses((status = 200, body = Vec<PageOut>), (status = 403, body = super::errors::ApiError)))]
 async fn list(
     State(state): State<AppState>,
     who: ApiActor,
@@ -83,7 +83,7 @@ async fn list(
 }
 
 #[utoipa::path(post, path = "/pages", tag = "pages", request_body = PageIn,
-    responses((status = 201, body = PageOut), (status = 422, body = super::ApiError)))]
+    responses((status = 201, body = PageOut), (status = 422, body = super::errors::ApiError)))]
 async fn create(
     State(state): State<AppState>,
     who: ApiActor,
@@ -95,7 +95,7 @@ async fn create(
 }
 
 #[utoipa::path(get, path = "/pages/{id}", tag = "pages", params(("id" = i64, Path)),
-    responses((status = 200, body = PageOut), (status = 404, body = super::ApiError)))]
+    responses((status = 200, body = PageOut), (status = 404, body = super::errors::ApiError)))]
 async fn read(
     State(state): State<AppState>,
     who: ApiActor,
@@ -107,7 +107,7 @@ async fn read(
 
 /// Replaces every field of a page.
 #[utoipa::path(put, path = "/pages/{id}", tag = "pages", params(("id" = i64, Path)), request_body = PageIn,
-    responses((status = 200, body = PageOut), (status = 422, body = super::ApiError)))]
+    responses((status = 200, body = PageOut), (status = 422, body = super::errors::ApiError)))]
 async fn replace(
     State(state): State<AppState>,
     who: ApiActor,
@@ -119,7 +119,7 @@ async fn replace(
 }
 
 #[utoipa::path(delete, path = "/pages/{id}", tag = "pages", params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = super::ApiError)))]
+    responses((status = 204), (status = 404, body = super::errors::ApiError)))]
 async fn delete(
     State(state): State<AppState>,
     who: ApiActor,

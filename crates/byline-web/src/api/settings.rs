@@ -1,6 +1,6 @@
 //! `/settings`: the publication's settings (read, replace). Administrators and up.
 
-use super::ApiActor;
+use super::auth::ApiActor;
 use super::body::JsonBody;
 use crate::{AppState, WebError};
 use axum::Json;
@@ -82,7 +82,7 @@ pub struct SettingsIn {
 }
 
 #[utoipa::path(get, path = "/settings", tag = "settings",
-    responses((status = 200, body = SettingsOut), (status = 403, body = super::ApiError)))]
+    responses((status = 200, body = SettingsOut), (status = 403, body = super::errors::ApiError)))]
 async fn read(State(state): State<AppState>, who: ApiActor) -> Result<Json<SettingsOut>, WebError> {
     who.require(Action::ManageSettings)?;
     Ok(Json(state.store.publication().await?.into()))
@@ -90,7 +90,7 @@ async fn read(State(state): State<AppState>, who: ApiActor) -> Result<Json<Setti
 
 /// Replaces the settings; every invalid field is named in `fields`.
 #[utoipa::path(put, path = "/settings", tag = "settings", request_body = SettingsIn,
-    responses((status = 200, body = SettingsOut), (status = 422, body = super::ApiError)))]
+    responses((status = 200, body = SettingsOut), (status = 422, body = super::errors::ApiError)))]
 async fn replace(
     State(state): State<AppState>,
     who: ApiActor,

@@ -1,8 +1,8 @@
 //! `/taxonomies` and `/terms`: taxonomies (create, read, replace, delete with `?confirm=true`
 //! when articles use them) and their terms (create, rename, nest, merge, delete). Renaming or
-//! merging a term changes its archive address; the old one redirects (308). Editors and up.
+//! merging a term changes its archive address; the old one redirects (301). Editors and up.
 
-use super::ApiActor;
+use super::auth::ApiActor;
 use super::body::JsonBody;
 use crate::{AppState, WebError};
 use axum::Json;
@@ -120,7 +120,7 @@ async fn term_out(state: &AppState, t: Term) -> Result<TermOut, WebError> {
 
 /// Every taxonomy, in order.
 #[utoipa::path(get, path = "/taxonomies", tag = "taxonomies",
-    responses((status = 200, body = Vec<TaxonomyOut>), (status = 403, body = super::ApiError)))]
+    responses((status = 200, body = Vec<TaxonomyOut>), (status = 403, body = super::errors::ApiError)))]
 async fn list(
     State(state): State<AppState>,
     who: ApiActor,
@@ -134,7 +134,7 @@ async fn list(
 }
 
 #[utoipa::path(post, path = "/taxonomies", tag = "taxonomies", request_body = TaxonomyIn,
-    responses((status = 201, body = TaxonomyOut), (status = 422, body = super::ApiError)))]
+    responses((status = 201, body = TaxonomyOut), (status = 422, body = super::errors::ApiError)))]
 async fn create(
     State(state): State<AppState>,
     who: ApiActor,
@@ -146,7 +146,7 @@ async fn create(
 }
 
 #[utoipa::path(get, path = "/taxonomies/{id}", tag = "taxonomies", params(("id" = i64, Path)),
-    responses((status = 200, body = TaxonomyOut), (status = 404, body = super::ApiError)))]
+    responses((status = 200, body = TaxonomyOut), (status = 404, body = super::errors::ApiError)))]
 async fn read(
     State(state): State<AppState>,
     who: ApiActor,
@@ -157,7 +157,7 @@ async fn read(
 }
 
 #[utoipa::path(put, path = "/taxonomies/{id}", tag = "taxonomies", params(("id" = i64, Path)), request_body = TaxonomyIn,
-    responses((status = 200, body = TaxonomyOut), (status = 422, body = super::ApiError)))]
+    responses((status = 200, body = TaxonomyOut), (status = 422, body = super::errors::ApiError)))]
 async fn replace(
     State(state): State<AppState>,
     who: ApiActor,
@@ -179,7 +179,7 @@ pub struct DeleteParams {
 
 /// Deletes a taxonomy and its terms.
 #[utoipa::path(delete, path = "/taxonomies/{id}", tag = "taxonomies", params(("id" = i64, Path), DeleteParams),
-    responses((status = 204), (status = 409, description = "in use; confirm", body = super::ApiError)))]
+    responses((status = 204), (status = 409, description = "in use; confirm", body = super::errors::ApiError)))]
 async fn delete(
     State(state): State<AppState>,
     who: ApiActor,
@@ -209,7 +209,7 @@ async fn terms(
 }
 
 #[utoipa::path(post, path = "/taxonomies/{id}/terms", tag = "terms", params(("id" = i64, Path)), request_body = TermIn,
-    responses((status = 201, body = TermOut), (status = 422, body = super::ApiError)))]
+    responses((status = 201, body = TermOut), (status = 422, body = super::errors::ApiError)))]
 async fn create_term(
     State(state): State<AppState>,
     who: ApiActor,
@@ -222,7 +222,7 @@ async fn create_term(
 }
 
 #[utoipa::path(get, path = "/terms/{id}", tag = "terms", params(("id" = i64, Path)),
-    responses((status = 200, body = TermOut), (status = 404, body = super::ApiError)))]
+    responses((status = 200, body = TermOut), (status = 404, body = super::errors::ApiError)))]
 async fn read_term(
     State(state): State<AppState>,
     who: ApiActor,
@@ -234,7 +234,7 @@ async fn read_term(
 
 /// Renames and nests a term. A `parent_id` at or below the term is refused on `parent`.
 #[utoipa::path(put, path = "/terms/{id}", tag = "terms", params(("id" = i64, Path)), request_body = TermIn,
-    responses((status = 200, body = TermOut), (status = 422, body = super::ApiError)))]
+    responses((status = 200, body = TermOut), (status = 422, body = super::errors::ApiError)))]
 async fn replace_term(
     State(state): State<AppState>,
     who: ApiActor,
@@ -247,7 +247,7 @@ async fn replace_term(
 }
 
 #[utoipa::path(delete, path = "/terms/{id}", tag = "terms", params(("id" = i64, Path)),
-    responses((status = 204), (status = 404, body = super::ApiError)))]
+    responses((status = 204), (status = 404, body = super::errors::ApiError)))]
 async fn delete_term(
     State(state): State<AppState>,
     who: ApiActor,
@@ -266,7 +266,7 @@ pub struct MergeIn {
 
 /// Merges the term into another: its articles move there (no duplicates), it is deleted.
 #[utoipa::path(post, path = "/terms/{id}/merge", tag = "terms", params(("id" = i64, Path)), request_body = MergeIn,
-    responses((status = 200, description = "the target term", body = TermOut), (status = 422, body = super::ApiError)))]
+    responses((status = 200, description = "the target term", body = TermOut), (status = 422, body = super::errors::ApiError)))]
 async fn merge_term(
     State(state): State<AppState>,
     who: ApiActor,

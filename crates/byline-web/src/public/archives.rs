@@ -4,7 +4,7 @@ use super::render::{PageFrame, html, tagged};
 use super::{moved, paths};
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use byline_core::taxonomy::term_and_descendants;
 use byline_render::urls;
 use byline_render::view::{AuthorPage, StaticPage, TaxonomyPage, TermPage};
@@ -97,7 +97,7 @@ async fn term_list(
             Ok(now) => {
                 let to =
                     byline_render::urls::paged(&byline_render::urls::term(taxonomy, &now), page);
-                return Ok(axum::response::Redirect::permanent(&to).into_response());
+                return moved::permanent(&to);
             }
             Err(_) => return Err(e.into()),
         },

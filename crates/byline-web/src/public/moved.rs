@@ -1,5 +1,5 @@
 //! Old addresses: an article, author or page whose slug changed answers its old address with
-//! a permanent redirect to the new one (terms do the same in `archives::term_list`). Only
+//! a permanent redirect to the new one (terms use `permanent` too, in `archives::term_list`). Only
 //! what is not found under its slug is looked up, so a live one with that slug always wins.
 
 use crate::WebError;
@@ -28,7 +28,7 @@ pub(crate) async fn or_redirect(
 
 /// A 301 (what the issue and crawlers expect of a moved page; these addresses are only ever
 /// read) to a path on this site; anything else (another host, a scheme) is refused.
-fn permanent(path: &str) -> Result<Response, WebError> {
+pub(crate) fn permanent(path: &str) -> Result<Response, WebError> {
     if !path.starts_with('/') || path.starts_with("//") || path.contains('\\') {
         return Err(WebError::NotFound);
     }

@@ -1,14 +1,16 @@
 //! Republishing and sharing: the "Republish this article" page, the tracking image, and
 //! the page that sends a reader to their own Mastodon server.
 
-use super::paths;
 use super::render::{PageFrame, html, tagged};
+use super::{moved, paths};
 use crate::{AppState, WebError};
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use byline_render::urls;
 use byline_render::view::share::server_host;
 use byline_render::view::{MastodonSharePage, RepublishPage};
+use byline_store::SlugOf;
 use serde::Deserialize;
 use std::net::{IpAddr, SocketAddr};
 
@@ -18,7 +20,12 @@ pub(crate) async fn republish(
 ) -> Result<Response, WebError> {
     let slug = paths::slug(&slug)?;
     let chrome = PageFrame::load(&s).await?;
-    let article = s.store.published_article(slug).await?;
+    let article = match s.store.published_article(slug).await {
+        Err(e) => {
+            return moved::or_redirect(&s.store, SlugOf::Article, slug, e, urls::republish).await;
+        }
+        Ok(a) => a,
+    };
     if !article.republishable(&chrome.publication) {
         return Err(WebError::NotFound);
     }

@@ -1,7 +1,7 @@
 //! `/articles`: list, read, create, update (version-checked), trash and the workflow's
 //! actions, with the same store use cases (and so the same permission rules) as the admin.
 
-use super::ApiActor;
+use super::auth::ApiActor;
 use crate::admin::articles::{ListQuery, article_query};
 use crate::{AppState, WebError};
 use axum::Json;
@@ -40,7 +40,7 @@ fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, WebError> {
 
 /// List the articles this token may see.
 #[utoipa::path(get, path = "/articles", tag = "articles", params(ListParams),
-    responses((status = 200, body = ArticleList), (status = 422, body = super::ApiError)))]
+    responses((status = 200, body = ArticleList), (status = 422, body = super::errors::ApiError)))]
 async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -77,8 +77,8 @@ async fn list(
 #[utoipa::path(post, path = "/articles", tag = "articles", request_body = ArticleBody,
     responses((status = 201, body = ArticleOut),
         (status = 403, description = "the role may not create or take the article to `status`",
-            body = super::ApiError),
-        (status = 422, description = "invalid fields, each named in `fields`", body = super::ApiError)))]
+            body = super::errors::ApiError),
+        (status = 422, description = "invalid fields, each named in `fields`", body = super::errors::ApiError)))]
 async fn create(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -95,8 +95,8 @@ async fn create(
 
 /// Read an article with every field and its version.
 #[utoipa::path(get, path = "/articles/{id}", tag = "articles",
-    responses((status = 200, body = ArticleOut), (status = 403, body = super::ApiError),
-        (status = 404, body = super::ApiError)))]
+    responses((status = 200, body = ArticleOut), (status = 403, body = super::errors::ApiError),
+        (status = 404, body = super::errors::ApiError)))]
 async fn get_one(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -108,8 +108,8 @@ async fn get_one(
 /// Replace an article's fields. `version` is required: a stale one gets 409 with the
 /// current article.
 #[utoipa::path(put, path = "/articles/{id}", tag = "articles", request_body = ArticleBody,
-    responses((status = 200, body = ArticleOut), (status = 403, body = super::ApiError),
-        (status = 409, body = ConflictBody), (status = 422, body = super::ApiError)))]
+    responses((status = 200, body = ArticleOut), (status = 403, body = super::errors::ApiError),
+        (status = 409, body = ConflictBody), (status = 422, body = super::errors::ApiError)))]
 async fn update(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -147,8 +147,8 @@ pub struct DeleteParams {
 /// Move an article to the trash (or, with `permanent=true`, delete one in the trash for good).
 #[utoipa::path(delete, path = "/articles/{id}", tag = "articles", params(DeleteParams),
     responses((status = 200, description = "moved to the trash", body = ArticleOut),
-        (status = 204, description = "deleted for good"), (status = 403, body = super::ApiError),
-        (status = 409, body = super::ApiError)))]
+        (status = 204, description = "deleted for good"), (status = 403, body = super::errors::ApiError),
+        (status = 409, body = super::errors::ApiError)))]
 async fn delete(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
@@ -189,8 +189,8 @@ pub struct ActionBody {
 #[utoipa::path(post, path = "/articles/{id}/{action}", tag = "articles",
     params(("id" = i64, Path), ("action" = ArticleAction, Path)),
     request_body(content = ActionBody, description = "optional"),
-    responses((status = 200, body = ArticleOut), (status = 403, body = super::ApiError),
-        (status = 409, body = ConflictBody), (status = 422, body = super::ApiError)))]
+    responses((status = 200, body = ArticleOut), (status = 403, body = super::errors::ApiError),
+        (status = 409, body = ConflictBody), (status = 422, body = super::errors::ApiError)))]
 async fn action(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,

@@ -1,0 +1,22 @@
+//! One entry point for any of the formats.
+
+use super::atom::atom;
+use super::info::{FeedFormat, FeedInfo};
+use super::json::json;
+use super::rss::rss;
+use byline_core::{Article, Publication};
+
+/// A feed in one of the formats.
+pub fn render(
+    format: FeedFormat,
+    info: &FeedInfo,
+    articles: &[Article],
+    p: &Publication,
+    base: &str,
+) -> String {
+    match format {
+        FeedFormat::Rss => rss(info, articles, p, base),
+        FeedFormat::Atom => atom(info, articles, p, base),
+        FeedFormat::Json => json(info, articles, p, base),
+    }
+}
