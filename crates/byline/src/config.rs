@@ -156,9 +156,14 @@ impl Settings {
         };
         let settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
             .merge(Toml::file(&file))
-            // BYLINE_CONFIG is read above; BYLINE_TEST_POSTGRES_URL and BYLINE_TEST_JOBS belong
-            // to the test suite.
-            .merge(Env::prefixed("BYLINE_").ignore(&["config", "test_postgres_url", "test_jobs"]))
+            // BYLINE_CONFIG is read above; the others belong to the test suite and CI.
+            .merge(Env::prefixed("BYLINE_").ignore(&[
+                "config",
+                "test_postgres_url",
+                "test_jobs",
+                "feed_validator",
+                "sitemap_xsd_dir",
+            ]))
             .merge(Serialized::globals(flags))
             .extract()
             .map_err(|e| anyhow::anyhow!("invalid configuration: {}", one_line(e)))?;
@@ -360,6 +365,8 @@ mod tests {
     #[allow(clippy::result_large_err)]
     fn trusted_proxies_come_as_a_list_or_commas_and_bad_entries_are_named() {
         figment::Jail::expect_with(|jail| {
+            // Only what this test sets: not the BYLINE_ variables of whoever runs it.
+            jail.clear_env();
             jail.create_file("byline.toml", "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n")?;
             let s = load().map_err(|e| e.to_string())?;
             assert_eq!(s.trusted_proxies, ["10.0.0.0/8", "::1"]);
