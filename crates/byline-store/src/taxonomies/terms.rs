@@ -78,24 +78,7 @@ impl Store {
         &self,
         taxonomy_id: i64,
     ) -> Result<HashMap<i64, u64>, StoreError> {
-        #[derive(FromQueryResult)]
-        struct Count {
-            term_id: i64,
-            n: i64,
-        }
-        let rows = article_term::Entity::find()
-            .select_only()
-            .column(article_term::Column::TermId)
-            .column_as(Expr::from(Func::count(Expr::col(article_term::Column::ArticleId))), "n")
-            .join(JoinType::InnerJoin, article_term::Relation::Term.def())
-            .join(JoinType::InnerJoin, article_term::Relation::Article.def())
-            .filter(term::Column::TaxonomyId.eq(taxonomy_id))
-            .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
-            .group_by(article_term::Column::TermId)
-            .into_model::<Count>()
-            .all(self.db())
-            .await?;
-        Ok(rows.into_iter().map(|c| (c.term_id, c.n as u64)).collect())
+        self.counts_by_term(taxonomy_id, Some(ArticleStatus::Published)).await
     }
 
     pub async fn term_by_id(&self, id: i64) -> Result<Term, StoreError> {
@@ -107,21 +90,33 @@ impl Store {
         &self,
         taxonomy_id: i64,
     ) -> Result<HashMap<i64, u64>, StoreError> {
+        self.counts_by_term(taxonomy_id, None).await
+    }
+
+    /// Articles filed directly under each term of a taxonomy, of one status or of any.
+    async fn counts_by_term(
+        &self,
+        taxonomy_id: i64,
+        status: Option<ArticleStatus>,
+    ) -> Result<HashMap<i64, u64>, StoreError> {
         #[derive(FromQueryResult)]
         struct Count {
             term_id: i64,
             n: i64,
         }
-        let rows = article_term::Entity::find()
+        let mut q = article_term::Entity::find()
             .select_only()
             .column(article_term::Column::TermId)
             .column_as(Expr::from(Func::count(Expr::col(article_term::Column::ArticleId))), "n")
             .join(JoinType::InnerJoin, article_term::Relation::Term.def())
-            .filter(row::Column::TaxonomyId.eq(taxonomy_id))
-            .group_by(article_term::Column::TermId)
-            .into_model::<Count>()
-            .all(self.db())
-            .await?;
+            .filter(row::Column::TaxonomyId.eq(taxonomy_id));
+        if let Some(status) = status {
+            q = q
+                .join(JoinType::InnerJoin, article_term::Relation::Article.def())
+                .filter(article::Column::Status.eq(status.as_str()));
+        }
+        let rows =
+            q.group_by(article_term::Column::TermId).into_model::<Count>().all(self.db()).await?;
         Ok(rows.into_iter().map(|c| (c.term_id, c.n as u64)).collect())
     }
 
