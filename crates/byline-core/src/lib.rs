@@ -16,6 +16,8 @@ pub mod license;
 pub mod limits;
 pub mod markdown;
 pub mod media;
+pub mod member_pass;
+pub mod members;
 pub mod page;
 pub mod publication;
 pub mod republish;

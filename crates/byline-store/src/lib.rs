@@ -14,6 +14,7 @@ mod entity;
 mod error;
 mod jobs;
 mod media;
+mod members;
 mod migration;
 mod pages;
 mod publication;
@@ -28,6 +29,7 @@ pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::{ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use error::StoreError;
+pub use members::{Joined, MemberEvent};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
 pub use staff::{

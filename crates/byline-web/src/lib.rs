@@ -11,6 +11,7 @@ pub mod client;
 mod error;
 pub mod mail;
 pub mod media;
+pub mod members;
 mod nul;
 mod public;
 mod redirect;

@@ -37,6 +37,8 @@ pub struct AppState {
     frame: Arc<RwLock<Option<Arc<Frame>>>>,
     /// Where this process is in the store's change log; -1 before the first look.
     cursor: Arc<AtomicI64>,
+    /// The key that signs member passes, read from the store on first use.
+    member_key: Arc<tokio::sync::OnceCell<Arc<Vec<u8>>>>,
 }
 
 /// What every page's frame shows.
@@ -68,7 +70,16 @@ impl AppState {
             trusted_proxies: Arc::new(TrustedProxies::default()),
             frame: Arc::new(RwLock::new(None)),
             cursor: Arc::new(AtomicI64::new(-1)),
+            member_key: Arc::default(),
         }
+    }
+
+    /// The key that signs member passes (the same on every node: it is kept in the store).
+    pub async fn member_key(&self) -> Result<Arc<Vec<u8>>, StoreError> {
+        self.member_key
+            .get_or_try_init(|| async { self.store.member_pass_key().await.map(Arc::new) })
+            .await
+            .cloned()
     }
 
     /// The page frame's data: from memory, or three queries when a change dropped it.

@@ -82,6 +82,7 @@ impl Store {
             version: 0,
             modified_by: None,
             trashed_at: None,
+            access: "public".into(),
         };
         let step = if step == Step::Update { Step::Create } else { step };
         let why = Why { revision: "create".into(), audit: Step::Create.audit_action() };

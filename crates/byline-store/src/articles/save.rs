@@ -83,6 +83,7 @@ impl Store {
             version: existing.as_ref().map_or(1, |e| e.version),
             modified_by: existing.as_ref().map_or(Some(IMPORTER.into()), |e| e.modified_by.clone()),
             trashed_at: existing.as_ref().and_then(|e| e.trashed_at),
+            access: existing.as_ref().map_or_else(|| "public".into(), |e| e.access.clone()),
         };
         let (old_authors, old_terms) = match &existing {
             Some(old) => (linked_authors(&txn, old.id).await?, linked_terms(&txn, old.id).await?),

@@ -44,6 +44,8 @@ pub struct Model {
     /// Who made the last change, as the audit log names them.
     pub modified_by: Option<String>,
     pub trashed_at: Option<DateTimeUtc>,
+    /// `public`, `members`, `paid` or `tiers` (then `article_tier` names them).
+    pub access: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ mod m0011_one_owner;
 mod m0012_jobs;
 mod m0013_slug_redirects;
 mod m0014_favicon;
+mod m0015_members;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_jobs::Migration),
             Box::new(m0013_slug_redirects::Migration),
             Box::new(m0014_favicon::Migration),
+            Box::new(m0015_members::Migration),
         ]
     }
 }
