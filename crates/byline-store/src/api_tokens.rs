@@ -182,7 +182,7 @@ impl Store {
 }
 
 /// Makes a token acting in `role`, for `staff_id` when a staff member makes it.
-async fn insert(
+pub(crate) async fn insert(
     db: &impl ConnectionTrait,
     name: &str,
     role: Role,
@@ -219,7 +219,7 @@ async fn find(db: &impl ConnectionTrait, id: i64) -> Result<ApiToken, StoreError
 
 /// Marks a token revoked (once: revoking it again keeps the first time). `NotFound` for an
 /// unknown id.
-async fn revoke(db: &impl ConnectionTrait, id: i64) -> Result<(), StoreError> {
+pub(crate) async fn revoke(db: &impl ConnectionTrait, id: i64) -> Result<(), StoreError> {
     let res = row::Entity::update_many()
         .col_expr(row::Column::RevokedAt, Expr::value(Utc::now()))
         .filter(row::Column::Id.eq(id))

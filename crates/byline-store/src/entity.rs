@@ -11,6 +11,7 @@ pub mod article_tier;
 pub mod audit_log;
 pub mod author;
 pub mod change_log;
+pub mod integration;
 pub mod job;
 pub mod media;
 pub mod member;

@@ -4,6 +4,7 @@
 //! (`listing`). What several of them need lives in `shared`, which uses none of them; no two
 //! article modules import each other.
 
+mod catalog;
 mod editorial;
 mod listing;
 mod published;
@@ -13,6 +14,7 @@ mod save;
 mod schedule;
 mod shared;
 
+pub use catalog::ArticleFacts;
 pub use published::ArticleFilter;
 pub use save::ArticleKey;
 pub use shared::EditError;
