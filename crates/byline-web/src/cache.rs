@@ -34,6 +34,9 @@ use crate::AppState;
 #[derive(Debug, Clone)]
 pub struct CacheTags(pub Vec<String>);
 
+/// Headers a render may set that the cached answer repeats.
+const KEPT: [&str; 3] = ["access-control-allow-origin", "content-version", "vary"];
+
 /// One cached page in every encoding.
 #[derive(Debug)]
 pub struct Entry {
@@ -45,6 +48,8 @@ pub struct Entry {
     gzip: Bytes,
     brotli: Bytes,
     tags: Vec<String>,
+    /// Headers of the render kept as they were (CORS, Content-Version, Vary: see [`KEPT`]).
+    kept: HeaderMap,
     /// The cache's generation when the render began.
     born: u64,
 }
@@ -159,13 +164,15 @@ pub(crate) async fn serve(State(state): State<AppState>, req: Request, next: Nex
     // Every tracking-image request must reach its handler (concurrent ones would otherwise
     // be answered together and counted once); assets carry their own caching.
     let passes_by = ["/r/", "/assets/", "/share/", "/healthz"].iter().any(|p| path.starts_with(p));
+    // The Content API's answers depend on their query (filters, the key): keyed by it.
+    let by_query = path.starts_with(crate::ghost::BASE);
     if !(req.method() == Method::GET || req.method() == Method::HEAD)
-        || req.uri().query().is_some()
+        || (req.uri().query().is_some() && !by_query)
         || passes_by
     {
         return next.run(req).await;
     }
-    let key = req.uri().path().to_owned();
+    let key = if by_query { req.uri().to_string() } else { req.uri().path().to_owned() };
     let conditional = req.headers().clone();
     let (mut parts, _) = req.into_parts();
     // The cache keeps whole pages: conditions are checked against the entry, not the render.
@@ -255,6 +262,12 @@ async fn fill(cache: &PageCache, req: Request, next: Next) -> Result<Arc<Entry>,
         brotli: brotli(&body),
         identity: body,
         tags,
+        kept: KEPT
+            .iter()
+            .filter_map(|k| {
+                Some((header::HeaderName::from_static(k), parts.headers.get(*k)?.clone()))
+            })
+            .collect(),
         born,
     }))
 }
@@ -297,6 +310,9 @@ fn answer(e: &Entry, request: &HeaderMap) -> Response {
     }
     if let Some(c) = coding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+    }
+    for (k, v) in &e.kept {
+        h.insert(k, v.clone());
     }
     let matches =
         request.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|tags| {

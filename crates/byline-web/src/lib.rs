@@ -9,6 +9,7 @@ pub mod api;
 pub mod cache;
 pub mod client;
 mod error;
+pub mod ghost;
 pub mod mail;
 pub mod media;
 pub mod members;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes(&state))
         .merge(api::routes())
         .merge(media::routes())
+        .merge(ghost::routes().layer(middleware::from_fn_with_state(state.clone(), cache::serve)))
         .merge(public)
         .layer(middleware::from_fn_with_state(state.clone(), cache::read_your_writes))
         .with_state(state)

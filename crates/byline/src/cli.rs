@@ -33,6 +33,9 @@ pub enum Command {
     /// Manage Admin API tokens.
     #[command(subcommand)]
     Token(Token),
+    /// Manage integrations: Ghost Content API keys (with an Admin API token each).
+    #[command(subcommand)]
+    Integration(Integration),
     /// Write the public site out as files.
     #[command(subcommand)]
     Export(Export),
@@ -136,6 +139,24 @@ pub struct TokenCreateArgs {
     /// The role it acts in: administrator, editor, author or contributor
     #[arg(long)]
     pub role: String,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Integration {
+    /// Make an integration; prints its Content API key and its Admin API token (once).
+    Create(IntegrationCreateArgs),
+    /// List integrations and their Content API keys.
+    List(UserListArgs),
+    /// Revoke an integration (its key and its token) by its id.
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IntegrationCreateArgs {
+    /// What it is for, e.g. "Next.js front end"
+    pub name: String,
     #[command(flatten)]
     pub publication: PublicationArgs,
 }

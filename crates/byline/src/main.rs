@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod export;
 mod import;
+mod integration;
 mod jobs;
 mod node;
 mod republications;
@@ -73,6 +74,18 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Token(cli::Token::Revoke(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             token::revoke(settings, args.id).await
+        }
+        cli::Command::Integration(cli::Integration::Create(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            integration::create(settings, &args.name).await
+        }
+        cli::Command::Integration(cli::Integration::List(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            integration::list(settings).await
+        }
+        cli::Command::Integration(cli::Integration::Revoke(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            integration::revoke(settings, args.id).await
         }
         cli::Command::Export(cli::Export::Static(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
