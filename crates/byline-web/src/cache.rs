@@ -165,7 +165,7 @@ pub(crate) async fn serve(State(state): State<AppState>, req: Request, next: Nex
     // be answered together and counted once); assets carry their own caching.
     let passes_by = ["/r/", "/assets/", "/share/", "/healthz"].iter().any(|p| path.starts_with(p));
     // The Content API's answers depend on their query (filters, the key): keyed by it.
-    let by_query = path.starts_with(crate::ghost::BASE);
+    let by_query = path.starts_with(crate::ghost::PREFIX);
     if !(req.method() == Method::GET || req.method() == Method::HEAD)
         || (req.uri().query().is_some() && !by_query)
         || passes_by

@@ -17,13 +17,26 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 pub const BASE: &str = "/ghost/api/content";
 
+/// Where older clients look (`@tryghost/content-api` before 1.6 builds `/ghost/api/v4/content/`
+/// from its `version`); Ghost 5 still answers there, and so does Byline.
+const VERSIONED: [&str; 4] = ["v2", "v3", "v4", "canary"];
+
+/// Every path the Content API answers under starts with this.
+pub const PREFIX: &str = "/ghost/api/";
+
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(&format!("{BASE}/settings/"), get(settings).options(preflight))
-        .route(&format!("{BASE}/search-index/{{which}}/"), get(search_index).options(preflight))
-        .route(&format!("{BASE}/{{resource}}/"), get(browse).options(preflight))
-        .route(&format!("{BASE}/{{resource}}/{{id}}/"), get(by_id).options(preflight))
-        .route(&format!("{BASE}/{{resource}}/slug/{{slug}}/"), get(by_slug).options(preflight))
+    let bases = std::iter::once(BASE.to_owned())
+        .chain(VERSIONED.iter().map(|v| format!("{PREFIX}{v}/content")));
+    let mut router = Router::new();
+    for base in bases {
+        router = router
+            .route(&format!("{base}/settings/"), get(settings).options(preflight))
+            .route(&format!("{base}/search-index/{{which}}/"), get(search_index).options(preflight))
+            .route(&format!("{base}/{{resource}}/"), get(browse).options(preflight))
+            .route(&format!("{base}/{{resource}}/{{id}}/"), get(by_id).options(preflight))
+            .route(&format!("{base}/{{resource}}/slug/{{slug}}/"), get(by_slug).options(preflight));
+    }
+    router
 }
 
 type Pairs = Vec<(String, String)>;

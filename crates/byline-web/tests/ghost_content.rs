@@ -481,3 +481,48 @@ async fn answers_are_cached_by_whole_url_with_ghosts_headers_kept() {
         assert_eq!(pre.headers()["access-control-allow-origin"], "*");
     }
 }
+
+#[tokio::test]
+async fn the_admin_makes_lists_and_revokes_integrations() {
+    use byline_core::staff::Role;
+    for db in databases().await {
+        let app = site(&db).await;
+        let (mut c, _) =
+            common::client::signed_in(&app, &db.store, "Ada Admin", Role::Administrator).await;
+        let page = c.get("/admin/integrations").await;
+        assert_eq!(page.status, 200);
+        assert!(page.texts(".empty")[0].contains("No integrations"));
+
+        let bad = c.post("/admin/integrations", &[("name", " ")]).await;
+        assert_eq!(bad.status, 422);
+        assert_eq!(bad.texts("#name-error").len(), 1);
+
+        let made = c.post("/admin/integrations", &[("name", "Next.js <front>")]).await;
+        assert_eq!(made.status, 200);
+        let key = made.texts("#content-key")[0].clone();
+        let token = made.texts("#admin-token")[0].clone();
+        assert_eq!(key.len(), 26);
+        assert!(token.starts_with("byl_"));
+        assert!(made.body.contains("Next.js &lt;front&gt;"), "escaped");
+        let list = c.get("/admin/integrations").await;
+        assert!(!list.body.contains(&token), "the token is shown once");
+        assert!(list.texts(".integration-row")[0].contains(&key));
+        assert_eq!(ghost(&app, &format!("tags/?key={key}")).await.status, StatusCode::OK);
+
+        let id = db.store.integrations().await.unwrap()[0].id;
+        let revoked = c.post(&format!("/admin/integrations/{id}/revoke"), &[]).await;
+        assert_eq!(revoked.status, 303);
+        assert!(
+            c.get("/admin/integrations").await.texts(".integration-row")[0].contains("Revoked")
+        );
+        ghost_error(&ghost(&app, &format!("tags/?key={key}")).await, 401, "UnauthorizedError");
+
+        let actions = c.get("/admin/audit").await.texts(".audit-row .action");
+        assert_eq!(actions[0], "integration.revoke");
+        assert!(actions.contains(&"integration.create".to_owned()));
+        let (mut writer, _) =
+            common::client::signed_in(&app, &db.store, "Wanda Writer", Role::Author).await;
+        assert_eq!(writer.get("/admin/integrations").await.status, 403);
+        assert_eq!(writer.post("/admin/integrations", &[("name", "x")]).await.status, 403);
+    }
+}

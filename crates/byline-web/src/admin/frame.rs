@@ -206,6 +206,7 @@ const SECTIONS: &[(&str, &str, Option<Action>)] = &[
     ("Staff", "/admin/staff", Some(Action::ManageStaff)),
     ("Settings", "/admin/settings", Some(Action::ManageSettings)),
     ("API tokens", "/admin/tokens", Some(Action::ManageTokens)),
+    ("Integrations", "/admin/integrations", Some(Action::ManageTokens)),
     ("Audit log", "/admin/audit", Some(Action::ViewAuditLog)),
     ("Jobs", "/admin/jobs", Some(Action::ManageJobs)),
 ];

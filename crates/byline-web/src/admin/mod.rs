@@ -12,6 +12,7 @@ mod dashboard;
 mod error_page;
 mod fields;
 pub mod frame;
+mod integrations;
 mod invitations;
 mod jobs;
 mod limits;
@@ -88,6 +89,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(pages::routes())
         .merge(settings::routes())
         .merge(tokens::routes())
+        .merge(integrations::routes())
         .merge(audit_log::routes())
         .merge(media::routes())
         .merge(jobs::routes())
