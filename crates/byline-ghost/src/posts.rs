@@ -133,3 +133,35 @@ fn bodies(
     }
     m
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_public_articles_are_readable_through_the_content_api() {
+        assert!(readable("public"));
+        for gated in ["members", "paid", "tiers", "nonsense"] {
+            assert!(!readable(gated), "{gated}");
+        }
+        let m = bodies(
+            Map::new(),
+            Shape { html: true, plaintext: true },
+            false,
+            "<p>x</p>",
+            "x".into(),
+        );
+        assert_eq!((m["html"].as_str(), m["plaintext"].as_str()), (Some(""), Some("")));
+        let m = bodies(
+            Map::new(),
+            Shape { html: true, plaintext: false },
+            true,
+            "<p>x</p>",
+            "x".into(),
+        );
+        assert_eq!(m["html"], "<p>x</p>");
+        assert!(m.get("plaintext").is_none());
+        assert_eq!(reading_time("word "), 1);
+        assert_eq!(reading_time(&"word ".repeat(275 * 4)), 4);
+    }
+}

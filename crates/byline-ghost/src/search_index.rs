@@ -16,9 +16,11 @@ pub async fn read(store: &Store, site: &Site, which: &str) -> Result<Option<Valu
             let facts = store.published_facts().await?;
             let ids: Vec<i64> = facts.iter().map(|f| f.id).collect();
             let articles = store.published_articles_by_id(&ids).await?;
+            let facts: std::collections::HashMap<i64, &byline_store::ArticleFacts> =
+                facts.iter().map(|f| (f.id, f)).collect();
             articles
                 .iter()
-                .zip(facts.iter())
+                .filter_map(|a| Some((a, *facts.get(&a.id)?)))
                 .map(|(a, f)| {
                     json!({
                         "id": ids::object_id(Kind::Post, a.id),
