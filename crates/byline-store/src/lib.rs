@@ -29,6 +29,9 @@ pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::{ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use error::StoreError;
+pub use members::{
+    CheckoutCompleted, Handled, InvoiceState, StripeEventId, SubscriptionState, TierPrices,
+};
 pub use members::{Joined, MemberEvent};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes(&state))
         .merge(api::routes())
         .merge(media::routes())
+        .merge(members::stripe::routes())
         .merge(public)
         .layer(middleware::from_fn_with_state(state.clone(), cache::read_your_writes))
         .with_state(state)
