@@ -15,7 +15,7 @@ use byline_core::member_pass::Pass;
 use byline_core::members::{Access, GrantSource, Member, MemberInput, MemberStatus};
 use byline_render::Theme;
 use byline_store::testing::databases;
-use byline_store::{Joined, Store};
+use byline_store::{CheckoutCompleted, Handled, Joined, Store, StripeEventId, SubscriptionState};
 use byline_stripe::StripeConfig;
 use byline_web::{AppState, router};
 use chrono::{Duration, Utc};
@@ -351,6 +351,35 @@ async fn a_signed_in_member_checks_out_as_their_customer_and_reaches_the_billing
         let portal = fake.books.lock().unwrap().portal_sessions.last().cloned().unwrap();
         assert_eq!(portal["customer"], customer.as_str());
         assert_eq!(portal["return_url"], format!("{BASE}/members/account/"));
+
+        // Once Stripe says Ann pays, a second subscription to the same tier is refused.
+        let (_, prices) = store.tier_stripe_prices("paid").await.unwrap();
+        let done = CheckoutCompleted {
+            member_id: Some(ann.id),
+            email: ann.email.clone(),
+            name: None,
+            customer: customer.clone(),
+            subscription: SubscriptionState {
+                id: "sub_ann".into(),
+                customer: Some(customer.clone()),
+                status: "active".into(),
+                price: prices.yearly.clone().unwrap(),
+                cadence: Some("year".into()),
+                amount: Some(5000),
+                currency: "usd".into(),
+                period_end: None,
+                tier_hint: None,
+            },
+        };
+        let id = StripeEventId { id: "evt_ann", kind: "checkout.session.completed" };
+        assert_eq!(
+            store.stripe_checkout_completed(id, &done).await.unwrap(),
+            Handled::Done(Some(ann.id))
+        );
+        assert_eq!(store.stripe_checkout_completed(id, &done).await.unwrap(), Handled::Replay);
+        let a = post(&app, "/members/checkout/", "tier=paid&cadence=month".into(), &headers).await;
+        assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.body);
+        assert!(a.body.contains("already pay for Paid"), "{}", a.body);
 
         // Bad input is named, and asks nothing of Stripe.
         let before = fake.calls().len();

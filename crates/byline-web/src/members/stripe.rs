@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use byline_core::members::{TierKind, check_member_email};
+use byline_core::members::{GrantSource, TierKind, check_member_email};
 use byline_store::{
     CheckoutCompleted, Handled, InvoiceState, StripeEventId, SubscriptionState, TierPrices,
 };
@@ -73,6 +73,16 @@ async fn checkout(
         Some(pass) => Some(state.store.member(pass.member_id).await?),
         None => None,
     };
+    if let Some(m) = &member
+        && m.grants.iter().any(|g| {
+            g.tier_slug == tier.slug && g.source == GrantSource::Stripe && g.is_current(Utc::now())
+        })
+    {
+        return Err(WebError::Conflict(format!(
+            "You already pay for {} through Stripe; change or cancel it under billing.",
+            tier.name
+        )));
+    }
     let email = match &member {
         Some(_) => None,
         None => {

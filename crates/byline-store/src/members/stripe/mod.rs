@@ -2,27 +2,24 @@
 //! webhook event changes. Every event is handled in one write transaction that first claims
 //! its `stripe_event` row (by Stripe's event id): a delivery seen before changes nothing and
 //! says so ([`Handled::Replay`]). Each use case that changes `member_tier` refreshes the
-//! member's status and writes the member's history line in that same transaction.
+//! member's status and writes the member's history line in that same transaction. A tier's
+//! Stripe product and prices and a member's customer are in [`billing`].
 
-use super::accounts::{Joined, add_member_in, member_in, refresh_status_in};
+mod billing;
+
+pub use billing::TierPrices;
+
+use super::accounts::{Joined, add_member_in, refresh_status_in};
 use super::events;
 use crate::entity::{member, member_tier, stripe_event, tier};
 use crate::{Store, StoreError};
-use byline_core::members::{GrantSource, Member, MemberInput, Tier, TierKind};
+use byline_core::members::{GrantSource, MemberInput, TierKind};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     TryInsertResult,
 };
-
-/// The Stripe product and prices that stand for a tier (made on its first checkout).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TierPrices {
-    pub product: Option<String>,
-    pub monthly: Option<String>,
-    pub yearly: Option<String>,
-}
 
 /// A webhook event, as far as idempotency needs it.
 #[derive(Debug, Clone, Copy)]
@@ -80,53 +77,6 @@ pub struct InvoiceState {
 }
 
 impl Store {
-    /// A tier with its Stripe product and prices, as far as they are made.
-    pub async fn tier_stripe_prices(&self, slug: &str) -> Result<(Tier, TierPrices), StoreError> {
-        let t = tier_row(self.db(), slug).await?;
-        let prices = TierPrices {
-            product: t.stripe_product_id.clone(),
-            monthly: t.stripe_monthly_price_id.clone(),
-            yearly: t.stripe_yearly_price_id.clone(),
-        };
-        Ok((super::rows::tier_from(t), prices))
-    }
-
-    /// Keeps the Stripe ids made for a tier, filling only what the tier lacks (a price made
-    /// by another node at the same moment is kept, not overwritten); returns what is kept.
-    pub async fn keep_tier_stripe_prices(
-        &self,
-        slug: &str,
-        made: &TierPrices,
-    ) -> Result<TierPrices, StoreError> {
-        let txn = self.write().await?;
-        let t = tier_row(&txn, slug).await?;
-        let kept = TierPrices {
-            product: t.stripe_product_id.clone().or_else(|| made.product.clone()),
-            monthly: t.stripe_monthly_price_id.clone().or_else(|| made.monthly.clone()),
-            yearly: t.stripe_yearly_price_id.clone().or_else(|| made.yearly.clone()),
-        };
-        let mut a: tier::ActiveModel = t.into();
-        a.stripe_product_id = Set(kept.product.clone());
-        a.stripe_monthly_price_id = Set(kept.monthly.clone());
-        a.stripe_yearly_price_id = Set(kept.yearly.clone());
-        a.update(&txn).await?;
-        txn.commit().await?;
-        Ok(kept)
-    }
-
-    /// Notes a member's Stripe customer (made before their first checkout).
-    pub async fn set_stripe_customer(
-        &self,
-        member_id: i64,
-        customer: &str,
-    ) -> Result<(), StoreError> {
-        let txn = self.write().await?;
-        member_in(&txn, member_id).await?;
-        set_customer_in(&txn, member_id, customer).await?;
-        txn.commit().await?;
-        Ok(())
-    }
-
     /// Has this event been handled already?
     pub async fn stripe_event_seen(&self, id: &str) -> Result<bool, StoreError> {
         Ok(stripe_event::Entity::find_by_id(id).one(self.db()).await?.is_some())
@@ -322,16 +272,6 @@ impl Store {
         Ok(Handled::Ignored(format!("{} is not an event Byline handles", event.kind)))
     }
 
-    /// The member whose Stripe customer this is.
-    pub async fn member_by_stripe_customer(&self, customer: &str) -> Result<Member, StoreError> {
-        let m = member::Entity::find()
-            .filter(member::Column::StripeCustomerId.eq(customer))
-            .one(self.db())
-            .await?
-            .ok_or_else(|| StoreError::not_found("member with Stripe customer", customer))?;
-        member_in(self.db(), m.id).await
-    }
-
     async fn invoice_event(
         &self,
         event: StripeEventId<'_>,
@@ -388,14 +328,6 @@ async fn claim(db: &impl ConnectionTrait, event: StripeEventId<'_>) -> Result<bo
     Ok(matches!(r, TryInsertResult::Inserted(n) if n > 0))
 }
 
-async fn tier_row(db: &impl ConnectionTrait, slug: &str) -> Result<tier::Model, StoreError> {
-    tier::Entity::find()
-        .filter(tier::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::not_found("tier", slug))
-}
-
 /// The paid tier a subscription is for: by its price, else by the slug in its metadata.
 async fn tier_of(
     db: &impl ConnectionTrait,
@@ -429,7 +361,7 @@ async fn grant_of(
         .await?)
 }
 
-async fn set_customer_in(
+pub(super) async fn set_customer_in(
     db: &impl ConnectionTrait,
     member_id: i64,
     customer: &str,
