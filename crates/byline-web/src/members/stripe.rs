@@ -22,12 +22,16 @@ use chrono::{TimeZone, Utc};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
+    use axum::middleware::from_fn;
+    // NUL is refused before anything reaches the store (PostgreSQL cannot hold it).
     Router::new()
-        .route("/members/checkout/", post(checkout))
-        .route("/members/billing/", post(billing))
+        .route("/members/checkout/", post(checkout).layer(from_fn(crate::nul::refuse_nul)))
+        .route("/members/billing/", post(billing).layer(from_fn(crate::nul::refuse_nul)))
         .route(
             "/members/stripe/webhook",
-            post(webhook).layer(axum::middleware::from_fn(crate::api::json_errors)),
+            post(webhook)
+                .layer(from_fn(crate::nul::refuse_nul))
+                .layer(from_fn(crate::api::json_errors)),
         )
 }
 
