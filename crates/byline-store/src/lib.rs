@@ -31,6 +31,9 @@ pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use error::StoreError;
 pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
+pub use members::{
+    CheckoutCompleted, Handled, InvoiceState, StripeEventId, SubscriptionState, TierPrices,
+};
 pub use members::{Joined, MemberEvent};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;

@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::routes())
         .merge(media::routes())
         .merge(ghost::routes().layer(middleware::from_fn_with_state(state.clone(), cache::serve)))
+        .merge(members::stripe::routes())
         .merge(public)
         .layer(middleware::from_fn_with_state(state.clone(), cache::read_your_writes))
         .with_state(state)

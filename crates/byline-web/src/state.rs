@@ -33,6 +33,9 @@ pub struct AppState {
     pub media_limits: byline_media::Limits,
     /// Proxies whose `Forwarded`/`X-Forwarded-For` name the client (none by default).
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Stripe, when `stripe_secret_key` and `stripe_webhook_secret` are set; without it
+    /// paid tiers are only granted by staff.
+    pub stripe: Option<byline_stripe::Stripe>,
     /// The page frame's data (publication, taxonomies, pages), kept until a `site` change.
     frame: Arc<RwLock<Option<Arc<Frame>>>>,
     /// Where this process is in the store's change log; -1 before the first look.
@@ -71,6 +74,7 @@ impl AppState {
             frame: Arc::new(RwLock::new(None)),
             cursor: Arc::new(AtomicI64::new(-1)),
             member_key: Arc::default(),
+            stripe: None,
         }
     }
 
@@ -196,6 +200,20 @@ impl AppState {
         self.media = storage;
         self.media_limits = limits;
         self
+    }
+
+    /// Takes payments through Stripe with `config`.
+    pub fn with_stripe(
+        mut self,
+        config: byline_stripe::StripeConfig,
+    ) -> Result<Self, byline_stripe::StripeError> {
+        self.stripe = Some(byline_stripe::Stripe::new(config)?);
+        Ok(self)
+    }
+
+    /// Are paid tiers sold online (Stripe is set up)? Without it they are only granted.
+    pub fn stripe_enabled(&self) -> bool {
+        self.stripe.is_some()
     }
 
     /// Sizes the page cache; 0 turns it off.

@@ -55,6 +55,13 @@ pub struct Settings {
     /// commas (`BYLINE_TRUSTED_PROXIES="10.0.0.0/8, ::1"`).
     #[serde(deserialize_with = "list_or_commas")]
     pub trusted_proxies: Vec<String>,
+    /// Stripe's secret API key (`sk_…` or a restricted `rk_…`); with
+    /// `stripe_webhook_secret`, paid tiers are sold through Stripe Checkout. Redacted in Debug.
+    pub stripe_secret_key: Option<String>,
+    /// The webhook endpoint's signing secret (`whsec_…`). Redacted in Debug.
+    pub stripe_webhook_secret: Option<String>,
+    /// Where Stripe's API is (tests point it at a stand-in).
+    pub stripe_api_base: String,
 }
 
 impl Default for Settings {
@@ -81,6 +88,9 @@ impl Default for Settings {
             workers: 2,
             job_lease_secs: 60,
             trusted_proxies: Vec::new(),
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            stripe_api_base: "https://api.stripe.com".into(),
         }
     }
 }
@@ -109,6 +119,9 @@ impl std::fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("job_lease_secs", &self.job_lease_secs)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("stripe_secret_key", &self.stripe_secret_key.as_ref().map(|_| "***"))
+            .field("stripe_webhook_secret", &self.stripe_webhook_secret.as_ref().map(|_| "***"))
+            .field("stripe_api_base", &self.stripe_api_base)
             .finish()
     }
 }
@@ -222,7 +235,46 @@ impl Settings {
             );
         }
         self.trusted_proxies()?;
+        self.stripe()?;
         Ok(self)
+    }
+
+    /// Stripe's settings, when both keys are set (neither: paid tiers are only granted).
+    pub fn stripe(&self) -> anyhow::Result<Option<byline_stripe::StripeConfig>> {
+        let key = self.stripe_secret_key.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        let hook = self.stripe_webhook_secret.as_deref().map(str::trim).filter(|k| !k.is_empty());
+        let (key, hook) = match (key, hook) {
+            (None, None) => return Ok(None),
+            (Some(k), Some(h)) => (k, h),
+            (Some(_), None) => bail!(
+                "invalid configuration: stripe_secret_key is set but stripe_webhook_secret is not; \
+                 set both (from Stripe's dashboard: API keys, and the webhook endpoint)"
+            ),
+            (None, Some(_)) => bail!(
+                "invalid configuration: stripe_webhook_secret is set but stripe_secret_key is not; \
+                 set both"
+            ),
+        };
+        if !(key.starts_with("sk_") || key.starts_with("rk_")) {
+            bail!("invalid configuration: stripe_secret_key must start with sk_ or rk_");
+        }
+        if !hook.starts_with("whsec_") {
+            bail!("invalid configuration: stripe_webhook_secret must start with whsec_");
+        }
+        let base = &self.stripe_api_base;
+        let ok = url::Url::parse(base)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        if !ok {
+            bail!(
+                "invalid configuration: stripe_api_base {base:?} must be an http(s) URL such as \
+                 https://api.stripe.com"
+            );
+        }
+        Ok(Some(byline_stripe::StripeConfig {
+            secret_key: key.to_owned(),
+            webhook_secret: hook.to_owned(),
+            api_base: base.trim_end_matches('/').to_owned(),
+        }))
     }
 
     /// The proxies whose forwarding headers are believed.
@@ -382,6 +434,38 @@ mod tests {
             jail.set_env("BYLINE_TRUSTED_PROXIES", "10.0.0.0/40");
             let err = load().unwrap_err().to_string();
             assert!(err.contains("trusted_proxies") && err.contains("prefix"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn stripe_needs_both_keys_checks_them_and_hides_them_in_debug() {
+        figment::Jail::expect_with(|jail| {
+            jail.clear_env();
+            let s = load().map_err(|e| e.to_string())?;
+            assert!(s.stripe().unwrap().is_none());
+            assert_eq!(s.stripe_api_base, "https://api.stripe.com");
+
+            jail.set_env("BYLINE_STRIPE_SECRET_KEY", "sk_test_secret123");
+            let err = load().unwrap_err().to_string();
+            assert!(err.contains("stripe_webhook_secret is not"), "{err}");
+
+            jail.set_env("BYLINE_STRIPE_WEBHOOK_SECRET", "whsec_hook456");
+            jail.set_env("BYLINE_STRIPE_API_BASE", "http://127.0.0.1:9/");
+            let s = load().map_err(|e| e.to_string())?;
+            let c = s.stripe().unwrap().expect("both keys set");
+            assert_eq!(c.api_base, "http://127.0.0.1:9");
+            let shown = format!("{s:?} {c:?}");
+            assert!(!shown.contains("secret123") && !shown.contains("hook456"), "{shown}");
+
+            jail.set_env("BYLINE_STRIPE_WEBHOOK_SECRET", "hook456");
+            let err = load().unwrap_err().to_string();
+            assert!(err.contains("stripe_webhook_secret must start with whsec_"), "{err}");
+            jail.set_env("BYLINE_STRIPE_WEBHOOK_SECRET", "whsec_hook456");
+            jail.set_env("BYLINE_STRIPE_API_BASE", "ftp://stripe");
+            let err = load().unwrap_err().to_string();
+            assert!(err.contains("stripe_api_base"), "{err}");
             Ok(())
         });
     }

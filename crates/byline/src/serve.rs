@@ -38,6 +38,15 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     state.per_page = settings.per_page;
     state.mailer = settings.mailer()?;
     state.trusted_proxies = std::sync::Arc::new(settings.trusted_proxies()?);
+    match settings.stripe()? {
+        Some(stripe) => {
+            tracing::info!(api = %stripe.api_base, "paid tiers are sold through Stripe");
+            state = state.with_stripe(stripe).context("cannot set up Stripe")?;
+        }
+        None => tracing::info!(
+            "no Stripe keys are set: paid tiers are granted by staff, not sold online"
+        ),
+    }
     match &settings.smtp_host {
         Some(h) => {
             tracing::info!(host = %h, port = settings.smtp_port, "staff email goes through SMTP")

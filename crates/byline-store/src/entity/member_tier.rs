@@ -18,6 +18,8 @@ pub struct Model {
     pub cadence: Option<String>,
     pub amount: Option<i64>,
     pub currency: Option<String>,
+    /// The end of the period a Stripe subscription has paid for.
+    pub stripe_period_end: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -6,7 +6,11 @@ mod events;
 mod grants;
 mod keys;
 mod rows;
+mod stripe;
 mod tiers;
 
 pub use accounts::Joined;
 pub use events::MemberEvent;
+pub use stripe::{
+    CheckoutCompleted, Handled, InvoiceState, StripeEventId, SubscriptionState, TierPrices,
+};

@@ -82,7 +82,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
 }
 
 /// Every error the API returns, as JSON with its stable code.
-async fn json_errors(req: Request, next: Next) -> Response {
+pub(crate) async fn json_errors(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let Some(info) = res.extensions().get::<ErrorInfo>().cloned() else {
         return res;

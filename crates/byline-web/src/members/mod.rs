@@ -2,5 +2,6 @@
 //! opened without a database query).
 
 pub mod reader;
+pub mod stripe;
 
 pub use reader::{MEMBER_COOKIE, pass_cookie};
