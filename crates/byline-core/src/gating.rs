@@ -169,6 +169,57 @@ mod tests {
     }
 
     #[test]
+    fn an_article_is_cut_to_its_preview_for_readers_the_rule_refuses() {
+        let fields = crate::ArticleInput {
+            title: "T".into(),
+            body: "Free part.\n\n<!--members-only-->\n\nPAID-PART here.".into(),
+            access: Some("paid".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(fields.excerpt, "Free part.");
+        let article = Article {
+            id: 1,
+            slug: "t".into(),
+            title: fields.title,
+            subtitle: None,
+            body: fields.body,
+            body_html: fields.body_html,
+            excerpt: fields.excerpt,
+            status: crate::ArticleStatus::Published,
+            published_at: None,
+            updated_at: None,
+            authors: vec![],
+            terms: vec![],
+            image: None,
+            note_html: None,
+            source: None,
+            copyright_holder: None,
+            copyright_year: None,
+            license: None,
+            canonical_url: None,
+            seo_title: None,
+            seo_description: None,
+            republish: Some(true),
+            access: fields.access,
+            preview_html: fields.preview_html,
+            members_from: fields.members_from,
+            preview_only: false,
+        };
+        let (free, members) = article.free_and_members_html();
+        assert!(free.contains("Free part.") && members.contains("PAID-PART"));
+        let paid = Reader::member(vec!["paid".into()], &["paid".into()]);
+        assert_eq!(article.clone().for_reader(&paid), article);
+        for reader in [Reader::Anonymous, Reader::member(vec![], &["paid".into()])] {
+            let cut = article.clone().for_reader(&reader);
+            assert!(cut.preview_only);
+            assert!(!cut.body.contains("PAID-PART") && !cut.body_html.contains("PAID-PART"));
+            assert_eq!(cut.free_and_members_html().1, "");
+        }
+    }
+
+    #[test]
     fn feed_tokens_are_keyed_and_checked() {
         let t = feed_token(b"k1", "u-1");
         assert!(feed_token_matches(b"k1", "u-1", &t));
