@@ -42,16 +42,6 @@ pub fn asset(path: &str) -> String {
     format!("/assets/{path}")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn paginates_from_any_base() {
-        assert_eq!(super::paged("/", 1), "/");
-        assert_eq!(super::paged("/", 3), "/page/3/");
-        assert_eq!(super::paged("/regions/europe/", 2), "/regions/europe/page/2/");
-    }
-}
-
 /// Where readers join (the page the accounts side serves).
 pub const MEMBERS_JOIN: &str = "/members/join/";
 
@@ -62,4 +52,14 @@ pub const MEMBERS_SIGNIN: &str = "/members/signin/";
 /// `atom.xml` or `feed.json`); the token is `byline_core::gating::feed_token`.
 pub fn member_feed(token: &str, file: &str) -> String {
     format!("/members/feed/{token}/{file}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn paginates_from_any_base() {
+        assert_eq!(super::paged("/", 1), "/");
+        assert_eq!(super::paged("/", 3), "/page/3/");
+        assert_eq!(super::paged("/regions/europe/", 2), "/regions/europe/page/2/");
+    }
 }
