@@ -86,6 +86,18 @@ impl Byline {
         Server::spawn(name, cmd, addr, log)
     }
 
+    /// `byline member-pass EMAIL --tier paid --data DATA`: the cookie of a signed-in paid
+    /// member (`byline_member=…`).
+    pub fn member_cookie(&self, data: &Path) -> anyhow::Result<String> {
+        let mut cmd = self.command();
+        cmd.args(["member-pass", "bench-member@example.org", "--tier", "paid", "--data"]).arg(data);
+        let out = cmd.output().with_context(|| format!("cannot run {:?}", self.bin))?;
+        if !out.status.success() {
+            anyhow::bail!("byline member-pass failed: {}", tail(&out, 5));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    }
+
     /// `byline export static OUT --data DATA`; returns how long it took.
     pub fn export(&self, data: &Path, out: &Path) -> anyhow::Result<Duration> {
         let mut cmd = self.command();

@@ -91,6 +91,16 @@ impl Corpus {
         self.article(self.articles / 2)
     }
 
+    /// The members-only article (the row "gated article, signed-in member"): the one after
+    /// the sample, so the public article measured stays public.
+    pub fn gated(&self) -> Article {
+        self.article(self.gated_index())
+    }
+
+    fn gated_index(&self) -> usize {
+        (self.articles / 2 + 1) % self.articles.max(1)
+    }
+
     /// The region whose archive is measured (its slug is its lower-cased name).
     pub fn sample_region(&self) -> String {
         slugify(REGIONS[0])
@@ -154,7 +164,12 @@ impl Corpus {
         for i in 0..self.articles {
             let a = self.article(i);
             let path = dir.join(format!("{}.md", a.slug));
-            fs::write(&path, a.markdown()).with_context(|| format!("cannot write {path:?}"))?;
+            let text = if i == self.gated_index() && self.articles > 1 {
+                a.members_only_markdown()
+            } else {
+                a.markdown()
+            };
+            fs::write(&path, text).with_context(|| format!("cannot write {path:?}"))?;
         }
         Ok(())
     }
@@ -181,6 +196,16 @@ impl Article {
         );
         out.push_str(&self.body);
         out
+    }
+}
+
+impl Article {
+    /// The file with `access: members` and the preview ending after the first paragraph.
+    pub fn members_only_markdown(&self) -> String {
+        let md = self.markdown().replacen("\nsummary: ", "\naccess: members\nsummary: ", 1);
+        let body_at = md.len() - self.body.len();
+        let (front, body) = md.split_at(body_at);
+        format!("{front}{}", body.replacen("\n\n", "\n\n<!--members-only-->\n\n", 1))
     }
 }
 

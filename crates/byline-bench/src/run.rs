@@ -28,6 +28,8 @@ pub struct Run<'a> {
 /// The four pages measured, by role.
 pub struct Pages {
     pub paths: Vec<(&'static str, String)>,
+    /// A members-only article, loaded by Byline (cache on) with a paid member's cookie.
+    pub gated: String,
 }
 
 impl Pages {
@@ -74,6 +76,7 @@ impl Run<'_> {
                 ("term", format!("/regions/{}/", corpus.sample_region())),
                 ("feed", "/feed.xml".to_owned()),
             ],
+            gated: format!("/articles/{}/", corpus.gated().slug),
         };
         result.pages = pages.paths.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
 
@@ -178,8 +181,56 @@ impl Run<'_> {
             "Byline (no cache in this binary)".to_owned()
         };
         self.load_pages(&mut server, &name, pages, &mut served, result);
+        if cache {
+            let gated = self.load_gated(&mut server, data, &pages.gated, result);
+            served.rps.push(gated);
+        }
         server.stop(Duration::from_secs(10));
         Ok((served, bodies))
+    }
+
+    /// wrk on the members-only article with a paid member's cookie (from
+    /// `byline member-pass`), after checking that the member gets the full text and an
+    /// anonymous reader the preview; requests/s, or why not.
+    fn load_gated(
+        &self,
+        server: &mut Server,
+        data: &Path,
+        path: &str,
+        result: &mut SizeResult,
+    ) -> Value {
+        eprintln!("[{}] wrk Byline, signed-in member: gated {path}", result.articles);
+        let cookie = self.byline.member_cookie(data).map_err(|e| format!("{e:#}"))?;
+        let get = |headers: &[(&str, &str)]| {
+            http::request(server.addr, "GET", path, headers, &[]).map_err(|e| format!("{e:#}"))
+        };
+        let (member, anon) = (get(&[("cookie", &cookie)])?, get(&[])?);
+        let full = |r: &http::Response| r.text().contains("class=\"members-only\">");
+        if member.status != 200 || !full(&member) || full(&anon) {
+            return Err(format!(
+                "the member did not get the full text of {path} (status {}), or an anonymous \
+                 reader did",
+                member.status
+            ));
+        }
+        let header = format!("Cookie: {cookie}");
+        let load = match &self.tools["wrk"] {
+            Ok(_) => wrk::measure_with(&self.load, server.addr, path, Some(&header))
+                .map_err(|e| format!("{e:#}")),
+            Err(why) => Err(why.clone()),
+        };
+        let rps = match &load {
+            Ok(w) if w.clean() => Ok(w.requests_per_sec),
+            Ok(w) => Err(format!("{} of {} answers were not 2xx/3xx", w.non_2xx, w.requests)),
+            Err(e) => Err(e.clone()),
+        };
+        result.loads.push(LoadRow {
+            server: "Byline, cache on, signed-in member".to_owned(),
+            page: format!("gated article `{path}`"),
+            result: load,
+            peak_rss_mb: None,
+        });
+        rps
     }
 
     /// Serves Byline's bytes with nginx and loads each page; errors become the reason.
@@ -284,6 +335,17 @@ impl Run<'_> {
                 &ghost_v,
                 ghost.rps.clone(),
                 Some(Bound::RatioAtLeast(500.0)),
+            ),
+            cache_note,
+        ));
+        m.push(with(
+            Measure::new(
+                "Gated article, signed-in member",
+                "req/s",
+                cached.rps.get(4).cloned().unwrap_or_else(|| Err("not measured".into())),
+                "Cached article page, same run",
+                cached.rps[0].clone(),
+                Some(Bound::RatioAtLeast(0.5)),
             ),
             cache_note,
         ));

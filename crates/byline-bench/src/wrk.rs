@@ -43,15 +43,35 @@ impl WrkResult {
 
 /// Warms the address up (results discarded), then measures it.
 pub fn measure(load: &Load, addr: SocketAddr, path: &str) -> anyhow::Result<WrkResult> {
-    if load.warmup_seconds > 0 {
-        run(load, load.warmup_seconds, addr, path)?;
-    }
-    run(load, load.seconds, addr, path)
+    measure_with(load, addr, path, None)
 }
 
-fn run(load: &Load, seconds: u32, addr: SocketAddr, path: &str) -> anyhow::Result<WrkResult> {
+/// [`measure`], sending `header` (`Name: value`) with every request (a member's cookie).
+pub fn measure_with(
+    load: &Load,
+    addr: SocketAddr,
+    path: &str,
+    header: Option<&str>,
+) -> anyhow::Result<WrkResult> {
+    if load.warmup_seconds > 0 {
+        run(load, load.warmup_seconds, addr, path, header)?;
+    }
+    run(load, load.seconds, addr, path, header)
+}
+
+fn run(
+    load: &Load,
+    seconds: u32,
+    addr: SocketAddr,
+    path: &str,
+    header: Option<&str>,
+) -> anyhow::Result<WrkResult> {
     let url = format!("http://{addr}{path}");
-    let out = Command::new("wrk")
+    let mut cmd = Command::new("wrk");
+    if let Some(h) = header {
+        cmd.args(["-H", h]);
+    }
+    let out = cmd
         .args(["-t", &load.threads.to_string(), "-c", &load.connections.to_string()])
         .args(["-d", &format!("{seconds}s"), "--timeout", &format!("{}s", load.timeout_seconds)])
         .args(["--latency", &url])

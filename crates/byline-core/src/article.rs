@@ -2,6 +2,8 @@
 
 use crate::author::{Author, AuthorRef, checked_slug};
 use crate::error::{Checker, Invalid, non_blank};
+use crate::gating;
+use crate::members::Access;
 use crate::taxonomy::{TermRef, split_term_path};
 use crate::{License, markdown};
 use chrono::{DateTime, Datelike, Utc};
@@ -140,6 +142,10 @@ pub struct ArticleInput {
     pub seo_description: Option<String>,
     /// May other sites republish it? `None` follows the publication's policy.
     pub republish: Option<bool>,
+    /// Who may read it in full: `public` (or none), `members`, `paid` or `tiers`.
+    pub access: Option<String>,
+    /// The tiers (slugs) it is for, with `access: tiers`.
+    pub tiers: Vec<String>,
 }
 
 /// A validated article, ready to store: Markdown rendered, excerpt derived, references
@@ -170,6 +176,12 @@ pub struct ArticleFields {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub republish: Option<bool>,
+    /// Who may read it in full (tier slugs still to be found by the store).
+    pub access: Access,
+    /// What readers without access see (see `gating`).
+    pub preview_html: String,
+    /// Where in `body_html` the members-only part begins.
+    pub members_from: usize,
 }
 
 impl ArticleInput {
@@ -232,10 +244,19 @@ impl ArticleInput {
         }
         let canonical_url = c.url("canonical_url", self.canonical_url.as_deref());
         let body = self.body.replace("\r\n", "\n");
+        let access = match Access::parse("access", self.access.as_deref(), &self.tiers) {
+            Ok(a) => a,
+            Err(e) => {
+                e.0.into_iter().for_each(|f| c.fail(&f.field, f.message));
+                Access::Public
+            }
+        };
+        let rendered = gating::render_body(&body);
         let given = non_blank(self.excerpt.as_deref());
+        // Derived from the free part only, so no list or meta tag shows members-only text.
         let excerpt = match &given {
             Some(e) => markdown::truncate_words(e, 1000),
-            None => markdown::excerpt(&body, EXCERPT_CHARS),
+            None => markdown::excerpt(&rendered.free_markdown, EXCERPT_CHARS),
         };
         let note = non_blank(self.note.as_deref());
         let published_at = self.published_at.or(match self.status {
@@ -246,7 +267,9 @@ impl ArticleInput {
             slug,
             title,
             subtitle: non_blank(self.subtitle.as_deref()),
-            body_html: markdown::to_html(&body),
+            preview_html: gating::preview_html(&rendered, &excerpt),
+            members_from: rendered.members_from,
+            body_html: rendered.body_html,
             body,
             excerpt,
             excerpt_given: given.is_some(),
@@ -266,6 +289,7 @@ impl ArticleInput {
             seo_title: non_blank(self.seo_title.as_deref()),
             seo_description: non_blank(self.seo_description.as_deref()),
             republish: self.republish,
+            access,
         })
     }
 }
@@ -283,6 +307,9 @@ pub struct ArticleSummary {
     pub authors: Vec<AuthorRef>,
     pub terms: Vec<TermRef>,
     pub image: Option<FeaturedImage>,
+    /// Who may read it in full (lists show a badge; never its text).
+    #[serde(default)]
+    pub access: Access,
 }
 
 /// A whole article, as its page shows it.
@@ -312,6 +339,19 @@ pub struct Article {
     pub seo_description: Option<String>,
     /// May other sites republish it? `None` follows the publication's policy.
     pub republish: Option<bool>,
+    /// Who may read it in full.
+    #[serde(default)]
+    pub access: Access,
+    /// What readers without access see: the body up to `<!--members-only-->`, else the
+    /// excerpt as a paragraph.
+    #[serde(default)]
+    pub preview_html: String,
+    /// Where in `body_html` the members-only part begins (0: all of it).
+    #[serde(default)]
+    pub members_from: usize,
+    /// Set when this copy holds only the preview (see `Article::for_reader`).
+    #[serde(default)]
+    pub preview_only: bool,
 }
 
 impl Article {
@@ -328,6 +368,7 @@ impl Article {
             authors: self.authors.iter().map(Author::to_ref).collect(),
             terms: self.terms.clone(),
             image: self.image.clone(),
+            access: self.access.clone(),
         }
     }
 
@@ -343,7 +384,11 @@ impl Article {
 
     /// May other sites republish this article? Its own switch, else the publication's
     /// policy; and never an article from another outlet whose licence does not allow it.
+    /// Gated articles are never offered.
     pub fn republishable(&self, p: &crate::Publication) -> bool {
+        if self.is_gated() || self.preview_only {
+            return false;
+        }
         let allowed = self.republish.unwrap_or(p.allow_republishing);
         let cleared =
             self.source.is_none() || self.license.is_some_and(|l| l != License::AllRightsReserved);

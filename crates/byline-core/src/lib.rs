@@ -11,6 +11,7 @@ pub mod audit;
 pub mod author;
 pub mod editorial;
 pub mod error;
+pub mod gating;
 pub mod integration;
 pub mod jobs;
 pub mod license;

@@ -3,6 +3,7 @@
 use crate::error::ExportError;
 use crate::load::Site;
 use crate::options::Options;
+use byline_core::members::Reader;
 use byline_core::taxonomy::term_and_descendants;
 use byline_core::{Article, ArticleSummary};
 use byline_render::feeds::{self, FEED_ITEMS, FeedFormat, FeedInfo};
@@ -140,7 +141,7 @@ fn plan<'a>(
                 theme,
                 &url,
                 "article.html",
-                &ArticlePage::new(v, a, p, chrono::Utc::now()),
+                &ArticlePage::new(v, a, p, chrono::Utc::now(), &Reader::Anonymous),
             )?];
             if a.republishable(p) {
                 let r = urls::republish(&a.slug);
@@ -260,7 +261,7 @@ fn feed_files(info: &FeedInfo, articles: &[&Article], site: &Site, base: &str) -
     FeedFormat::ALL
         .into_iter()
         .map(|f| {
-            let body = feeds::render(f, info, &latest, p, base);
+            let body = feeds::render(f, info, &latest, p, base, &Reader::Anonymous);
             (format!("{}{}", info.page, f.file()), body.into_bytes())
         })
         .collect()

@@ -50,6 +50,8 @@ pub(crate) const ARTICLE_KEYS: &[&str] = &[
     "seo_title",
     "seo_description",
     "taxonomies",
+    "access",
+    "tiers",
     // Machinery of other generators that carries no content.
     "layout",
     "type",
@@ -272,6 +274,8 @@ pub(crate) fn article(
         seo_title: doc.text(&["seo_title"])?,
         seo_description: doc.text(&["seo_description"])?,
         republish: doc.bool(&["republish"])?,
+        access: doc.text(&["access"])?,
+        tiers: doc.list(&["tiers"])?,
     })
 }
 

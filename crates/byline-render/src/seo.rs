@@ -135,6 +135,15 @@ pub fn news_article(a: &Article, p: &Publication, base: &str, canonical: &str) -
     if let Some(u) = license.url() {
         ld["license"] = Value::from(u);
     }
+    if a.is_gated() {
+        // What search engines ask of paywalled pages: the gated part is `.members-only`.
+        ld["isAccessibleForFree"] = Value::from(false);
+        ld["hasPart"] = json!({
+            "@type": "WebPageElement",
+            "isAccessibleForFree": false,
+            "cssSelector": ".members-only",
+        });
+    }
     if let Some(s) = &a.source {
         let mut based = json!({"@type": "CreativeWork", "name": s.name});
         if let Some(u) = &s.url {

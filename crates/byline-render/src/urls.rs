@@ -42,6 +42,18 @@ pub fn asset(path: &str) -> String {
     format!("/assets/{path}")
 }
 
+/// Where readers join (the page the accounts side serves).
+pub const MEMBERS_JOIN: &str = "/members/join/";
+
+/// Where members sign in.
+pub const MEMBERS_SIGNIN: &str = "/members/signin/";
+
+/// `/members/feed/{token}/{file}`: a paid member's private full-text feed (`feed.xml`,
+/// `atom.xml` or `feed.json`); the token is `byline_core::gating::feed_token`.
+pub fn member_feed(token: &str, file: &str) -> String {
+    format!("/members/feed/{token}/{file}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

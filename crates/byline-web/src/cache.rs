@@ -13,6 +13,12 @@
 //!   before the response leaves ([`read_your_writes`]), so the writer's next page shows it.
 //!   A render that was under way when pages were dropped is not kept (it may predate the
 //!   write), and a request never shares a render that started before its last drop.
+//! - Keyed by the reader's access level ([`Reader::cache_key`]: anonymous, or a member's
+//!   paid flag and tiers) and the path, never by person: a members-only article is kept once
+//!   in full for each level that may read it and once as a preview for the others, and the
+//!   member pass is opened with the key in memory, so no reader costs a database query.
+//!   Pages answered to members are `private` for shared caches, and every page varies by
+//!   `Cookie`.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -28,6 +34,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::AppState;
+use byline_core::members::Reader;
 
 /// Put on a response by its handler: the page may be cached, and these tags say what it
 /// shows (see `byline_store::changes`).
@@ -172,20 +179,24 @@ pub(crate) async fn serve(State(state): State<AppState>, req: Request, next: Nex
     {
         return next.run(req).await;
     }
-    let key = if by_query { req.uri().to_string() } else { req.uri().path().to_owned() };
     let conditional = req.headers().clone();
     let (mut parts, _) = req.into_parts();
+    let reader: Reader =
+        crate::members::reader::pass_of(&state, &parts).await.map(|p| p.reader).unwrap_or_default();
+    let member = reader.is_member();
+    let target = if by_query { parts.uri.to_string() } else { parts.uri.path().to_owned() };
+    let key = format!("{} {target}", reader.cache_key());
     // The cache keeps whole pages: conditions are checked against the entry, not the render.
     parts.headers.remove(header::IF_NONE_MATCH);
     parts.headers.remove(header::IF_MODIFIED_SINCE);
     if let Some(entry) = cache.pages.get(&key).await {
-        return answer(&entry, &conditional);
+        return answer(&entry, &conditional, member);
     }
     let seen = cache.generation();
     let request = || Request::from_parts(parts.clone(), Body::empty());
     let born =
         match cache.pages.try_get_with(key.clone(), fill(&cache, request(), next.clone())).await {
-            Ok(entry) if entry.born >= seen => return answer(&entry, &conditional),
+            Ok(entry) if entry.born >= seen => return answer(&entry, &conditional, member),
             Err(uncached) if uncached.born >= seen => return whole(&uncached),
             Ok(entry) => entry.born,
             Err(uncached) => uncached.born,
@@ -289,7 +300,7 @@ fn brotli(bytes: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-fn answer(e: &Entry, request: &HeaderMap) -> Response {
+fn answer(e: &Entry, request: &HeaderMap, member: bool) -> Response {
     let encoding = preferred(request);
     let (suffix, coding, body) = match encoding {
         Encoding::Brotli => ("-br", Some("br"), e.brotli.clone()),
@@ -299,12 +310,15 @@ fn answer(e: &Entry, request: &HeaderMap) -> Response {
     let etag = format!("\"{}{suffix}\"", e.etag);
     let mut h = HeaderMap::new();
     h.insert(header::CONTENT_TYPE, e.content_type.clone());
-    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie"));
     h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex is a header value"));
-    h.insert(
-        header::CACHE_CONTROL,
-        e.cache_control.clone().unwrap_or(HeaderValue::from_static("public, max-age=60")),
-    );
+    let cache_control = match (&e.cache_control, member) {
+        // A member's copy is theirs: browsers may keep it, shared caches may not.
+        (_, true) => HeaderValue::from_static("private, max-age=60"),
+        (Some(c), false) => c.clone(),
+        (None, false) => HeaderValue::from_static("public, max-age=60"),
+    };
+    h.insert(header::CACHE_CONTROL, cache_control);
     if let Some(lm) = &e.last_modified {
         h.insert(header::LAST_MODIFIED, lm.clone());
     }

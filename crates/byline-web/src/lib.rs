@@ -20,6 +20,7 @@ mod state;
 pub mod tracking;
 
 pub use error::{ErrorInfo, WebError};
+pub use public::member_feed::path_for as member_feed_path;
 pub use state::{AppState, DEFAULT_CACHE_MB};
 
 use axum::Router;

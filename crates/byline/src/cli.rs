@@ -47,6 +47,21 @@ pub enum Command {
     /// See the job queue; retry or cancel jobs.
     #[command(subcommand)]
     Jobs(Jobs),
+    /// For the benchmark harness and tests: print a member pass cookie for an email
+    /// (adding the member, and granting `--tier` for free, when needed).
+    #[command(hide = true)]
+    MemberPass(MemberPassArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MemberPassArgs {
+    /// The member's email address
+    pub email: String,
+    /// Grant this tier (complimentary) first, unless the member holds it
+    #[arg(long)]
+    pub tier: Option<String>,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Args)]

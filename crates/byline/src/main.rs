@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod integration;
 mod jobs;
+mod member_pass;
 mod node;
 mod republications;
 mod serve;
@@ -115,6 +116,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Jobs(cli::Jobs::Cancel(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             jobs::cancel(settings, args.id).await
+        }
+        cli::Command::MemberPass(args) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            member_pass::print(settings, &args).await
         }
     }
 }

@@ -3,9 +3,16 @@
 use super::entry::{abs, entry_html, last_change, publication_rights, rights, updated, when};
 use super::info::{FeedFormat, FeedInfo};
 use crate::urls;
+use byline_core::members::Reader;
 use byline_core::{Article, Publication};
 
-pub fn atom(info: &FeedInfo, articles: &[Article], p: &Publication, base: &str) -> String {
+pub fn atom(
+    info: &FeedInfo,
+    articles: &[Article],
+    p: &Publication,
+    base: &str,
+    reader: &Reader,
+) -> String {
     use atom_syndication::{Category, Content, Entry, Feed, Link, Person, Text};
     let self_url = abs(base, &format!("{}{}", info.page, FeedFormat::Atom.file()));
     let publisher =
@@ -50,7 +57,7 @@ pub fn atom(info: &FeedInfo, articles: &[Article], p: &Publication, base: &str) 
                 rights: Some(Text::plain(rights(a, p))),
                 summary: Some(Text::plain(a.excerpt.clone())),
                 content: Some(Content {
-                    value: Some(entry_html(a, p, base)),
+                    value: Some(entry_html(a, p, base, reader)),
                     content_type: Some("html".into()),
                     ..Default::default()
                 }),

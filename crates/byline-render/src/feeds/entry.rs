@@ -1,6 +1,7 @@
 //! What an article gives to a feed, decided in one place ([`entry_html`]), and the small
 //! helpers every format shares: absolute links, the rights lines, HTML escaping, dates.
 
+use byline_core::members::Reader;
 use byline_core::{Article, License, Publication};
 use chrono::{DateTime, Utc};
 
@@ -28,10 +29,24 @@ pub fn rights(a: &Article, p: &Publication) -> String {
     format!("© {year} {}. {}.", a.copyright_holder_or(&p.title), license.name())
 }
 
-/// The HTML a feed may carry for an article: its body with absolute links, then the
-/// original-source and rights lines. The single gate for feed content.
-pub fn entry_html(a: &Article, p: &Publication, base_url: &str) -> String {
-    let mut html = absolutize(&a.body_html, base_url);
+/// The HTML a feed may carry for an article: its body with absolute links (for a gated
+/// article that `reader` may not read, only its preview and a link to read on), then the
+/// original-source and rights lines. The single gate for feed content: public feeds pass
+/// `Reader::Anonymous`, a paid member's private feed their reader.
+pub fn entry_html(a: &Article, p: &Publication, base_url: &str, reader: &Reader) -> String {
+    let full = a.readable_by(reader) && !a.preview_only;
+    let mut html = absolutize(if full { &a.body_html } else { &a.preview_html }, base_url);
+    if !full {
+        let url = escape(&format!("{base_url}{}", crate::urls::article(&a.slug)));
+        let who = match byline_core::gating::badge(&a.access) {
+            Some("Paid") => "paying members",
+            _ => "members",
+        };
+        html.push_str(&format!(
+            "<p class=\"members-only\">The rest of this article is for {who}: \
+             <a href=\"{url}\">read it on the site</a>.</p>"
+        ));
+    }
     if let Some(s) = &a.source {
         let name = escape(&s.name);
         match &s.url {

@@ -3,6 +3,7 @@
 use super::entry::{abs, absolutize_url, entry_html, last_change, rights, when};
 use super::info::{FeedFormat, FeedInfo};
 use crate::urls;
+use byline_core::members::Reader;
 use byline_core::{Article, Publication};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -50,7 +51,13 @@ struct JsonRights {
     license_url: Option<&'static str>,
 }
 
-pub fn json(info: &FeedInfo, articles: &[Article], p: &Publication, base: &str) -> String {
+pub fn json(
+    info: &FeedInfo,
+    articles: &[Article],
+    p: &Publication,
+    base: &str,
+    reader: &Reader,
+) -> String {
     let iso = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let items = articles
         .iter()
@@ -61,7 +68,7 @@ pub fn json(info: &FeedInfo, articles: &[Article], p: &Publication, base: &str) 
                 id: url.clone(),
                 url,
                 title: a.title.clone(),
-                content_html: entry_html(a, p, base),
+                content_html: entry_html(a, p, base, reader),
                 summary: a.excerpt.clone(),
                 image: a.image.as_ref().map(|i| absolutize_url(&i.url, base)),
                 date_published: iso(when(a)),

@@ -1,7 +1,8 @@
 //! Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 for the whole site, an author or a term.
 //!
-//! What an article gives to a feed is decided in one place, [`entry_html`]: when membership
-//! arrives, gated articles are cut there, and no feed can carry more than it allows.
+//! What an article gives to a feed is decided in one place, [`entry_html`]: a gated article
+//! the feed's reader may not read (every reader of a public feed is anonymous) gives only
+//! its preview, and no feed can carry more than `Reader::may_read` allows.
 
 mod atom;
 mod entry;

@@ -3,9 +3,16 @@
 use super::entry::{abs, entry_html, escape, publication_rights, rights, updated, when};
 use super::info::{FeedFormat, FeedInfo};
 use crate::urls;
+use byline_core::members::Reader;
 use byline_core::{Article, Publication};
 
-pub fn rss(info: &FeedInfo, articles: &[Article], p: &Publication, base: &str) -> String {
+pub fn rss(
+    info: &FeedInfo,
+    articles: &[Article],
+    p: &Publication,
+    base: &str,
+    reader: &Reader,
+) -> String {
     let self_url = abs(base, &format!("{}{}", info.page, FeedFormat::Rss.file()));
     let items = articles
         .iter()
@@ -26,7 +33,7 @@ pub fn rss(info: &FeedInfo, articles: &[Article], p: &Publication, base: &str) -
                         domain: Some(abs(base, &urls::taxonomy(&t.taxonomy_slug))),
                     })
                     .collect(),
-                content: Some(entry_html(a, p, base)),
+                content: Some(entry_html(a, p, base, reader)),
                 dublin_core_ext: Some(::rss::extension::dublincore::DublinCoreExtension {
                     creators: a.authors.iter().map(|x| x.name.clone()).collect(),
                     rights: vec![rights(a, p)],

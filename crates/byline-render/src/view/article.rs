@@ -5,6 +5,7 @@ use super::share;
 use super::shared::{AuthorView, ImageView, NameLink, display_date, iso};
 use super::site::{SiteView, TaxonomyLink};
 use crate::urls;
+use byline_core::members::{Access, Reader};
 use byline_core::{Article, License, Publication, TermRef};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -64,13 +65,62 @@ pub struct SourceView {
     pub url: Option<String>,
 }
 
+/// What a reader without access sees after the preview: a call to join (anonymous readers)
+/// or to upgrade (members without the tier).
+#[derive(Debug, Clone, Serialize)]
+pub struct GateView {
+    /// `join` or `upgrade`.
+    pub kind: &'static str,
+    pub title: String,
+    pub message: String,
+    pub join_url: String,
+    /// For anonymous readers: members who already joined sign in.
+    pub signin_url: Option<String>,
+}
+
+impl GateView {
+    fn new(access: &Access, reader: &Reader) -> Self {
+        let for_whom = match access {
+            Access::Members | Access::Public => "members",
+            Access::Paid => "paying members",
+            Access::Tiers(_) => "members of some tiers",
+        };
+        if reader.is_member() {
+            Self {
+                kind: "upgrade",
+                title: "Upgrade to keep reading".into(),
+                message: format!("The rest of this article is for {for_whom}."),
+                join_url: urls::MEMBERS_JOIN.into(),
+                signin_url: None,
+            }
+        } else {
+            Self {
+                kind: "join",
+                title: "Become a member to keep reading".into(),
+                message: format!("The rest of this article is for {for_whom}."),
+                join_url: urls::MEMBERS_JOIN.into(),
+                signin_url: Some(urls::MEMBERS_SIGNIN.into()),
+            }
+        }
+    }
+}
+
 /// A whole article as its page shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleView {
     pub title: String,
     pub subtitle: Option<String>,
     pub url: String,
+    /// What everyone may read: the whole body of a public article, the part before
+    /// `<!--members-only-->` of a gated one, or its preview for a reader without access.
     pub body_html: String,
+    /// The members-only rest, for readers with access (the page wraps it in
+    /// `.members-only`, the part JSON-LD's `hasPart` names).
+    pub members_html: Option<String>,
+    /// For readers without access: the call to join or upgrade.
+    pub gate: Option<GateView>,
+    /// `Members` or `Paid` for a gated article.
+    pub access: Option<&'static str>,
     pub excerpt: String,
     pub published: String,
     pub published_iso: String,
@@ -93,13 +143,29 @@ pub struct ArticleView {
 }
 
 impl ArticleView {
-    pub fn new(a: &Article, p: &Publication, site: &SiteView, now: DateTime<Utc>) -> Self {
+    /// The article as `reader` may read it (the one rule: `Reader::may_read`).
+    pub fn new(
+        a: &Article,
+        p: &Publication,
+        site: &SiteView,
+        now: DateTime<Utc>,
+        reader: &Reader,
+    ) -> Self {
         let published_at = a.published_at.unwrap_or(now);
+        let (body_html, members_html, gate) = if a.readable_by(reader) && !a.preview_only {
+            let (free, members) = a.free_and_members_html();
+            (free.to_owned(), Some(members.to_owned()).filter(|m| !m.is_empty()), None)
+        } else {
+            (a.preview_html.clone(), None, Some(GateView::new(&a.access, reader)))
+        };
         Self {
+            body_html,
+            members_html,
+            gate,
+            access: byline_core::gating::badge(&a.access),
             title: a.title.clone(),
             subtitle: a.subtitle.clone(),
             url: urls::article(&a.slug),
-            body_html: a.body_html.clone(),
             excerpt: a.excerpt.clone(),
             published: display_date(published_at),
             published_iso: iso(published_at),

@@ -39,8 +39,15 @@ pub struct ArticlePage<'a> {
 }
 
 impl<'a> ArticlePage<'a> {
-    pub fn new(site: &'a SiteView, a: &Article, p: &Publication, now: DateTime<Utc>) -> Self {
-        let article = ArticleView::new(a, p, site, now);
+    /// The page as `reader` sees it.
+    pub fn new(
+        site: &'a SiteView,
+        a: &Article,
+        p: &Publication,
+        now: DateTime<Utc>,
+        reader: &byline_core::members::Reader,
+    ) -> Self {
+        let article = ArticleView::new(a, p, site, now, reader);
         let title = article.seo_title.as_deref().unwrap_or(&article.title);
         let description = article.seo_description.as_deref().unwrap_or(&article.excerpt);
         let mut meta = site.meta(Some(title), Some(description), &article.url);

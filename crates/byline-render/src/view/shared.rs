@@ -67,6 +67,8 @@ pub struct CardView {
     pub authors: Vec<NameLink>,
     pub terms: Vec<CardTerm>,
     pub image: Option<ImageView>,
+    /// `Members` or `Paid` for a gated article (a badge; lists never show gated text).
+    pub access: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +131,7 @@ impl CardView {
                 })
                 .collect(),
             image: a.image.as_ref().map(ImageView::new),
+            access: byline_core::gating::badge(&a.access),
         }
     }
 

@@ -4,6 +4,7 @@
 //! that started from an older version, writes the row with the next version, keeps a
 //! revision, writes an audit line and logs the cache tags of the public pages it touches.
 
+use super::access::{linked_tiers, set_tiers, tier_ids};
 use super::resolve::{resolve_authors, resolve_terms, slug_for};
 use super::revisions;
 use super::shared::{EditError, editable, link, linked_terms, load, status, subject};
@@ -83,6 +84,8 @@ impl Store {
             modified_by: None,
             trashed_at: None,
             access: "public".into(),
+            preview_html: String::new(),
+            members_from: 0,
         };
         let step = if step == Step::Update { Step::Create } else { step };
         let why = Why { revision: "create".into(), audit: Step::Create.audit_action() };
@@ -236,6 +239,10 @@ async fn apply(
         step.permit(actor, &author_ids, ArticleStatus::Draft)?;
     }
     let term_ids = resolve_terms(txn, input, &mut errors).await?;
+    let tiers = match &fields {
+        Some(f) => tier_ids(txn, &f.access, &mut errors).await?,
+        None => Vec::new(),
+    };
     let slug = match &fields {
         Some(f) => slug_for(txn, input, &f.slug, old.id, &mut errors).await?,
         None => String::new(),
@@ -279,13 +286,22 @@ async fn apply(
         seo_title: f.seo_title,
         seo_description: f.seo_description,
         republish: f.republish,
+        access: f.access.as_str().to_owned(),
+        preview_html: f.preview_html,
+        members_from: f.members_from as i64,
         trashed_at,
         ..old.clone()
     };
     let old_terms = if old.id == 0 { Vec::new() } else { linked_terms(txn, old.id).await? };
+    let old_tiers = if old.id == 0 { Vec::new() } else { linked_tiers(txn, old.id).await? };
     let mut sorted_terms = term_ids.clone();
     sorted_terms.sort_unstable();
-    if old.id != 0 && new == old && old_byline == author_ids && old_terms == sorted_terms {
+    if old.id != 0
+        && new == old
+        && old_byline == author_ids
+        && old_terms == sorted_terms
+        && old_tiers == tiers
+    {
         return Ok(old.id); // nothing changed: no new version
     }
     let new = article::Model {
@@ -313,6 +329,7 @@ async fn apply(
         old.id
     };
     link(txn, id, &author_ids, &term_ids).await?;
+    set_tiers(txn, id, &tiers).await?;
     slug_redirects::renamed(txn, SlugOf::Article, id, &old.slug, &new.slug).await?;
     if from == ArticleStatus::Published || target == ArticleStatus::Published {
         let mut tags = vec![changes::article(id), changes::LIST.to_owned()];

@@ -4,6 +4,7 @@
 //! (`listing`). What several of them need lives in `shared`, which uses none of them; no two
 //! article modules import each other.
 
+mod access;
 mod catalog;
 mod editorial;
 mod listing;

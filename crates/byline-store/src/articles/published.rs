@@ -1,6 +1,7 @@
 //! Published articles as the public site, feeds and sitemaps read them: a page of summaries
 //! under a filter, one article by slug, the newest in full, the sitemap's stamps, the count.
 
+use super::access::{access_of, tier_slugs};
 use super::shared::{Refs, by_author, bylines, filings, status, under_terms};
 use crate::authors::from_row as author_from_row;
 use crate::entity::{article, article_author, author};
@@ -37,6 +38,7 @@ struct SummaryRow {
     image_url: Option<String>,
     image_alt: Option<String>,
     image_caption: Option<String>,
+    access: String,
 }
 
 fn image(
@@ -86,6 +88,7 @@ impl Store {
                 article::Column::ImageUrl,
                 article::Column::ImageAlt,
                 article::Column::ImageCaption,
+                article::Column::Access,
             ])
             .order_by_desc(article::Column::PublishedAt)
             .order_by_desc(article::Column::Id)
@@ -96,6 +99,8 @@ impl Store {
             .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut refs = Refs::load(self.db(), &ids).await?;
+        let mut tiers =
+            tier_slugs(self.db(), &with_tiers(rows.iter().map(|r| (r.id, &r.access)))).await?;
         let items = rows
             .into_iter()
             .map(|r| ArticleSummary {
@@ -109,6 +114,7 @@ impl Store {
                 status: status(&r.status),
                 published_at: r.published_at,
                 image: image(r.image_url, r.image_alt, r.image_caption),
+                access: access_of(&r.access, tiers.remove(&r.id)),
             })
             .collect();
         Ok(Paged { items, page, per_page, total })
@@ -126,7 +132,8 @@ impl Store {
             .pop()
             .ok_or_else(|| StoreError::not_found("article", slug))?;
         let terms = filings(self.db(), &[m.id]).await?.remove(&m.id).unwrap_or_default();
-        Ok(article_from_row(m, authors.into_iter().map(author_from_row).collect(), terms))
+        let tiers = tier_slugs(self.db(), &with_tiers([(m.id, &m.access)])).await?.remove(&m.id);
+        Ok(article_from_row(m, authors.into_iter().map(author_from_row).collect(), terms, tiers))
     }
 
     /// The newest `limit` published articles in full (bodies, bylines, terms), for feeds:
@@ -165,12 +172,15 @@ impl Store {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut bylines = bylines(self.db(), &ids).await?;
         let mut filings = filings(self.db(), &ids).await?;
+        let mut tiers =
+            tier_slugs(self.db(), &with_tiers(rows.iter().map(|r| (r.id, &r.access)))).await?;
         Ok(rows
             .into_iter()
             .map(|m| {
                 let authors = bylines.remove(&m.id).unwrap_or_default();
                 let terms = filings.remove(&m.id).unwrap_or_default();
-                article_from_row(m, authors, terms)
+                let t = tiers.remove(&m.id);
+                article_from_row(m, authors, terms, t)
             })
             .collect())
     }
@@ -213,8 +223,22 @@ impl Store {
     }
 }
 
-fn article_from_row(m: article::Model, authors: Vec<Author>, terms: Vec<TermRef>) -> Article {
+/// The ids among these (id, access) whose access names tiers.
+fn with_tiers<'a>(rows: impl IntoIterator<Item = (i64, &'a String)>) -> Vec<i64> {
+    rows.into_iter().filter(|(_, a)| a.as_str() == "tiers").map(|(id, _)| id).collect()
+}
+
+fn article_from_row(
+    m: article::Model,
+    authors: Vec<Author>,
+    terms: Vec<TermRef>,
+    tiers: Option<Vec<String>>,
+) -> Article {
     Article {
+        access: access_of(&m.access, tiers),
+        preview_html: m.preview_html,
+        members_from: usize::try_from(m.members_from).unwrap_or(0),
+        preview_only: false,
         authors,
         terms,
         id: m.id,

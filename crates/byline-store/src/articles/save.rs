@@ -1,6 +1,7 @@
 //! Saving an article: one transaction that resolves authors and terms, keeps slugs unique,
 //! and reports whether anything changed.
 
+use super::access::{linked_tiers, set_tiers, tier_ids};
 use super::revisions;
 use super::shared::{editable, free_slug, link, linked_authors, linked_terms};
 use crate::authors::save_author;
@@ -45,6 +46,11 @@ impl Store {
         let slug = free_slug(&txn, &fields.slug, own_id).await?;
         let author_ids = author_ids(&txn, &fields.authors).await?;
         let term_ids = resolve_term_paths(&txn, &fields.terms).await?;
+        let mut unknown = Vec::new();
+        let tiers = tier_ids(&txn, &fields.access, &mut unknown).await?;
+        if !unknown.is_empty() {
+            return Err(StoreError::Invalid(byline_core::Invalid(unknown)));
+        }
         let now = Utc::now();
         let new = article::Model {
             id: own_id.unwrap_or(0),
@@ -83,16 +89,24 @@ impl Store {
             version: existing.as_ref().map_or(1, |e| e.version),
             modified_by: existing.as_ref().map_or(Some(IMPORTER.into()), |e| e.modified_by.clone()),
             trashed_at: existing.as_ref().and_then(|e| e.trashed_at),
-            access: existing.as_ref().map_or_else(|| "public".into(), |e| e.access.clone()),
+            access: fields.access.as_str().to_owned(),
+            preview_html: fields.preview_html.clone(),
+            members_from: fields.members_from as i64,
         };
-        let (old_authors, old_terms) = match &existing {
-            Some(old) => (linked_authors(&txn, old.id).await?, linked_terms(&txn, old.id).await?),
-            None => (Vec::new(), Vec::new()),
+        let (old_authors, old_terms, old_tiers) = match &existing {
+            Some(old) => (
+                linked_authors(&txn, old.id).await?,
+                linked_terms(&txn, old.id).await?,
+                linked_tiers(&txn, old.id).await?,
+            ),
+            None => (Vec::new(), Vec::new(), Vec::new()),
         };
         let outcome = match &existing {
             None => Outcome::Created,
             Some(old) => {
-                let same_links = old_authors == author_ids && old_terms == sorted(&term_ids);
+                let same_links = old_authors == author_ids
+                    && old_terms == sorted(&term_ids)
+                    && old_tiers == tiers;
                 if *old == new && same_links { Outcome::Unchanged } else { Outcome::Updated }
             }
         };
@@ -111,6 +125,7 @@ impl Store {
         };
         if outcome != Outcome::Unchanged {
             link(&txn, saved.id, &author_ids, &term_ids).await?;
+            set_tiers(&txn, saved.id, &tiers).await?;
             let was = existing_slug.as_deref().unwrap_or("");
             crate::slug_redirects::renamed(
                 &txn,

@@ -2,8 +2,9 @@
 //! articles (reading them for any number at once, replacing them for one), the filters by
 //! author and term, a free slug, the row and editable form of one article, how the audit log
 //! names an article, and the error of the editorial steps. Every article module may use this
-//! one; it uses none of them.
+//! one; it uses none of them (but `access`, which uses none of them either).
 
+use super::access::{access_of, tier_slugs};
 use crate::StoreError;
 use crate::authors::from_row as author_from_row;
 use crate::entity::{article, article_author, article_term, author, taxonomy, term};
@@ -84,6 +85,12 @@ pub(crate) async fn editable(
     let authors = bylines(db, &[id]).await?.remove(&id).unwrap_or_default();
     let terms = filings(db, &[id]).await?.remove(&id).unwrap_or_default();
     let status = status(&m.status);
+    let tiers = if m.access == "tiers" {
+        tier_slugs(db, &[id]).await?.remove(&id).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let access = access_of(&m.access, Some(tiers));
     let input = ArticleInput {
         title: m.title,
         slug: Some(m.slug),
@@ -108,6 +115,8 @@ pub(crate) async fn editable(
         seo_title: m.seo_title,
         seo_description: m.seo_description,
         republish: m.republish,
+        access: Some(access.as_str().to_owned()),
+        tiers: access.tiers().to_vec(),
     };
     Ok(EditableArticle {
         id: m.id,

@@ -46,6 +46,10 @@ pub struct Model {
     pub trashed_at: Option<DateTimeUtc>,
     /// `public`, `members`, `paid` or `tiers` (then `article_tier` names them).
     pub access: String,
+    /// What readers without access see (m0017).
+    pub preview_html: String,
+    /// Where in `body_html` the members-only part begins (m0017).
+    pub members_from: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -13,6 +13,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::tier::Entity",
+        from = "Column::TierId",
+        to = "super::tier::Column::Id"
+    )]
+    Tier,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -5,6 +5,7 @@ use super::{moved, paths};
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::response::Response;
+use byline_core::members::Reader;
 use byline_render::urls;
 use byline_render::view::{ArticlePage, HomePage};
 use byline_store::changes;
@@ -31,9 +32,12 @@ async fn list(s: &AppState, page: u64) -> Result<Response, WebError> {
     Ok(tagged(r, [changes::LIST.to_owned()]))
 }
 
+/// An article as its reader may read it: in full, or its preview and a call to join
+/// (the page cache keeps one copy per access level, never per person).
 pub(crate) async fn article(
     State(s): State<AppState>,
     Path(slug): Path<String>,
+    reader: Reader,
 ) -> Result<Response, WebError> {
     let slug = paths::slug(&slug)?;
     let chrome = PageFrame::load(&s).await?;
@@ -43,7 +47,8 @@ pub(crate) async fn article(
         }
         Ok(a) => a,
     };
-    let view = ArticlePage::new(&chrome.site, &article, &chrome.publication, chrono::Utc::now());
+    let now = chrono::Utc::now();
+    let view = ArticlePage::new(&chrome.site, &article, &chrome.publication, now, &reader);
     Ok(tagged(html(&s, "article.html", &view)?, article_tags(&article)))
 }
 

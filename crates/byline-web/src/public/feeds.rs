@@ -7,6 +7,7 @@ use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use byline_core::members::Reader;
 use byline_core::taxonomy::term_and_descendants;
 use byline_render::feeds::{self, FEED_ITEMS, FeedFormat, FeedInfo};
 use byline_render::urls;
@@ -91,7 +92,8 @@ async fn feed(
 ) -> Result<Response, WebError> {
     let articles = s.store.latest_full_articles(filter, FEED_ITEMS).await?;
     let (p, base) = (&chrome.publication, chrome.site.base_url.as_str());
-    let body = feeds::render(format, &info, &articles, p, base);
+    // Public feeds have no reader: gated articles give their preview only.
+    let body = feeds::render(format, &info, &articles, p, base, &Reader::Anonymous);
     let mime = match format {
         FeedFormat::Rss => "application/rss+xml; charset=utf-8",
         FeedFormat::Atom => "application/atom+xml; charset=utf-8",

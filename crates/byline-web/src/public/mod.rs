@@ -6,6 +6,7 @@ mod assets;
 mod conditional;
 mod favicon;
 mod feeds;
+pub(crate) mod member_feed;
 mod moved;
 mod paths;
 pub(crate) mod render;
@@ -32,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/feed.xml", get(feeds::site_rss))
         .route("/atom.xml", get(feeds::site_atom))
         .route("/feed.json", get(feeds::site_json))
+        .route("/members/feed/{token}/{file}", get(member_feed::feed))
         .route("/{taxonomy}/{term}/{file}", get(feeds::term_feed))
         .route("/page/{n}/", get(articles::home_page))
         .route("/articles/{slug}/", get(articles::article))

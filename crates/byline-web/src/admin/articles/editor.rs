@@ -118,6 +118,8 @@ struct EditorPage {
     preview: Option<String>,
     taxonomies: Vec<TaxonomyBox>,
     licenses: Vec<(String, String)>,
+    /// (slug, name, checked) of every tier, for "specific tiers".
+    tiers: Vec<(String, String, bool)>,
     known_authors: Vec<(String, String)>,
     buttons: Buttons,
     public_url: Option<String>,
@@ -144,6 +146,12 @@ impl Screen<'_> {
             Some(a) => (a.status, a.author_ids.clone()),
             None => (ArticleStatus::Draft, actor.author_id.into_iter().collect()),
         };
+        let tiers = (self.state.store.tiers().await?.into_iter())
+            .map(|t| {
+                let checked = form.tiers.contains(&t.slug);
+                (t.slug, t.name, checked)
+            })
+            .collect();
         let mut page = EditorPage {
             id: self.saved.as_ref().map(|a| a.id),
             version,
@@ -171,6 +179,7 @@ impl Screen<'_> {
             error: None,
             conflict: None,
             preview: None,
+            tiers,
             licenses: License::ALL.iter().map(|l| (l.code().into(), l.name().into())).collect(),
             known_authors: self
                 .state

@@ -36,6 +36,10 @@ pub struct EditorForm {
     pub republish: String,
     /// `YYYY-MM-DDTHH:MM`, UTC.
     pub published_at: String,
+    /// `public`, `members`, `paid` or `tiers`.
+    pub access: String,
+    /// Slugs of the checked tiers (with `tiers`).
+    pub tiers: Vec<String>,
 }
 
 /// The form, the version it started from, and the button pressed.
@@ -75,6 +79,8 @@ impl Posted {
                 "image_caption" => f.image_caption = v,
                 "republish" => f.republish = v,
                 "published_at" => f.published_at = v,
+                "access" => f.access = v,
+                "tiers" => f.tiers.push(v),
                 _ => {}
             }
         }
@@ -144,6 +150,8 @@ impl EditorForm {
                 Some(false) => "forbid".into(),
             },
             published_at: a.published_at.map(|t| t.format(LOCAL).to_string()).unwrap_or_default(),
+            access: a.access.clone().unwrap_or_else(|| "public".into()),
+            tiers: a.tiers.clone(),
         }
     }
 
@@ -210,6 +218,9 @@ impl EditorForm {
             seo_title: opt(&self.seo_title),
             seo_description: opt(&self.seo_description),
             republish,
+            access: opt(&self.access),
+            // Checked tiers count only when the article is for specific tiers.
+            tiers: if self.access.trim() == "tiers" { self.tiers.clone() } else { Vec::new() },
         })
     }
 }

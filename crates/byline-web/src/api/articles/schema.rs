@@ -90,6 +90,12 @@ pub struct ArticleBody {
     /// When the article was last updated for readers (a correction, say); shown beside the
     /// date. Send it back as `GET` returned it; null removes it.
     pub(super) updated_at: Option<DateTime<Utc>>,
+    /// Who may read it in full: `public` (null), `members`, `paid` or `tiers`. Others see
+    /// the text above a `<!--members-only-->` line of the body (else the excerpt).
+    #[schema(example = "members")]
+    pub(super) access: Option<String>,
+    /// With `access: tiers`: the slugs of the tiers it is for; each must exist.
+    pub(super) tiers: Vec<String>,
 }
 
 impl ArticleBody {
@@ -122,6 +128,8 @@ impl ArticleBody {
             seo_title: self.seo_title.clone(),
             seo_description: self.seo_description.clone(),
             republish: self.republish,
+            access: self.access.clone(),
+            tiers: self.tiers.clone(),
         })
     }
 }
@@ -160,6 +168,10 @@ pub struct ArticleOut {
     pub(super) created_at: DateTime<Utc>,
     pub(super) modified_at: DateTime<Utc>,
     pub(super) modified_by: Option<String>,
+    /// `public`, `members`, `paid` or `tiers`.
+    pub(super) access: String,
+    /// With `tiers`: the tiers' slugs.
+    pub(super) tiers: Vec<String>,
 }
 
 impl From<EditableArticle> for ArticleOut {
@@ -198,6 +210,8 @@ impl From<EditableArticle> for ArticleOut {
             created_at: a.created_at,
             modified_at: a.modified_at,
             modified_by: a.modified_by,
+            access: i.access.unwrap_or_else(|| "public".into()),
+            tiers: i.tiers,
         }
     }
 }
