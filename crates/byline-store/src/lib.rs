@@ -29,7 +29,10 @@ pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::{ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use error::StoreError;
-pub use members::{Joined, MemberEvent};
+pub use members::{
+    Joined, LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked,
+    LinkPurpose, LinkRefusal, LinkRequest, MemberEvent, MintedLink, SignedIn,
+};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
 pub use staff::{

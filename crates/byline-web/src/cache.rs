@@ -165,7 +165,10 @@ pub(crate) async fn serve(State(state): State<AppState>, req: Request, next: Nex
     {
         return next.run(req).await;
     }
-    let key = req.uri().path().to_owned();
+    // Pages are kept per access level (the header and gated articles differ), never per
+    // person; the pass middleware in front has put the reader on the request.
+    let level = req.extensions().get::<byline_core::members::Reader>().cloned().unwrap_or_default();
+    let key = format!("{} {}", level.cache_key(), req.uri().path());
     let conditional = req.headers().clone();
     let (mut parts, _) = req.into_parts();
     // The cache keeps whole pages: conditions are checked against the entry, not the render.

@@ -33,6 +33,9 @@ pub struct AppState {
     pub media_limits: byline_media::Limits,
     /// Proxies whose `Forwarded`/`X-Forwarded-For` name the client (none by default).
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Is Stripe configured? The account page then offers "Manage billing"
+    /// (`POST /members/billing/`). False until the Stripe settings set it.
+    pub stripe_enabled: bool,
     /// The page frame's data (publication, taxonomies, pages), kept until a `site` change.
     frame: Arc<RwLock<Option<Arc<Frame>>>>,
     /// Where this process is in the store's change log; -1 before the first look.
@@ -68,6 +71,7 @@ impl AppState {
             media: byline_media::MediaStorage::in_memory(),
             media_limits: byline_media::Limits::default(),
             trusted_proxies: Arc::new(TrustedProxies::default()),
+            stripe_enabled: false,
             frame: Arc::new(RwLock::new(None)),
             cursor: Arc::new(AtomicI64::new(-1)),
             member_key: Arc::default(),

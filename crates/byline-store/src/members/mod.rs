@@ -5,8 +5,14 @@ mod accounts;
 mod events;
 mod grants;
 mod keys;
+mod links;
+mod profile;
 mod rows;
 mod tiers;
 
 pub use accounts::Joined;
 pub use events::MemberEvent;
+pub use links::{
+    LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked, LinkPurpose,
+    LinkRefusal, LinkRequest, MintedLink, SignedIn,
+};

@@ -19,6 +19,7 @@ mod m0012_jobs;
 mod m0013_slug_redirects;
 mod m0014_favicon;
 mod m0015_members;
+mod m0016_member_link_client;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_slug_redirects::Migration),
             Box::new(m0014_favicon::Migration),
             Box::new(m0015_members::Migration),
+            Box::new(m0016_member_link_client::Migration),
         ]
     }
 }

@@ -78,7 +78,7 @@ fn query_token(query: Option<&str>) -> Option<String> {
 }
 
 /// Checks the browser's own statement of where a request came from.
-fn same_origin(headers: &HeaderMap, base_url: &str) -> Result<(), &'static str> {
+pub(crate) fn same_origin(headers: &HeaderMap, base_url: &str) -> Result<(), &'static str> {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
         && !matches!(site, "same-origin" | "none")
     {

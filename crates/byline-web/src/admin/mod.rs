@@ -7,7 +7,7 @@ pub(crate) mod articles;
 mod audit_log;
 mod auth;
 mod authors;
-mod csrf;
+pub(crate) mod csrf;
 mod dashboard;
 mod error_page;
 mod fields;
