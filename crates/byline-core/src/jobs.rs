@@ -29,6 +29,18 @@ impl Job for MakeImageCopies {
     const KIND: &'static str = "media.make_copies";
 }
 
+/// Email a member their one-time link (sign-in, sign-up or change of email). It carries only
+/// the link's id: the token is made when the message is sent (and only its hash kept), so no
+/// job row ever holds a usable link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SendMemberLink {
+    pub link_id: i64,
+}
+
+impl Job for SendMemberLink {
+    const KIND: &'static str = "members.send_link";
+}
+
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

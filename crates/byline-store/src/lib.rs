@@ -34,7 +34,10 @@ pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
 pub use members::{
     CheckoutCompleted, Handled, InvoiceState, StripeEventId, SubscriptionState, TierPrices,
 };
-pub use members::{Joined, MemberEvent};
+pub use members::{
+    Joined, LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked,
+    LinkPurpose, LinkRefusal, LinkRequest, MemberEvent, MintedLink, SignedIn,
+};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
 pub use staff::{

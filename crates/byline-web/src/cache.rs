@@ -181,8 +181,15 @@ pub(crate) async fn serve(State(state): State<AppState>, req: Request, next: Nex
     }
     let conditional = req.headers().clone();
     let (mut parts, _) = req.into_parts();
-    let reader: Reader =
-        crate::members::reader::pass_of(&state, &parts).await.map(|p| p.reader).unwrap_or_default();
+    // Pages are kept per access level (the header and gated articles differ), never per
+    // person; the pass middleware in front has usually put the reader on the request.
+    let reader: Reader = match parts.extensions.get::<Reader>() {
+        Some(r) => r.clone(),
+        None => crate::members::reader::pass_of(&state, &parts)
+            .await
+            .map(|p| p.reader)
+            .unwrap_or_default(),
+    };
     let member = reader.is_member();
     let target = if by_query { parts.uri.to_string() } else { parts.uri.path().to_owned() };
     let key = format!("{} {target}", reader.cache_key());

@@ -43,9 +43,11 @@ pub fn router(state: AppState) -> Router {
     let public = public::routes()
         .layer(middleware::from_fn(nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error::themed_not_found))
-        .layer(middleware::from_fn_with_state(state.clone(), cache::serve));
+        .layer(middleware::from_fn_with_state(state.clone(), cache::serve))
+        .layer(middleware::from_fn_with_state(state.clone(), members::passes::refresh));
     Router::new()
         .merge(admin::routes(&state))
+        .merge(members::routes(&state))
         .merge(api::routes())
         .merge(media::routes())
         .merge(ghost::routes().layer(middleware::from_fn_with_state(state.clone(), cache::serve)))

@@ -2,7 +2,7 @@
 //! configured; otherwise written to the log at WARN, link and all, so an operator can still
 //! pass it on. Tests capture messages in memory behind the same type.
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
@@ -33,12 +33,14 @@ pub struct SmtpSettings {
     pub tls: SmtpTls,
 }
 
-/// One plain-text message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One message: plain text, and optionally an HTML alternative of the same text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Mail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// Sent as `multipart/alternative` beside `body` when present.
+    pub html: Option<String>,
 }
 
 /// Messages a capturing mailer kept, oldest first.
@@ -132,13 +134,14 @@ impl Mailer {
             Mailer::Smtp { transport, from } => {
                 let to: Mailbox =
                     mail.to.parse().map_err(|e| format!("{:?} is not an address: {e}", mail.to))?;
-                let message = Message::builder()
-                    .from(from.clone())
-                    .to(to)
-                    .subject(&mail.subject)
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(mail.body)
-                    .map_err(|e| format!("could not build the message: {e}"))?;
+                let builder = Message::builder().from(from.clone()).to(to).subject(&mail.subject);
+                let message = match mail.html {
+                    Some(html) => {
+                        builder.multipart(MultiPart::alternative_plain_html(mail.body, html))
+                    }
+                    None => builder.header(ContentType::TEXT_PLAIN).body(mail.body),
+                }
+                .map_err(|e| format!("could not build the message: {e}"))?;
                 transport.send(message).await.map_err(|e| {
                     tracing::error!(error = %e, to = %mail.to, "could not send email over SMTP");
                     format!("could not send the email: {e}")
@@ -173,6 +176,7 @@ mod tests {
             to: "rita@example.org".into(),
             subject: "Reset your password".into(),
             body: "http://test.example/admin/password/reset?token=abc".into(),
+            html: None,
         }
     }
 

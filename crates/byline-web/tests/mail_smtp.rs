@@ -61,6 +61,7 @@ async fn lettre_delivers_over_smtp() {
             body:
                 "Choose a new password here:\nhttp://test.example/admin/password/reset?token=abc\n"
                     .into(),
+            html: None,
         })
         .await
         .expect("sent");

@@ -176,6 +176,7 @@ impl Settings {
                 "test_jobs",
                 "feed_validator",
                 "sitemap_xsd_dir",
+                "test_smtp_python",
             ]))
             .merge(Serialized::globals(flags))
             .extract()

@@ -55,7 +55,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             "no smtp_host is set: staff email (password resets, invitations) is written to this log"
         ),
     }
-    let registry = crate::work::registry(&store, &state.media, limits);
+    let mail = crate::work::MailWiring { mailer: state.mailer.clone(), base_url: base_url.clone() };
+    let registry = crate::work::registry(&store, &state.media, limits, mail);
     let workers = byline_jobs::start(store.clone(), registry, settings.jobs());
     state.catch_up().await?;
     tokio::spawn(state.clone().follow_changes());

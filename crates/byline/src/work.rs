@@ -2,19 +2,34 @@
 //! shares), and `byline work`, a node that only works the queue.
 
 use crate::config::Settings;
-use byline_core::jobs::{Job, MakeImageCopies};
+use byline_core::jobs::{Job, MakeImageCopies, SendMemberLink};
 use byline_jobs::Registry;
 use byline_media::{Limits, MediaStorage};
 use byline_store::Store;
+use byline_web::mail::Mailer;
 use std::process::ExitCode;
 
+/// What the mail-sending jobs need: the mailer and the site's address (used when the
+/// publication sets none).
+pub struct MailWiring {
+    pub mailer: Mailer,
+    pub base_url: String,
+}
+
 /// Every kind of job this binary runs, with what each handler needs.
-pub fn registry(store: &Store, media: &MediaStorage, limits: Limits) -> Registry {
+pub fn registry(store: &Store, media: &MediaStorage, limits: Limits, mail: MailWiring) -> Registry {
     let mut r = Registry::new();
     let (s, m) = (store.clone(), media.clone());
     r.register(move |job: MakeImageCopies| {
         let (s, m) = (s.clone(), m.clone());
         async move { byline_web::media::make_copies(&s, &m, limits, job).await }
+    });
+    let (s, mail) = (store.clone(), std::sync::Arc::new(mail));
+    r.register(move |job: SendMemberLink| {
+        let (s, mail) = (s.clone(), mail.clone());
+        async move {
+            byline_web::members::mail::send_link(&s, &mail.mailer, &mail.base_url, job).await
+        }
     });
     if std::env::var_os("BYLINE_TEST_JOBS").is_some() {
         r.register(|job: TestMark| job.run());
@@ -31,7 +46,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     }
     let store = crate::node::open(&settings).await?;
     let (media, limits) = settings.media()?;
-    let pool = byline_jobs::start(store.clone(), registry(&store, &media, limits), settings.jobs());
+    let mail = MailWiring { mailer: settings.mailer()?, base_url: settings.base_url() };
+    let registry = registry(&store, &media, limits, mail);
+    let pool = byline_jobs::start(store.clone(), registry, settings.jobs());
     eprintln!("working the job queue with {} workers (Ctrl-C stops)", settings.workers);
     crate::node::shutdown().await;
     pool.stop().await;

@@ -2,12 +2,14 @@
 //! the theme contract (docs/THEMES.md); changing one breaks themes, so add rather than rename.
 
 mod article;
+mod members;
 mod pages;
 pub mod share;
 pub(crate) mod shared;
 mod site;
 
 pub use article::*;
+pub use members::*;
 pub use pages::*;
 pub use shared::*;
 pub use site::*;

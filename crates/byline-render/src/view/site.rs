@@ -26,6 +26,10 @@ pub struct SiteView {
     pub year: i32,
     pub nav: Vec<LinkView>,
     pub taxonomies: Vec<TaxonomyLink>,
+    /// Is the reader a signed-in member? (The header offers "Account" instead of "Subscribe"
+    /// and "Sign in".) Pages are cached per access level, so this may depend on the reader's
+    /// level, never on the person.
+    pub member: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -128,6 +132,7 @@ impl SiteView {
                     url: urls::taxonomy(&t.slug),
                 })
                 .collect(),
+            member: false,
         }
     }
 

@@ -19,6 +19,7 @@ mod m0012_jobs;
 mod m0013_slug_redirects;
 mod m0014_favicon;
 mod m0015_members;
+mod m0016_member_link_client;
 mod m0017_article_preview;
 mod m0018_stripe;
 mod m0021_integrations;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_slug_redirects::Migration),
             Box::new(m0014_favicon::Migration),
             Box::new(m0015_members::Migration),
+            Box::new(m0016_member_link_client::Migration),
             Box::new(m0017_article_preview::Migration),
             Box::new(m0018_stripe::Migration),
             Box::new(m0021_integrations::Migration),

@@ -58,6 +58,7 @@ pub async fn invite(
              password here (the link works once, for {INVITATION_DAYS} days):\n\n{link}\n",
             who.staff.name
         ),
+        html: None,
     };
     state.mailer.send_soon(mail).await;
     flash(&who.session, format!("Invitation sent to {email}.")).await;

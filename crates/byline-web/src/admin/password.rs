@@ -76,6 +76,7 @@ pub async fn forgot(
                  password stays as it is.\n",
                 staff.name
             ),
+            html: None,
         };
         state.mailer.send_soon(mail).await;
     }

@@ -52,6 +52,11 @@ impl FromRequestParts<AppState> for Reader {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+        // The pass middleware (`passes::refresh`) leaves the reader it settled on, which may
+        // be fresher than the request's cookie.
+        if let Some(r) = parts.extensions.get::<Reader>() {
+            return Ok(r.clone());
+        }
         Ok(pass_of(state, parts).await.map(|p| p.reader).unwrap_or_default())
     }
 }

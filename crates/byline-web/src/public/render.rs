@@ -24,13 +24,15 @@ impl std::ops::Deref for PageFrame {
 impl PageFrame {
     pub(crate) async fn load(state: &AppState) -> Result<Self, WebError> {
         let frame = state.frame().await?;
-        let site = SiteView::new(
+        let mut site = SiteView::new(
             &frame.publication,
             &frame.taxonomies,
             &frame.pages,
             &state.base_url,
             chrono::Utc::now(),
         );
+        // The header's "Account" or "Subscribe": by access level, as pages are cached.
+        site.member = crate::members::passes::current().is_member();
         Ok(Self { frame, site })
     }
 }

@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod members;
+pub mod smtp;
 
 use axum::Router;
 use axum::body::Body;
