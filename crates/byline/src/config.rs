@@ -55,6 +55,14 @@ pub struct Settings {
     /// commas (`BYLINE_TRUSTED_PROXIES="10.0.0.0/8, ::1"`).
     #[serde(deserialize_with = "list_or_commas")]
     pub trusted_proxies: Vec<String>,
+    /// Seconds a client has to send a request's head (HTTP/1), counted from the connection
+    /// opening or the previous response; also how long an idle keep-alive connection stays.
+    pub header_timeout_secs: u64,
+    /// Seconds without a byte in either direction before a connection is closed.
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; more wait to be accepted. Lowered at start to fit the
+    /// open-file limit (which is raised to its hard limit first).
+    pub max_connections: usize,
 }
 
 impl Default for Settings {
@@ -81,6 +89,9 @@ impl Default for Settings {
             workers: 2,
             job_lease_secs: 60,
             trusted_proxies: Vec::new(),
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 10_000,
         }
     }
 }
@@ -109,6 +120,9 @@ impl std::fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("job_lease_secs", &self.job_lease_secs)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -221,8 +235,31 @@ impl Settings {
                 self.per_page
             );
         }
+        for (key, secs) in [
+            ("header_timeout_secs", self.header_timeout_secs),
+            ("idle_timeout_secs", self.idle_timeout_secs),
+        ] {
+            if secs == 0 || secs > 3600 {
+                bail!("invalid configuration: {key} must be between 1 and 3600, not {secs}");
+            }
+        }
+        if self.max_connections == 0 || self.max_connections > 1_000_000 {
+            bail!(
+                "invalid configuration: max_connections must be between 1 and 1000000, not {}",
+                self.max_connections
+            );
+        }
         self.trusted_proxies()?;
         Ok(self)
+    }
+
+    /// The limits on connections `byline serve` holds open.
+    pub fn connection_limits(&self) -> crate::connections::Limits {
+        crate::connections::Limits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_secs),
+            max_connections: self.max_connections,
+        }
     }
 
     /// The proxies whose forwarding headers are believed.
