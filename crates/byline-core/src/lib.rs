@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod article;
 pub mod audit;
 pub mod author;
+pub mod device;
 pub mod editorial;
 pub mod error;
 pub mod gating;

@@ -16,6 +16,11 @@ pub struct Limit {
 /// Failed sign-ins for one email.
 pub const SIGN_IN_PER_ACCOUNT: Limit =
     Limit { scope: "signin-account", max: 5, window: Duration::minutes(15) };
+/// Failed sign-ins for one email from a browser that signed in to it before (a proven
+/// device, see [`crate::device`]): counted apart from [`SIGN_IN_PER_ACCOUNT`], so strangers'
+/// failures do not lock its owner out.
+pub const SIGN_IN_PER_DEVICE: Limit =
+    Limit { scope: "signin-device", max: 5, window: Duration::minutes(15) };
 /// Failed sign-ins from one address, whatever the email.
 pub const SIGN_IN_PER_ADDRESS: Limit =
     Limit { scope: "signin-address", max: 20, window: Duration::minutes(15) };

@@ -4,6 +4,7 @@
 //!
 //! Depends on core only (for the naming scheme and formats); never on HTTP or the store.
 
+pub mod budget;
 pub mod process;
 pub mod storage;
 

@@ -207,9 +207,10 @@ fn decode_upright(
     let mut l = image::Limits::default();
     l.max_image_width = Some(width.max(height));
     l.max_image_height = Some(width.max(height));
-    l.max_alloc = Some(limits.max_pixels.saturating_mul(8).max(64 << 20));
+    l.max_alloc = Some(crate::budget::decode_budget(limits).max(64 << 20));
     r.limits(l);
     let mut decoder = r.into_decoder().map_err(unreadable(format))?;
+    crate::budget::check(decoder.total_bytes(), width, height, limits)?;
     let orientation = decoder.orientation().map_err(unreadable(format))?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(unreadable(format))?;
     img.apply_orientation(orientation);

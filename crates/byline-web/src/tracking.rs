@@ -6,6 +6,13 @@
 //! browser, with a key made at random each hour and never stored, so the hashes cannot be
 //! linked to anyone afterwards; requests without a Referer, from our own pages, and from
 //! obvious robots count nothing.
+//!
+//! Every new copy page becomes a database row, so what one client can create is bounded:
+//! within an hour one address (an IPv6 /64 counts as one) may bring at most
+//! [`PAGES_PER_ADDRESS_PER_HOUR`] distinct pages and one article at most
+//! [`PAGES_PER_ARTICLE_PER_HOUR`]; views of pages already admitted that hour still count.
+//! The bounds are kept in memory on each node (a cluster of N nodes admits up to N times
+//! as many), and only plausible page URLs count (see [`copy_location`]).
 
 use byline_store::CopyViews;
 use std::collections::hash_map::RandomState;
@@ -20,6 +27,12 @@ use std::time::{Duration, Instant};
 const MAX_COPIES: usize = 50_000;
 const MAX_READERS: usize = 500_000;
 const WINDOW: Duration = Duration::from_secs(3600);
+/// New copy pages one address may bring in an hour.
+pub const PAGES_PER_ADDRESS_PER_HOUR: u32 = 10;
+/// New copy pages one article may gain in an hour.
+pub const PAGES_PER_ARTICLE_PER_HOUR: u32 = 100;
+/// The longest Referer that counts, in bytes.
+pub const MAX_REFERER: usize = 512;
 
 #[derive(Debug)]
 pub struct Tracker {
@@ -33,13 +46,35 @@ struct Inner {
     seen: HashSet<u64>,
     key: RandomState,
     window_start: Instant,
+    /// (article, page) pairs admitted this hour, as keyed hashes.
+    pages: HashSet<u64>,
+    /// New pages admitted this hour per address (keyed hash) and per article.
+    per_address: HashMap<u64, u32>,
+    per_article: HashMap<i64, u32>,
 }
 
 /// Where a copy was seen: the page URL (without query or fragment, which may carry personal
-/// data), or the origin when that is all the browser sent.
+/// data), or the origin when that is all the browser sent. `None` unless the Referer is a
+/// plausible page address: at most [`MAX_REFERER`] bytes, no control characters or spaces,
+/// http or https, no user name or password, and a host that is `localhost`, an IPv4
+/// address or a name with a dot in it.
 pub fn copy_location(referer: &str) -> Option<(String, String)> {
+    if referer.len() > MAX_REFERER || referer.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return None;
+    }
     let u = url::Url::parse(referer).ok()?;
-    if !matches!(u.scheme(), "http" | "https") {
+    if !matches!(u.scheme(), "http" | "https") || !u.username().is_empty() || u.password().is_some()
+    {
+        return None;
+    }
+    let plausible_host = match u.host()? {
+        url::Host::Domain(d) => {
+            d == "localhost" || (d.contains('.') && d.split('.').all(|label| !label.is_empty()))
+        }
+        url::Host::Ipv4(_) => true,
+        url::Host::Ipv6(_) => false,
+    };
+    if !plausible_host {
         return None;
     }
     let host = u.host_str()?.to_ascii_lowercase();
@@ -48,7 +83,18 @@ pub fn copy_location(referer: &str) -> Option<(String, String)> {
         None => format!("{}://{host}", u.scheme()),
     };
     let loc = if u.path() == "/" { origin } else { format!("{origin}{}", u.path()) };
-    Some((loc.chars().take(2000).collect(), host))
+    (loc.len() <= MAX_REFERER).then_some((loc, host))
+}
+
+/// The address a bound is kept for: an IPv6 client usually has a whole /64.
+fn address_bucket(reader: Option<IpAddr>) -> Option<IpAddr> {
+    reader.map(|ip| match ip {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::from([s[0], s[1], s[2], s[3], 0, 0, 0, 0])
+        }
+        v4 => v4,
+    })
 }
 
 fn is_robot(user_agent: &str) -> bool {
@@ -68,6 +114,9 @@ impl Tracker {
                 seen: HashSet::new(),
                 key: RandomState::new(),
                 window_start: Instant::now(),
+                pages: HashSet::new(),
+                per_address: HashMap::new(),
+                per_article: HashMap::new(),
             }),
             own_host: url::Url::parse(base_url)
                 .ok()
@@ -75,7 +124,8 @@ impl Tracker {
         }
     }
 
-    /// Notes one view of an article's tracking image. Returns whether it counted.
+    /// Notes one view of an article's tracking image; `reader` is the client's address (as
+    /// `trusted_proxies` judges it). Returns whether it counted.
     pub fn view(
         &self,
         article_id: i64,
@@ -90,8 +140,14 @@ impl Tracker {
         let mut inner = self.inner.lock().expect("tracker lock");
         if inner.window_start.elapsed() >= WINDOW {
             inner.seen.clear();
+            inner.pages.clear();
+            inner.per_address.clear();
+            inner.per_article.clear();
             inner.key = RandomState::new();
             inner.window_start = Instant::now();
+        }
+        if !inner.admit_page(article_id, &url, reader) {
+            return false;
         }
         let fingerprint = inner.key.hash_one((reader, user_agent, article_id, &url));
         if inner.seen.len() >= MAX_READERS || !inner.seen.insert(fingerprint) {
@@ -120,6 +176,31 @@ impl Tracker {
         for v in views {
             inner.counts.entry((v.article_id, v.url)).or_insert_with(|| (v.host, 0)).1 += v.views;
         }
+    }
+}
+
+impl Inner {
+    /// Whether a view of `url` may count: a page already admitted this hour, or a new one
+    /// within the address's and the article's hourly bounds (which it then uses up).
+    fn admit_page(&mut self, article_id: i64, url: &str, reader: Option<IpAddr>) -> bool {
+        let page = self.key.hash_one((article_id, url));
+        if self.pages.contains(&page) {
+            return true;
+        }
+        let address = self.key.hash_one(address_bucket(reader));
+        let by_address = self.per_address.get(&address).copied().unwrap_or(0);
+        let by_article = self.per_article.get(&article_id).copied().unwrap_or(0);
+        if by_address >= PAGES_PER_ADDRESS_PER_HOUR
+            || by_article >= PAGES_PER_ARTICLE_PER_HOUR
+            || self.pages.len() >= MAX_READERS
+            || self.per_address.len() >= MAX_READERS
+        {
+            return false;
+        }
+        self.pages.insert(page);
+        self.per_address.insert(address, by_address + 1);
+        self.per_article.insert(article_id, by_article + 1);
+        true
     }
 }
 

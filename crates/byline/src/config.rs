@@ -62,6 +62,14 @@ pub struct Settings {
     pub stripe_webhook_secret: Option<String>,
     /// Where Stripe's API is (tests point it at a stand-in).
     pub stripe_api_base: String,
+    /// Seconds a client has to send a request's head (HTTP/1), counted from the connection
+    /// opening or the previous response; also how long an idle keep-alive connection stays.
+    pub header_timeout_secs: u64,
+    /// Seconds without a byte in either direction before a connection is closed.
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; more wait to be accepted. Lowered at start to fit the
+    /// open-file limit (which is raised to its hard limit first).
+    pub max_connections: usize,
 }
 
 impl Default for Settings {
@@ -91,6 +99,9 @@ impl Default for Settings {
             stripe_secret_key: None,
             stripe_webhook_secret: None,
             stripe_api_base: "https://api.stripe.com".into(),
+            header_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 10_000,
         }
     }
 }
@@ -122,6 +133,9 @@ impl std::fmt::Debug for Settings {
             .field("stripe_secret_key", &self.stripe_secret_key.as_ref().map(|_| "***"))
             .field("stripe_webhook_secret", &self.stripe_webhook_secret.as_ref().map(|_| "***"))
             .field("stripe_api_base", &self.stripe_api_base)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("idle_timeout_secs", &self.idle_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }
@@ -235,6 +249,20 @@ impl Settings {
                 self.per_page
             );
         }
+        for (key, secs) in [
+            ("header_timeout_secs", self.header_timeout_secs),
+            ("idle_timeout_secs", self.idle_timeout_secs),
+        ] {
+            if secs == 0 || secs > 3600 {
+                bail!("invalid configuration: {key} must be between 1 and 3600, not {secs}");
+            }
+        }
+        if self.max_connections == 0 || self.max_connections > 1_000_000 {
+            bail!(
+                "invalid configuration: max_connections must be between 1 and 1000000, not {}",
+                self.max_connections
+            );
+        }
         self.trusted_proxies()?;
         self.stripe()?;
         Ok(self)
@@ -276,6 +304,15 @@ impl Settings {
             webhook_secret: hook.to_owned(),
             api_base: base.trim_end_matches('/').to_owned(),
         }))
+    }
+
+    /// The limits on connections `byline serve` holds open.
+    pub fn connection_limits(&self) -> crate::connections::Limits {
+        crate::connections::Limits {
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_secs),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_secs),
+            max_connections: self.max_connections,
+        }
     }
 
     /// The proxies whose forwarding headers are believed.

@@ -7,6 +7,7 @@
 mod out;
 mod cli;
 mod config;
+mod connections;
 mod export;
 mod import;
 mod integration;

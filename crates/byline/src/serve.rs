@@ -64,6 +64,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     tokio::spawn(publish_scheduled(store.clone()));
     tokio::spawn(flush_views_every(store.clone(), tracker.clone(), Duration::from_secs(10)));
 
+    let mut limits = settings.connection_limits();
+    limits.max_connections = crate::connections::fit_cap_to_file_limit(limits.max_connections);
     let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -90,8 +92,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             "This publication has no staff yet. Create the owner's account (the link works once):\n  {base_url}/admin/setup?token={token}"
         );
     }
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("server error")?;
+    crate::connections::serve(listener, router(state), limits, shutdown()).await;
     workers.stop().await;
     flush_views(&store, &tracker).await;
     Ok(())

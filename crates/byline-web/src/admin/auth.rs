@@ -6,6 +6,8 @@ use super::signing::{await_code, start_session};
 use crate::{AppState, WebError};
 use axum::Form;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use byline_core::limits;
 use byline_core::staff::{MIN_PASSWORD_CHARS, StaffInput};
@@ -60,15 +62,26 @@ pub struct SignInForm {
     next: String,
 }
 
+/// Signs in with an email and password. Failures count against the account, or, from a
+/// browser that signed in to this account before, against that browser alone (so strangers
+/// guessing cannot lock the owner out), and always against the client's address.
 pub async fn sign_in(
     State(state): State<AppState>,
     session: Session,
     addr: ClientAddr,
+    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
     let email = form.email.trim().to_lowercase();
-    let checks =
-        [(limits::SIGN_IN_PER_ACCOUNT, email.as_str()), (limits::SIGN_IN_PER_ADDRESS, &addr.0)];
+    let device = super::device::proven(&state, &headers, &email).await;
+    let checks = match &device {
+        Some(id) => {
+            [(limits::SIGN_IN_PER_DEVICE, id.as_str()), (limits::SIGN_IN_PER_ADDRESS, &addr.0)]
+        }
+        None => {
+            [(limits::SIGN_IN_PER_ACCOUNT, email.as_str()), (limits::SIGN_IN_PER_ADDRESS, &addr.0)]
+        }
+    };
     let next = safe_next(&form.next)?;
     let page = |error: String| SignInPage {
         email: form.email.clone(),
@@ -86,16 +99,20 @@ pub async fn sign_in(
     match state.store.verify_staff_password(&email, &form.password).await? {
         Some(staff) => {
             attempt.forgive(&state).await?;
-            match state.store.password_accepted(&staff).await? {
+            let mut r = match state.store.password_accepted(&staff).await? {
                 SignInStep::CodeNeeded => {
                     await_code(&session, &staff, &next).await?;
-                    Ok(Redirect::to("/admin/signin/code").into_response())
+                    Redirect::to("/admin/signin/code").into_response()
                 }
                 SignInStep::SignedIn => {
                     start_session(&session, &staff).await?;
-                    Ok(Redirect::to(&next).into_response())
+                    Redirect::to(&next).into_response()
                 }
+            };
+            if device.is_none() {
+                r.headers_mut().append(SET_COOKIE, super::device::cookie(&state, &email).await?);
             }
+            Ok(r)
         }
         None => {
             let layout = Layout::anonymous(&state, &session, "Sign in").await?;

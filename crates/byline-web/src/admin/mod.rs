@@ -9,6 +9,7 @@ mod auth;
 mod authors;
 pub(crate) mod csrf;
 mod dashboard;
+mod device;
 mod error_page;
 mod fields;
 pub mod frame;

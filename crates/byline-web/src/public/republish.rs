@@ -12,7 +12,7 @@ use byline_render::view::share::server_host;
 use byline_render::view::{MastodonSharePage, RepublishPage};
 use byline_store::SlugOf;
 use serde::Deserialize;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 
 pub(crate) async fn republish(
     State(s): State<AppState>,
@@ -56,7 +56,8 @@ pub(crate) async fn pixel(
         let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok());
         let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-        s.tracker.view(id, referer, reader(peer, headers), ua);
+        let client = peer.map(|p| s.trusted_proxies.client(p, headers));
+        s.tracker.view(id, referer, client, ua);
     }
     let mut h = HeaderMap::new();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/gif"));
@@ -64,21 +65,6 @@ pub(crate) async fn pixel(
     // Copies on other sites must be able to load it.
     h.insert("cross-origin-resource-policy", HeaderValue::from_static("cross-origin"));
     (StatusCode::OK, h, PIXEL).into_response()
-}
-
-/// Who is reading, for counting each reader once: the peer, or, when the peer is a proxy on
-/// this machine or network, the first address it forwards. Used only inside a keyed hash.
-fn reader(peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
-    let behind_proxy = peer.is_none_or(|ip| match ip {
-        IpAddr::V4(v4) => v4.is_loopback() || v4.is_private(),
-        IpAddr::V6(v6) => v6.is_loopback(),
-    });
-    let forwarded = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|v| v.trim().parse().ok());
-    if behind_proxy { forwarded.or(peer) } else { peer }
 }
 
 #[derive(Deserialize)]

@@ -26,13 +26,27 @@ impl Client {
 
     pub async fn send(&mut self, req: Request<Body>) -> Page {
         let res = self.app.clone().oneshot(req).await.expect("the router answers");
-        if let Some(c) = res.headers().get(header::SET_COOKIE).and_then(|v| v.to_str().ok()) {
-            let pair = c.split(';').next().unwrap_or("").to_owned();
-            if pair.ends_with('=') || c.contains("Max-Age=0") {
-                self.cookie = None;
-            } else {
-                self.cookie = Some(pair);
+        // A small cookie jar: each cookie replaced in place, new ones added after.
+        for c in res.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()) {
+            let pair = c.split(';').next().unwrap_or("").trim().to_owned();
+            let name = pair.split('=').next().unwrap_or("").to_owned();
+            let mut jar: Vec<String> = self
+                .cookie
+                .iter()
+                .flat_map(|j| j.split("; "))
+                .filter(|p| p.split('=').next() != Some(name.as_str()))
+                .map(str::to_owned)
+                .collect();
+            if !(pair.ends_with('=') || c.contains("Max-Age=0")) {
+                let at = self
+                    .cookie
+                    .iter()
+                    .flat_map(|j| j.split("; "))
+                    .position(|p| p.split('=').next() == Some(name.as_str()))
+                    .unwrap_or(jar.len());
+                jar.insert(at.min(jar.len()), pair);
             }
+            self.cookie = (!jar.is_empty()).then(|| jar.join("; "));
         }
         let status = res.status();
         let headers = res.headers().clone();
