@@ -29,7 +29,7 @@ pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::{ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use error::StoreError;
-pub use members::{Joined, MemberEvent};
+pub use members::{IMPORT_COMP_TIER, ImportOutcome, ImportedMember, Joined, MemberEvent};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
 pub use staff::{
