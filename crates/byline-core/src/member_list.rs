@@ -7,6 +7,18 @@ use crate::members::MemberStatus;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
+/// The columns of a members CSV file, in Ghost's order: what imports read and exports write.
+pub const CSV_COLUMNS: [&str; 8] = [
+    "email",
+    "name",
+    "note",
+    "subscribed_to_emails",
+    "complimentary_plan",
+    "stripe_customer_id",
+    "labels",
+    "created_at",
+];
+
 /// Search and filters for the member list; every part is optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemberQuery {

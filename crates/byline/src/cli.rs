@@ -44,6 +44,9 @@ pub enum Command {
     /// See the job queue; retry or cancel jobs.
     #[command(subcommand)]
     Jobs(Jobs),
+    /// Members: import and export CSV (Ghost's columns), list, grant tiers.
+    #[command(subcommand)]
+    Members(crate::members::Members),
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ mod config;
 mod export;
 mod import;
 mod jobs;
+mod members;
 mod node;
 mod republications;
 mod serve;
@@ -103,5 +104,6 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             let settings = config::Settings::load(&args.publication, None)?;
             jobs::cancel(settings, args.id).await
         }
+        cli::Command::Members(m) => members::run(m).await,
     }
 }
