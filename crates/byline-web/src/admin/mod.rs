@@ -16,6 +16,8 @@ mod invitations;
 mod jobs;
 mod limits;
 mod media;
+mod member;
+mod members;
 mod pages;
 mod password;
 pub(crate) mod sessions;
@@ -91,6 +93,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(audit_log::routes())
         .merge(media::routes())
         .merge(jobs::routes())
+        .merge(members::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))
