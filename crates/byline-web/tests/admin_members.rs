@@ -120,3 +120,57 @@ async fn editors_look_and_authors_are_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn tiers_are_managed_in_the_admin_and_figures_are_on_the_dashboard() {
+    for db in databases().await {
+        let app = common::site(&db).await;
+        let (mut c, _) = signed_in(&app, &db.store, "Ada Admin", Role::Administrator).await;
+        assert_eq!(
+            c.get("/admin/tiers").await.texts(".tier-row td[data-label=Slug]"),
+            ["free", "paid"]
+        );
+        c.get("/admin/tiers/new").await;
+        let bad = c.post("/admin/tiers", &[("name", "Gold"), ("monthly_price", "5,00")]).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.body.contains("must be an amount such as 5 or 5.00"), "{}", bad.body);
+        let ok = [("name", "Gold"), ("monthly_price", "5.5"), ("currency", "eur"), ("active", "1")];
+        assert_eq!(c.post("/admin/tiers", &ok).await.status, 303);
+        let gold = db.store.tier("gold").await.unwrap();
+        assert_eq!((gold.monthly_price, gold.currency.as_str()), (Some(550), "eur"));
+        let taken = c.post("/admin/tiers", &ok).await;
+        assert!(taken.texts(".field-error").iter().any(|e| e.contains("already a tier's slug")));
+        c.get("/admin/tiers/free").await;
+        let free = c.post("/admin/tiers/free", &[("name", "Readers"), ("visible", "1")]).await;
+        assert_eq!(free.status, 303);
+        assert_eq!(db.store.tier("free").await.unwrap().name, "Readers");
+        c.post("/admin/tiers/gold/archive", &[]).await;
+        assert!(!db.store.tier("gold").await.unwrap().active);
+        c.post("/admin/tiers/free/archive", &[]).await;
+        assert!(c.get("/admin/tiers/free").await.body.contains("cannot be archived"));
+
+        c.get("/admin/members/new").await;
+        c.post("/admin/members", &[("email", "ann@example.org")]).await;
+        let dash = c.get("/admin/").await;
+        assert!(
+            dash.texts(".panel h2").iter().any(|h| h.starts_with("Members") && h.ends_with('1')),
+            "{:?}",
+            dash.texts(".panel h2")
+        );
+        assert!(
+            dash.body.contains("0 paid") && dash.body.contains("+1 in 30 days"),
+            "{}",
+            dash.body
+        );
+
+        let (mut ed, _) = signed_in(&app, &db.store, "Eli Editor", Role::Editor).await;
+        assert_eq!(ed.get("/admin/tiers/paid").await.status, 200);
+        assert_eq!(ed.post("/admin/tiers/paid/archive", &[]).await.status, 403);
+        let (mut au, _) = signed_in(&app, &db.store, "Ava Author", Role::Author).await;
+        assert_eq!(au.get("/admin/tiers").await.status, 403);
+        assert!(
+            !au.get("/admin/").await.body.contains("in 30 days"),
+            "no member figures for authors"
+        );
+    }
+}

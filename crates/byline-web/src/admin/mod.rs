@@ -26,6 +26,7 @@ mod signing;
 mod staff;
 mod taxonomies;
 mod terms;
+mod tiers;
 mod tokens;
 mod two_factor;
 
@@ -94,6 +95,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(media::routes())
         .merge(jobs::routes())
         .merge(members::routes())
+        .merge(tiers::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))
