@@ -174,3 +174,28 @@ async fn tiers_are_managed_in_the_admin_and_figures_are_on_the_dashboard() {
         );
     }
 }
+
+#[tokio::test]
+async fn labels_are_renamed_and_deleted_in_the_admin() {
+    for db in databases().await {
+        let app = common::site(&db).await;
+        let (mut c, _) = signed_in(&app, &db.store, "Ada Admin", Role::Administrator).await;
+        c.get("/admin/members/new").await;
+        c.post("/admin/members", &[("email", "ann@example.org"), ("labels", "Press, VIP")]).await;
+        let page = c.get("/admin/labels").await;
+        assert_eq!(page.texts(".label-row td[data-label=Label]"), ["Press", "VIP"]);
+        c.post("/admin/labels/vip", &[("name", "Patrons")]).await;
+        let refused = c.post("/admin/labels/press", &[("name", "patrons")]).await;
+        assert_eq!(refused.status, 303);
+        assert!(c.get("/admin/labels").await.body.contains("exists already"));
+        c.post("/admin/labels/press/delete", &[]).await;
+        assert_eq!(
+            c.get("/admin/labels").await.texts(".label-row td[data-label=Label]"),
+            ["Patrons"]
+        );
+        assert_eq!(db.store.member_by_email("ann@example.org").await.unwrap().labels, ["Patrons"]);
+        let (mut ed, _) = signed_in(&app, &db.store, "Eli Editor", Role::Editor).await;
+        assert_eq!(ed.get("/admin/labels").await.status, 200);
+        assert_eq!(ed.post("/admin/labels/patrons/delete", &[]).await.status, 403);
+    }
+}

@@ -17,6 +17,7 @@ mod jobs;
 mod limits;
 mod media;
 mod member;
+mod member_labels;
 mod members;
 mod pages;
 mod password;
@@ -95,6 +96,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(media::routes())
         .merge(jobs::routes())
         .merge(members::routes())
+        .merge(member_labels::routes())
         .merge(tiers::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
