@@ -19,6 +19,7 @@ pub mod license;
 pub mod limits;
 pub mod markdown;
 pub mod media;
+pub mod member_list;
 pub mod member_pass;
 pub mod members;
 pub mod page;

@@ -48,6 +48,8 @@ impl Role {
             ManageAuthors | ManageTaxonomies | ManagePages => at_least(Role::Editor),
             ManageSettings | ManageStaff | ManageThemes | ManageTokens | ManageJobs
             | ViewAuditLog => at_least(Role::Administrator),
+            ViewMembers => at_least(Role::Editor),
+            ManageMembers | ManageTiers => at_least(Role::Administrator),
             TransferOwnership => self == Role::Owner,
         }
     }
@@ -75,10 +77,20 @@ impl FromStr for Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     CreateArticle,
-    EditArticle { own: bool, published: bool },
-    DeleteArticle { own: bool, published: bool },
-    SubmitForReview { own: bool },
-    PublishArticle { own: bool },
+    EditArticle {
+        own: bool,
+        published: bool,
+    },
+    DeleteArticle {
+        own: bool,
+        published: bool,
+    },
+    SubmitForReview {
+        own: bool,
+    },
+    PublishArticle {
+        own: bool,
+    },
     UploadMedia,
     ManageAuthors,
     ManageTaxonomies,
@@ -89,6 +101,12 @@ pub enum Action {
     ManageTokens,
     ManageJobs,
     ViewAuditLog,
+    /// See members, their history, tiers and labels (editors and up).
+    ViewMembers,
+    /// Add, edit, delete, import and grant tiers to members.
+    ManageMembers,
+    /// Create, change and archive tiers.
+    ManageTiers,
     TransferOwnership,
 }
 
@@ -123,6 +141,9 @@ mod tests {
             (ManageTokens, [false, false, false, true, true]),
             (ManageJobs, [false, false, false, true, true]),
             (ViewAuditLog, [false, false, false, true, true]),
+            (ViewMembers, [false, false, true, true, true]),
+            (ManageMembers, [false, false, false, true, true]),
+            (ManageTiers, [false, false, false, true, true]),
             (TransferOwnership, [false, false, false, false, true]),
         ];
         for (action, expected) in rows {

@@ -10,6 +10,7 @@
 mod entries;
 mod frontmatter;
 mod markdown_dir;
+pub mod members_csv;
 mod report;
 mod settings;
 mod source;

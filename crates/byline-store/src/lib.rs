@@ -34,6 +34,7 @@ pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
 pub use members::{
     CheckoutCompleted, Handled, InvoiceState, StripeEventId, SubscriptionState, TierPrices,
 };
+pub use members::{IMPORT_COMP_TIER, ImportOutcome, ImportedMember};
 pub use members::{
     Joined, LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked,
     LinkPurpose, LinkRefusal, LinkRequest, MemberEvent, MintedLink, SignedIn,

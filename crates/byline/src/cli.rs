@@ -47,6 +47,9 @@ pub enum Command {
     /// See the job queue; retry or cancel jobs.
     #[command(subcommand)]
     Jobs(Jobs),
+    /// Members: import and export CSV (Ghost's columns), list, grant tiers.
+    #[command(subcommand)]
+    Members(crate::members::Members),
     /// For the benchmark harness and tests: print a member pass cookie for an email
     /// (adding the member, and granting `--tier` for free, when needed).
     #[command(hide = true)]

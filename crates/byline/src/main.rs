@@ -13,6 +13,7 @@ mod import;
 mod integration;
 mod jobs;
 mod member_pass;
+mod members;
 mod node;
 mod republications;
 mod serve;
@@ -122,5 +123,6 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             let settings = config::Settings::load(&args.publication, None)?;
             member_pass::print(settings, &args).await
         }
+        cli::Command::Members(m) => members::run(m).await,
     }
 }

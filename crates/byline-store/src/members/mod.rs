@@ -3,11 +3,15 @@
 
 mod accounts;
 mod events;
+mod figures;
 mod grants;
 mod keys;
+mod labels;
 mod links;
+mod listing;
 mod profile;
 mod rows;
+mod staff;
 mod stripe;
 mod tiers;
 
@@ -17,6 +21,7 @@ pub use links::{
     LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked, LinkPurpose,
     LinkRefusal, LinkRequest, MintedLink, SignedIn,
 };
+pub use staff::{IMPORT_COMP_TIER, ImportOutcome, ImportedMember};
 pub use stripe::{
     CheckoutCompleted, Handled, InvoiceState, StripeEventId, SubscriptionState, TierPrices,
 };

@@ -29,7 +29,10 @@ struct Dashboard {
 
 pub async fn dashboard(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
     let layout = Layout::signed_in(&state, &who, "Dashboard", "/admin/").await?;
-    let panels = articles_panels(&state, &who).await?;
+    let mut panels = articles_panels(&state, &who).await?;
+    if who.staff.role.may(byline_core::staff::Action::ViewMembers) {
+        panels.insert(0, members_panel(&state).await?);
+    }
     render(&state, "dashboard.html", layout, Dashboard { panels })
 }
 
@@ -84,4 +87,41 @@ async fn articles_panels(state: &AppState, who: &SignedIn) -> Result<Vec<Panel>,
         });
     }
     Ok(panels)
+}
+
+/// Members over the last 30 days, paid and complimentary members, and monthly recurring
+/// revenue per currency.
+async fn members_panel(state: &AppState) -> Result<Panel, WebError> {
+    let today = chrono::Utc::now().date_naive();
+    let f = state.store.member_figures(today, 30).await?;
+    let first = f.over_time.first().map_or(0, |d| d.1);
+    let last = f.over_time.last().map_or(0, |d| d.1);
+    let item =
+        |title: String, meta: String| PanelItem { title, url: "/admin/members".into(), meta };
+    let mut items = vec![
+        item(format!("{} paid", f.counts.paid), "through Stripe".into()),
+        item(format!("{} complimentary", f.counts.comped), "granted by staff".into()),
+        item(
+            format!("{:+} in 30 days", last as i64 - first as i64),
+            f.over_time
+                .iter()
+                .step_by(7)
+                .map(|(d, n)| format!("{}: {n}", d.format("%m-%d")))
+                .collect::<Vec<_>>()
+                .join(" · "),
+        ),
+    ];
+    for m in &f.mrr {
+        items.push(item(
+            format!("{} {} a month", super::tiers::money(m.amount), m.currency.to_uppercase()),
+            "recurring revenue".into(),
+        ));
+    }
+    Ok(Panel {
+        title: "Members".into(),
+        total: f.counts.total,
+        items,
+        empty: String::new(),
+        more: Some("/admin/members".into()),
+    })
 }

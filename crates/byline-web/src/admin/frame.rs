@@ -203,6 +203,8 @@ const SECTIONS: &[(&str, &str, Option<Action>)] = &[
     ("Authors", "/admin/authors", Some(Action::ManageAuthors)),
     ("Taxonomies", "/admin/taxonomies", Some(Action::ManageTaxonomies)),
     ("Pages", "/admin/pages", Some(Action::ManagePages)),
+    ("Members", "/admin/members", Some(Action::ViewMembers)),
+    ("Tiers", "/admin/tiers", Some(Action::ViewMembers)),
     ("Staff", "/admin/staff", Some(Action::ManageStaff)),
     ("Settings", "/admin/settings", Some(Action::ManageSettings)),
     ("API tokens", "/admin/tokens", Some(Action::ManageTokens)),

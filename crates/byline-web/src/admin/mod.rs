@@ -18,6 +18,9 @@ mod invitations;
 mod jobs;
 mod limits;
 mod media;
+mod member;
+mod member_labels;
+mod members;
 mod pages;
 mod password;
 pub(crate) mod sessions;
@@ -26,6 +29,7 @@ mod signing;
 mod staff;
 mod taxonomies;
 mod terms;
+mod tiers;
 mod tokens;
 mod two_factor;
 
@@ -94,6 +98,9 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(audit_log::routes())
         .merge(media::routes())
         .merge(jobs::routes())
+        .merge(members::routes())
+        .merge(member_labels::routes())
+        .merge(tiers::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))

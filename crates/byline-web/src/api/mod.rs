@@ -13,9 +13,11 @@ mod body;
 mod errors;
 mod me;
 mod media;
+mod members;
 mod pages;
 mod settings;
 mod taxonomies;
+mod tiers;
 
 use crate::error::ErrorInfo;
 use crate::{AppState, WebError};
@@ -65,6 +67,8 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .merge(pages::routes())
         .merge(settings::routes())
         .merge(media::routes())
+        .merge(members::routes())
+        .merge(tiers::routes())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new(BASE)]);
     let doc = std::sync::Arc::new(doc);
