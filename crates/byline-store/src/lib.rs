@@ -26,7 +26,7 @@ mod taxonomies;
 pub mod testing;
 
 pub use api_tokens::{NewApiToken, TokenListing};
-pub use articles::{ArticleFilter, ArticleKey, EditError};
+pub use articles::{ArticleFilter, ArticleKey, EditError, IndexedArticle};
 pub use authors::AuthorListing;
 pub use error::StoreError;
 pub use members::{Joined, MemberEvent};

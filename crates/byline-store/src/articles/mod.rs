@@ -5,6 +5,7 @@
 //! article modules import each other.
 
 mod editorial;
+mod indexing;
 mod listing;
 mod published;
 mod resolve;
@@ -13,6 +14,7 @@ mod save;
 mod schedule;
 mod shared;
 
+pub use indexing::IndexedArticle;
 pub use published::ArticleFilter;
 pub use save::ArticleKey;
 pub use shared::EditError;
