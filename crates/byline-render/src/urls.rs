@@ -42,6 +42,11 @@ pub fn asset(path: &str) -> String {
     format!("/assets/{path}")
 }
 
+/// The site search page.
+pub fn search() -> String {
+    "/search/".to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

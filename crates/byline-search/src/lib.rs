@@ -20,7 +20,9 @@ pub use query::{
     MAX_PAGE, MAX_PARTS, MAX_QUERY_CHARS, PER_PAGE, Parsed, SearchRequest, Sort, parse,
     typo_distance,
 };
-pub use results::{FacetCount, Facets, FiledTerm, Hit, Named, SearchResults, TermFacet};
+pub use results::{
+    FacetCount, Facets, FiledTerm, Hit, Named, SearchResults, TermFacet, plain_snippet,
+};
 pub use schema::{SCHEMA_VERSION, stemmer_for};
 
 use std::path::{Path, PathBuf};

@@ -82,3 +82,27 @@ pub struct FacetCount {
     pub name: String,
     pub count: u64,
 }
+
+/// Text as a snippet with nothing marked: HTML-escaped, cut at about `max` characters on a
+/// word boundary (for results that come from elsewhere than the index).
+pub fn plain_snippet(text: &str, max: usize) -> String {
+    let mut cut: String = text.chars().take(max).collect();
+    if cut.len() < text.len()
+        && let Some(i) = cut.rfind(char::is_whitespace)
+    {
+        cut.truncate(i);
+        cut.push_str(" …");
+    }
+    let mut out = String::with_capacity(cut.len());
+    for c in cut.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -44,6 +44,22 @@ pub enum Command {
     /// See the job queue; retry or cancel jobs.
     #[command(subcommand)]
     Jobs(Jobs),
+    /// The site search's index.
+    #[command(subcommand)]
+    Search(Search),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Search {
+    /// Rebuild this node's search index from the database (stop `byline serve` on this
+    /// node first: it holds the index open).
+    Reindex(SearchReindexArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchReindexArgs {
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Args)]

@@ -55,6 +55,10 @@ pub struct Settings {
     /// commas (`BYLINE_TRUSTED_PROXIES="10.0.0.0/8, ::1"`).
     #[serde(deserialize_with = "list_or_commas")]
     pub trusted_proxies: Vec<String>,
+    /// Where this node keeps its search index; `None`: `<data>/search`.
+    pub search_dir: Option<PathBuf>,
+    /// Searches one address may make per minute (page and JSON API together); 0: no limit.
+    pub search_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -81,6 +85,8 @@ impl Default for Settings {
             workers: 2,
             job_lease_secs: 60,
             trusted_proxies: Vec::new(),
+            search_dir: None,
+            search_per_minute: byline_web::search_limit::DEFAULT_SEARCHES_PER_MINUTE,
         }
     }
 }
@@ -109,6 +115,8 @@ impl std::fmt::Debug for Settings {
             .field("workers", &self.workers)
             .field("job_lease_secs", &self.job_lease_secs)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("search_dir", &self.search_dir)
+            .field("search_per_minute", &self.search_per_minute)
             .finish()
     }
 }
@@ -266,6 +274,11 @@ impl Settings {
             tls: self.smtp_tls,
         })
         .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
+    }
+
+    /// Where the search index is kept: `search_dir`, or `search` in the data folder.
+    pub fn search_dir(&self) -> PathBuf {
+        self.search_dir.clone().unwrap_or_else(|| self.data.join("search"))
     }
 
     /// Where media files are kept: `media_dir`, or `media` in the data folder.

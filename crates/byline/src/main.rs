@@ -12,6 +12,7 @@ mod import;
 mod jobs;
 mod node;
 mod republications;
+mod search;
 mod serve;
 mod token;
 mod user;
@@ -94,6 +95,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Jobs(cli::Jobs::List(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             jobs::list(settings, args.state.as_deref(), args.limit).await
+        }
+        cli::Command::Search(cli::Search::Reindex(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            search::reindex(settings).await
         }
         cli::Command::Jobs(cli::Jobs::Retry(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;

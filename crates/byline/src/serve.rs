@@ -38,6 +38,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     state.per_page = settings.per_page;
     state.mailer = settings.mailer()?;
     state.trusted_proxies = std::sync::Arc::new(settings.trusted_proxies()?);
+    state.search_limit =
+        Arc::new(byline_web::search_limit::SearchLimiter::new(settings.search_per_minute));
+    let state = state.with_search(crate::search::open_for_serving(&settings, &store).await?);
     match &settings.smtp_host {
         Some(h) => {
             tracing::info!(host = %h, port = settings.smtp_port, "staff email goes through SMTP")

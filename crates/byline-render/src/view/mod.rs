@@ -3,11 +3,13 @@
 
 mod article;
 mod pages;
+mod search;
 pub mod share;
 pub(crate) mod shared;
 mod site;
 
 pub use article::*;
 pub use pages::*;
+pub use search::*;
 pub use shared::*;
 pub use site::*;

@@ -90,6 +90,7 @@ impl<'a> AuthorPage<'a> {
 #[derive(Debug, Serialize)]
 pub struct TermView {
     pub name: String,
+    pub slug: String,
     pub url: String,
     pub description_html: Option<String>,
     /// Root first.
@@ -150,6 +151,7 @@ impl<'a> TermPage<'a> {
             },
             term: TermView {
                 name: term.name.clone(),
+                slug: term.slug.clone(),
                 description_html: term.description_html.clone(),
                 ancestors,
                 children: terms
