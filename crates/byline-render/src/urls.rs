@@ -54,6 +54,11 @@ pub fn member_feed(token: &str, file: &str) -> String {
     format!("/members/feed/{token}/{file}")
 }
 
+/// The site search page.
+pub fn search() -> String {
+    "/search/".to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

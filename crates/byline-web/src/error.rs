@@ -126,7 +126,7 @@ pub struct FieldInfo {
 }
 
 impl ErrorInfo {
-    fn of(e: &WebError) -> Self {
+    pub(crate) fn of(e: &WebError) -> Self {
         let message = match e {
             WebError::NotFound => "Nothing is here.".to_owned(),
             WebError::Unauthorized => "Sign in, or send a valid API token.".to_owned(),

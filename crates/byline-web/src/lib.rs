@@ -16,6 +16,7 @@ pub mod members;
 mod nul;
 mod public;
 mod redirect;
+pub mod search_limit;
 mod state;
 pub mod tracking;
 

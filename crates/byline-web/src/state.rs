@@ -42,6 +42,10 @@ pub struct AppState {
     cursor: Arc<AtomicI64>,
     /// The key that signs member passes, read from the store on first use.
     member_key: Arc<tokio::sync::OnceCell<Arc<Vec<u8>>>>,
+    /// This node's search index; `None` (or not yet ready) answers from the database.
+    pub search: Option<Arc<byline_search::SearchIndex>>,
+    /// Searches per address.
+    pub search_limit: Arc<crate::search_limit::SearchLimiter>,
 }
 
 /// What every page's frame shows.
@@ -75,6 +79,8 @@ impl AppState {
             cursor: Arc::new(AtomicI64::new(-1)),
             member_key: Arc::default(),
             stripe: None,
+            search: None,
+            search_limit: Arc::default(),
         }
     }
 
@@ -104,6 +110,12 @@ impl AppState {
     /// (the page frame and the page cache); returns how many tags it applied. The first call
     /// only notes where the log stands and starts from nothing.
     pub async fn catch_up(&self) -> Result<usize, StoreError> {
+        // The index keeps its own place in the log (it outlives the process).
+        if let Some(search) = &self.search
+            && let Err(e) = search.catch_up(&self.store).await
+        {
+            tracing::warn!(error = %e, "the search index could not follow the change log");
+        }
         let cursor = self.cursor.load(Ordering::Acquire);
         if cursor < 0 {
             let now = self.store.change_cursor().await?;
@@ -214,6 +226,12 @@ impl AppState {
     /// Are paid tiers sold online (Stripe is set up)? Without it they are only granted.
     pub fn stripe_enabled(&self) -> bool {
         self.stripe.is_some()
+    }
+
+    /// Searches with this index (kept up to date by [`AppState::catch_up`]).
+    pub fn with_search(mut self, index: Arc<byline_search::SearchIndex>) -> Self {
+        self.search = Some(index);
+        self
     }
 
     /// Sizes the page cache; 0 turns it off.

@@ -54,6 +54,9 @@ pub enum Command {
     /// (adding the member, and granting `--tier` for free, when needed).
     #[command(hide = true)]
     MemberPass(MemberPassArgs),
+    /// The site search's index.
+    #[command(subcommand)]
+    Search(Search),
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +66,19 @@ pub struct MemberPassArgs {
     /// Grant this tier (complimentary) first, unless the member holds it
     #[arg(long)]
     pub tier: Option<String>,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Search {
+    /// Rebuild this node's search index from the database (stop `byline serve` on this
+    /// node first: it holds the index open).
+    Reindex(SearchReindexArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SearchReindexArgs {
     #[command(flatten)]
     pub publication: PublicationArgs,
 }

@@ -70,6 +70,10 @@ pub struct Settings {
     /// Open connections at most; more wait to be accepted. Lowered at start to fit the
     /// open-file limit (which is raised to its hard limit first).
     pub max_connections: usize,
+    /// Where this node keeps its search index; `None`: `<data>/search`.
+    pub search_dir: Option<PathBuf>,
+    /// Searches one address may make per minute (page and JSON API together); 0: no limit.
+    pub search_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -102,6 +106,8 @@ impl Default for Settings {
             header_timeout_secs: 10,
             idle_timeout_secs: 60,
             max_connections: 10_000,
+            search_dir: None,
+            search_per_minute: byline_web::search_limit::DEFAULT_SEARCHES_PER_MINUTE,
         }
     }
 }
@@ -136,6 +142,8 @@ impl std::fmt::Debug for Settings {
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("idle_timeout_secs", &self.idle_timeout_secs)
             .field("max_connections", &self.max_connections)
+            .field("search_dir", &self.search_dir)
+            .field("search_per_minute", &self.search_per_minute)
             .finish()
     }
 }
@@ -356,6 +364,11 @@ impl Settings {
             tls: self.smtp_tls,
         })
         .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
+    }
+
+    /// Where the search index is kept: `search_dir`, or `search` in the data folder.
+    pub fn search_dir(&self) -> PathBuf {
+        self.search_dir.clone().unwrap_or_else(|| self.data.join("search"))
     }
 
     /// Where media files are kept: `media_dir`, or `media` in the data folder.

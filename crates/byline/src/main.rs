@@ -16,6 +16,7 @@ mod member_pass;
 mod members;
 mod node;
 mod republications;
+mod search;
 mod serve;
 mod token;
 mod user;
@@ -110,6 +111,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Jobs(cli::Jobs::List(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             jobs::list(settings, args.state.as_deref(), args.limit).await
+        }
+        cli::Command::Search(cli::Search::Reindex(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            search::reindex(settings).await
         }
         cli::Command::Jobs(cli::Jobs::Retry(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;

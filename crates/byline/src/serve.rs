@@ -47,6 +47,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             "no Stripe keys are set: paid tiers are granted by staff, not sold online"
         ),
     }
+    state.search_limit =
+        Arc::new(byline_web::search_limit::SearchLimiter::new(settings.search_per_minute));
+    let state = state.with_search(crate::search::open_for_serving(&settings, &store).await?);
     match &settings.smtp_host {
         Some(h) => {
             tracing::info!(host = %h, port = settings.smtp_port, "staff email goes through SMTP")

@@ -4,6 +4,7 @@
 mod article;
 mod members;
 mod pages;
+mod search;
 pub mod share;
 pub(crate) mod shared;
 mod site;
@@ -11,5 +12,6 @@ mod site;
 pub use article::*;
 pub use members::*;
 pub use pages::*;
+pub use search::*;
 pub use shared::*;
 pub use site::*;

@@ -97,6 +97,7 @@ impl<'a> AuthorPage<'a> {
 #[derive(Debug, Serialize)]
 pub struct TermView {
     pub name: String,
+    pub slug: String,
     pub url: String,
     pub description_html: Option<String>,
     /// Root first.
@@ -157,6 +158,7 @@ impl<'a> TermPage<'a> {
             },
             term: TermView {
                 name: term.name.clone(),
+                slug: term.slug.clone(),
                 description_html: term.description_html.clone(),
                 ancestors,
                 children: terms

@@ -101,11 +101,11 @@ pub fn display_date(t: DateTime<Utc>) -> String {
     t.format("%-d %B %Y").to_string()
 }
 
-pub(super) fn iso(t: DateTime<Utc>) -> String {
+pub(crate) fn iso(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-pub(super) fn name_link(name: &str, slug: &str) -> NameLink {
+pub(crate) fn name_link(name: &str, slug: &str) -> NameLink {
     NameLink { name: name.to_owned(), url: urls::author(slug) }
 }
 

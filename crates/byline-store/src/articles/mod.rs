@@ -7,6 +7,7 @@
 mod access;
 mod catalog;
 mod editorial;
+mod indexing;
 mod listing;
 mod published;
 mod resolve;
@@ -16,6 +17,7 @@ mod schedule;
 mod shared;
 
 pub use catalog::ArticleFacts;
+pub use indexing::IndexedArticle;
 pub use published::ArticleFilter;
 pub use save::ArticleKey;
 pub use shared::EditError;

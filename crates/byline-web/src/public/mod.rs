@@ -11,6 +11,7 @@ mod moved;
 mod paths;
 pub(crate) mod render;
 mod republish;
+mod search;
 mod sitemaps;
 
 use crate::AppState;
@@ -41,6 +42,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/authors/{slug}/page/{n}/", get(archives::author_page))
         .route("/assets/{*path}", get(assets::asset))
         .route("/healthz", get(health))
+        .route("/search/", get(search::page))
+        .route("/api/search", get(search::api))
+        .route("/opensearch.xml", get(search::opensearch))
         .route("/{slug}/", get(archives::taxonomy_or_page))
         .route("/{taxonomy}/{term}/", get(archives::term))
         .route("/{taxonomy}/{term}/page/{n}/", get(archives::term_page))

@@ -1,0 +1,294 @@
+//! Running a search on the index: the query (words on every text field with typos allowed,
+//! quoted phrases, the whole text as a phrase ranked first), filters, order, snippets,
+//! facet counts, and "did you mean".
+
+use crate::SearchError;
+use crate::doc::unlabel;
+use crate::index::SearchIndex;
+use crate::query::{MAX_PAGE, PER_PAGE, Parsed, SearchRequest, Sort, parse, typo_distance};
+use crate::results::{FacetCount, Facets, FiledTerm, Hit, Named, SearchResults, TermFacet};
+use crate::schema::{PLAIN, SEP, STEMMED, tokens};
+use chrono::DateTime;
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+/// Characters of text a snippet shows.
+const SNIPPET_CHARS: usize = 220;
+/// Values shown per facet group.
+const FACET_VALUES: usize = 20;
+
+impl SearchIndex {
+    /// Runs a search. Never fails on what the reader typed: empty text gives no hits.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let parsed = parse(&req.q);
+        let page = req.page.clamp(1, MAX_PAGE);
+        let mut out = SearchResults {
+            query: parsed.text.clone(),
+            cut: parsed.cut,
+            page,
+            per_page: PER_PAGE,
+            engine: "index",
+            ..Default::default()
+        };
+        let Some(query) = self.query(&parsed, req)? else {
+            return Ok(out);
+        };
+        let searcher = self.reader.searcher();
+        let mut facets = FacetCollector::for_field("facets");
+        facets.add_facet(Facet::from_path(["author"]));
+        facets.add_facet(Facet::from_path(["year"]));
+        for t in &req.taxonomies {
+            facets.add_facet(Facet::from_path(["t", t.as_str()]));
+        }
+        let top = TopDocs::with_limit(PER_PAGE).and_offset((page - 1) * PER_PAGE);
+        let (total, counts, addrs): (usize, FacetCounts, Vec<DocAddress>) = match req.sort {
+            Sort::Relevance => {
+                let (n, c, docs) =
+                    searcher.search(&query, &(Count, facets, top.order_by_score()))?;
+                (n, c, docs.into_iter().map(|(_, a)| a).collect())
+            }
+            Sort::Date => {
+                let by_date = top.order_by_fast_field::<i64>("date", Order::Desc);
+                let (n, c, docs) = searcher.search(&query, &(Count, facets, by_date))?;
+                (n, c, docs.into_iter().map(|(_, a)| a).collect())
+            }
+        };
+        out.total = total as u64;
+        out.facets = facet_counts(&counts, &req.taxonomies);
+        out.hits = self.hits(&searcher, &*query, &addrs)?;
+        if total == 0 {
+            out.suggestion = self.suggest(&searcher, &parsed)?;
+        }
+        Ok(out)
+    }
+
+    /// The tantivy query for the parsed text and the filters; `None` when the text holds no
+    /// word at all.
+    fn query(
+        &self,
+        p: &Parsed,
+        req: &SearchRequest,
+    ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let f = &self.fields;
+        let mut analyzer = self.index.tokenizers().get(STEMMED).ok_or(SearchError::NoAnalyzer)?;
+        let weighted = [
+            (f.title, 3.0),
+            (f.subtitle, 2.0),
+            (f.excerpt, 1.5),
+            (f.body, 1.0),
+            (f.authors, 2.0),
+            (f.terms, 2.0),
+        ];
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut all_tokens = Vec::new();
+        for word in &p.words {
+            let distance = typo_distance(word);
+            for t in tokens(&mut analyzer, word) {
+                let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (field, boost) in weighted {
+                    let term = Term::from_field_text(field, &t);
+                    any.push((
+                        Occur::Should,
+                        boosted(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs), boost),
+                    ));
+                    if distance > 0 && (field == f.title || field == f.body || field == f.excerpt) {
+                        // A typo counts for less than the word itself.
+                        any.push((
+                            Occur::Should,
+                            boosted(FuzzyTermQuery::new(term, distance, true), 0.3 * boost),
+                        ));
+                    }
+                }
+                must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                all_tokens.push(t);
+            }
+        }
+        for phrase in &p.phrases {
+            let toks = tokens(&mut analyzer, phrase);
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (field, boost) in weighted {
+                any.push((Occur::Should, phrase_or_term(field, &toks, boost)));
+            }
+            if !toks.is_empty() {
+                must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            }
+        }
+        if must.is_empty() {
+            return Ok(None);
+        }
+        // The words as typed, side by side, rank first.
+        if all_tokens.len() > 1 {
+            for (field, boost) in [(f.title, 6.0), (f.excerpt, 3.0), (f.body, 3.0)] {
+                must.push((Occur::Should, phrase_or_term(field, &all_tokens, boost)));
+            }
+        }
+        let mut filters: Vec<String> = req.terms.iter().map(|(t, s)| format!("{t}={s}")).collect();
+        filters.extend(req.author.as_ref().map(|a| format!("author={a}")));
+        filters.extend(req.year.map(|y| format!("year={y}")));
+        for fl in filters {
+            let q = TermQuery::new(Term::from_field_text(f.filters, &fl), IndexRecordOption::Basic);
+            must.push((Occur::Must, boosted(q, 0.0)));
+        }
+        Ok(Some(Box::new(BooleanQuery::new(must))))
+    }
+
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        addrs: &[DocAddress],
+    ) -> Result<Vec<Hit>, SearchError> {
+        let f = &self.fields;
+        let mut body = SnippetGenerator::create(searcher, query, f.body)?;
+        body.set_max_num_chars(SNIPPET_CHARS);
+        let mut excerpt = SnippetGenerator::create(searcher, query, f.excerpt)?;
+        excerpt.set_max_num_chars(SNIPPET_CHARS);
+        let mut hits = Vec::with_capacity(addrs.len());
+        for addr in addrs {
+            let doc: TantivyDocument = searcher.doc(*addr)?;
+            let text = |field: Field| {
+                doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_owned()
+            };
+            let all = |field: Field| {
+                doc.get_all(field).filter_map(|v| v.as_str()).map(str::to_owned).collect::<Vec<_>>()
+            };
+            let mut snippet = excerpt.snippet_from_doc(&doc);
+            if snippet.is_empty() {
+                let from_body = body.snippet_from_doc(&doc);
+                if !from_body.is_empty() {
+                    snippet = from_body;
+                }
+            }
+            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+            let snippet_html = if snippet.fragment().is_empty() {
+                // No word matched in the excerpt or body text: the start of the excerpt.
+                let mut s = excerpt.snippet(&text(f.excerpt));
+                s.set_snippet_prefix_postfix("<mark>", "</mark>");
+                s.to_html()
+            } else {
+                snippet.to_html()
+            };
+            let kind = if text(f.kind) == "page" { "page" } else { "article" };
+            hits.push(Hit {
+                kind,
+                slug: text(f.slug),
+                title: text(f.title),
+                subtitle: Some(text(f.subtitle)).filter(|s| !s.is_empty()),
+                snippet_html,
+                authors: all(f.byline)
+                    .iter()
+                    .filter_map(|v| v.split_once(SEP))
+                    .map(|(slug, name)| Named { slug: slug.into(), name: name.into() })
+                    .collect(),
+                terms: all(f.filed)
+                    .iter()
+                    .filter_map(|v| {
+                        let mut p = v.split(SEP);
+                        Some(FiledTerm {
+                            taxonomy: p.next()?.into(),
+                            taxonomy_name: p.next()?.into(),
+                            slug: p.next()?.into(),
+                            name: p.next()?.into(),
+                        })
+                    })
+                    .collect(),
+                published_at: (kind == "article")
+                    .then(|| doc.get_first(f.date).and_then(|v| v.as_i64()))
+                    .flatten()
+                    .and_then(|s| DateTime::from_timestamp(s, 0)),
+                access: text(f.access),
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The query with each unknown word replaced by the indexed word closest to it (within
+    /// two edits, the most common of those); `None` if nothing would change.
+    fn suggest(&self, searcher: &Searcher, p: &Parsed) -> Result<Option<String>, SearchError> {
+        let mut plain = self.index.tokenizers().get(PLAIN).ok_or(SearchError::NoAnalyzer)?;
+        let field = self.fields.words;
+        let mut changed = false;
+        let mut out = Vec::new();
+        for word in p.words.iter().chain(&p.phrases) {
+            for t in tokens(&mut plain, word) {
+                let term = Term::from_field_text(field, &t);
+                if searcher.doc_freq(&term)? > 0 || t.chars().count() < 3 {
+                    out.push(t);
+                    continue;
+                }
+                let automaton = FuzzyTermQuery::new(term, 2, true).automaton()?;
+                let mut best: Option<(u32, String)> = None;
+                for segment in searcher.segment_readers() {
+                    let inverted = segment.inverted_index(field)?;
+                    let mut stream = inverted
+                        .terms()
+                        .search(&automaton)
+                        .into_stream()
+                        .map_err(|e| SearchError::io(&self.dir, e))?;
+                    while stream.advance() {
+                        let freq = stream.value().doc_freq;
+                        let key = String::from_utf8_lossy(stream.key()).into_owned();
+                        if best.as_ref().is_none_or(|(f, k)| freq > *f || (freq == *f && key < *k))
+                        {
+                            best = Some((freq, key));
+                        }
+                    }
+                }
+                match best {
+                    Some((_, w)) => {
+                        changed = true;
+                        out.push(w);
+                    }
+                    None => out.push(t),
+                }
+            }
+        }
+        Ok(changed.then(|| out.join(" ")))
+    }
+}
+
+fn boosted(q: impl Query + 'static, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(Box::new(q), boost))
+}
+
+fn phrase_or_term(field: Field, toks: &[String], boost: f32) -> Box<dyn Query> {
+    let terms: Vec<Term> = toks.iter().map(|t| Term::from_field_text(field, t)).collect();
+    if terms.len() == 1 {
+        boosted(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs), boost)
+    } else {
+        boosted(PhraseQuery::new(terms), boost)
+    }
+}
+
+fn facet_counts(counts: &FacetCounts, taxonomies: &[String]) -> Facets {
+    let values = |root: Facet| -> Vec<FacetCount> {
+        let mut v: Vec<FacetCount> = counts
+            .get(root)
+            .filter_map(|(facet, count)| {
+                let (value, name) = unlabel(facet.to_path().last()?);
+                Some(FacetCount { value, name, count })
+            })
+            .collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        v.truncate(FACET_VALUES);
+        v
+    };
+    let mut years = values(Facet::from_path(["year"]));
+    years.sort_by(|a, b| b.value.cmp(&a.value));
+    Facets {
+        terms: taxonomies
+            .iter()
+            .map(|t| TermFacet {
+                taxonomy: t.clone(),
+                values: values(Facet::from_path(["t", t.as_str()])),
+            })
+            .collect(),
+        authors: values(Facet::from_path(["author"])),
+        years,
+    }
+}
