@@ -27,8 +27,8 @@ mod taxonomies;
 pub mod testing;
 
 pub use api_tokens::{NewApiToken, TokenListing};
-pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use articles::IndexedArticle;
+pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use error::StoreError;
 pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
