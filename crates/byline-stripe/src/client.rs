@@ -230,6 +230,19 @@ impl Stripe {
         self.get(&format!("/v1/subscriptions/{id}"), &[]).await
     }
 
+    /// Cancels a subscription at once (`DELETE /v1/subscriptions/{id}`): no further charges.
+    pub async fn cancel_subscription(&self, id: &str) -> Result<Subscription, StripeError> {
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(StripeError::Transport {
+                call: "DELETE /v1/subscriptions".into(),
+                detail: format!("{id:?} is not a subscription id"),
+            });
+        }
+        let path = format!("/v1/subscriptions/{id}");
+        let req = self.http.delete(self.url(&path));
+        self.send(format!("DELETE {path}"), req).await
+    }
+
     async fn get<T: DeserializeOwned>(
         &self,
         path: &str,

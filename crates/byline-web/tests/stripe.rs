@@ -431,3 +431,73 @@ async fn without_stripe_settings_paid_tiers_are_granted_not_sold() {
         assert!(!db.store.stripe_event_seen("evt_1").await.unwrap());
     }
 }
+
+#[tokio::test]
+async fn deleting_a_paying_member_cancels_their_subscription_first() {
+    let Some(signer) = signer() else { return };
+    for db in databases().await {
+        let store = &db.store;
+        let fake = FakeStripe::start().await;
+        let (app, state) = app_with_stripe(store, &fake);
+        let form = "tier=paid&cadence=month&email=leaving%40example.org".to_owned();
+        let a = post(&app, "/members/checkout/", form, &[FORM]).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        let session = fake.last_checkout_session();
+        let completed = fake.complete_checkout(session["id"].as_str().unwrap(), 1_800_000_000);
+        let sub_id = completed["subscription"].as_str().unwrap().to_owned();
+        let body = event("evt_checkout_leaving", "checkout.session.completed", completed);
+        let a = webhook(&app, &body, Some(&sign(&signer, &body, WEBHOOK_SECRET, None))).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let m = store.member_by_email("leaving@example.org").await.unwrap();
+        assert_eq!(m.status, MemberStatus::Paid);
+
+        // The member deletes their account: Stripe is told first, then they are gone.
+        let c = cookie(&state, &m).await;
+        let headers = [FORM, ("cookie", c.as_str()), ("origin", BASE)];
+        let a = post(
+            &app,
+            "/members/account/delete/",
+            "confirm=leaving%40example.org".into(),
+            &headers,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        assert!(
+            fake.calls().contains(&format!("DELETE /v1/subscriptions/{sub_id}")),
+            "{:?}",
+            fake.calls()
+        );
+        assert_eq!(fake.subscription(&sub_id)["status"], "canceled");
+        assert!(store.member(m.id).await.unwrap_err().is_not_found());
+        fake.assert_no_violations();
+    }
+}
+
+#[tokio::test]
+async fn a_paying_member_is_not_deleted_while_stripe_cannot_cancel() {
+    let Some(signer) = signer() else { return };
+    for db in databases().await {
+        let store = &db.store;
+        let fake = FakeStripe::start().await;
+        let (app, state) = app_with_stripe(store, &fake);
+        let form = "tier=paid&cadence=month&email=stays%40example.org".to_owned();
+        post(&app, "/members/checkout/", form, &[FORM]).await;
+        let session = fake.last_checkout_session();
+        let completed = fake.complete_checkout(session["id"].as_str().unwrap(), 1_800_000_000);
+        let body = event("evt_checkout_stays", "checkout.session.completed", completed);
+        let a = webhook(&app, &body, Some(&sign(&signer, &body, WEBHOOK_SECRET, None))).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let m = store.member_by_email("stays@example.org").await.unwrap();
+
+        // The same site without Stripe settings cannot cancel: nothing is deleted.
+        let bare = router(AppState::new(store.clone(), Theme::load(None).unwrap(), BASE));
+        let c = cookie(&state, &m).await;
+        let headers = [FORM, ("cookie", c.as_str()), ("origin", BASE)];
+        let a =
+            post(&bare, "/members/account/delete/", "confirm=stays%40example.org".into(), &headers)
+                .await;
+        assert_eq!(a.status, StatusCode::BAD_GATEWAY, "{}", a.body);
+        assert!(a.body.contains("Nothing was deleted"), "{}", a.body);
+        assert_eq!(store.member(m.id).await.unwrap(), m);
+    }
+}

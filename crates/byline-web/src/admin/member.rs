@@ -246,6 +246,10 @@ async fn delete(
         flash_error(&who.session, "Tick the box to confirm deleting this member.").await;
         return Ok(Redirect::to(&format!("{SECTION}/{id}")).into_response());
     }
+    if let Err(why) = crate::members::end_subscriptions(&state, &m).await {
+        flash_error(&who.session, why).await;
+        return Ok(Redirect::to(&format!("{SECTION}/{id}")).into_response());
+    }
     state.store.delete_member(id, Some(&who.actor())).await?;
     Ok(done(&who, format!("Deleted {}.", m.email), SECTION).await)
 }

@@ -212,6 +212,8 @@ async fn delete(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, WebError> {
     who.require(Action::ManageMembers)?;
+    let m = state.store.member(id).await?;
+    crate::members::end_subscriptions(&state, &m).await.map_err(WebError::Conflict)?;
     state.store.delete_member(id, Some(&who.0)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

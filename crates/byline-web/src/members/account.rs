@@ -203,6 +203,10 @@ pub(crate) async fn delete(
             .to_owned();
         return account_page(&state, &m, StatusCode::UNPROCESSABLE_ENTITY, None, Some(why)).await;
     }
+    if let Err(why) = super::cancel::end_subscriptions(&state, &m).await {
+        let why = format!("Delete my account: {why}");
+        return account_page(&state, &m, StatusCode::BAD_GATEWAY, None, Some(why)).await;
+    }
     state.store.delete_member(m.id, None).await?;
     let r = message(
         &state,

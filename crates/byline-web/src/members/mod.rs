@@ -5,6 +5,7 @@
 //! `guard`: same-site checks on every form).
 
 pub mod account;
+mod cancel;
 mod guard;
 pub mod links;
 pub mod mail;
@@ -13,6 +14,7 @@ pub mod passes;
 pub mod reader;
 pub mod stripe;
 
+pub(crate) use cancel::end_subscriptions;
 pub use reader::{MEMBER_COOKIE, pass_cookie};
 
 use crate::AppState;

@@ -58,7 +58,7 @@ impl FakeStripe {
             .route("/v1/prices", post(create_price))
             .route("/v1/checkout/sessions", post(create_checkout_session))
             .route("/v1/billing_portal/sessions", post(create_portal_session))
-            .route("/v1/subscriptions/{id}", get(retrieve_subscription))
+            .route("/v1/subscriptions/{id}", get(retrieve_subscription).delete(cancel_subscription))
             .fallback(unknown)
             .with_state(books.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -469,6 +469,39 @@ async fn retrieve_subscription(
     }
     match b.subscriptions.get(&id).cloned() {
         Some(s) => ok(s),
+        None => refuse(&mut b, 404, format!("No such subscription: '{id}'")),
+    }
+}
+
+/// `DELETE /v1/subscriptions/{id}`: cancels at once. Stripe documents only optional
+/// `invoice_now`, `prorate` and `cancellation_details[…]`; Byline sends none.
+async fn cancel_subscription(
+    State(books): Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: String,
+) -> Response {
+    let mut b = books.lock().unwrap();
+    let form = match checked(&mut b, &method, &uri, &headers, &body) {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let call = format!("DELETE /v1/subscriptions/{id}");
+    let allowed = ["invoice_now", "prorate", "cancellation_details["];
+    if let Err(r) = fields(&mut b, &call, &form, &[], &allowed) {
+        return r;
+    }
+    match b.subscriptions.get_mut(&id) {
+        Some(s) if s["status"] == "canceled" => {
+            let s = s.clone();
+            refuse(&mut b, 400, format!("{call}: subscription {} is already canceled", s["id"]))
+        }
+        Some(s) => {
+            s["status"] = serde_json::json!("canceled");
+            ok(s.clone())
+        }
         None => refuse(&mut b, 404, format!("No such subscription: '{id}'")),
     }
 }

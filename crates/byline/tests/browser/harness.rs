@@ -74,10 +74,16 @@ pub struct Site {
 impl Site {
     /// `byline serve` with the demo content and no staff yet.
     pub fn start() -> Site {
+        Site::start_with(&[])
+    }
+
+    /// [`Site::start`] with these settings in the environment (`BYLINE_SMTP_HOST`, …).
+    pub fn start_with(env: &[(&str, &str)]) -> Site {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
         let mut child = byline(dir.path())
+            .envs(env.iter().copied())
             .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data", "site"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
