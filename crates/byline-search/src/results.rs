@@ -93,16 +93,5 @@ pub fn plain_snippet(text: &str, max: usize) -> String {
         cut.truncate(i);
         cut.push_str(" …");
     }
-    let mut out = String::with_capacity(cut.len());
-    for c in cut.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    byline_core::markdown::escape_html(&cut)
 }

@@ -64,17 +64,4 @@ pub fn compose(title: &str, base: &str, link: &MintedLink) -> Mail {
     Mail { to: link.email.clone(), subject, body, html: Some(html) }
 }
 
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use byline_core::markdown::escape_html as escape;
