@@ -30,6 +30,7 @@ pub mod secret;
 pub mod slug;
 pub mod staff;
 pub mod taxonomy;
+pub mod tiers;
 pub mod two_factor;
 
 pub use article::{
