@@ -1,5 +1,6 @@
 //! `byline export static`: the whole public site (articles, pages, archives with pagination,
-//! feeds, sitemaps, the theme's assets) as files for any static host or CDN.
+//! feeds, sitemaps, the theme's assets, and a search page with its prebuilt index) as files
+//! for any static host or CDN.
 //!
 //! Everything is loaded in a handful of queries, then every page is rendered from memory on
 //! all cores with the same view-models the server uses, so an exported page is the page the
@@ -10,6 +11,7 @@ mod load;
 mod media;
 mod options;
 mod plan;
+mod search;
 
 pub use error::ExportError;
 pub use media::{MediaCopied, copy_media};

@@ -8,8 +8,8 @@ use byline_core::taxonomy::term_and_descendants;
 use byline_core::{Article, ArticleSummary};
 use byline_render::feeds::{self, FEED_ITEMS, FeedFormat, FeedInfo};
 use byline_render::view::{
-    ArticlePage, AuthorPage, HomePage, NotFoundPage, RepublishPage, StaticPage, TaxonomyPage,
-    TermPage,
+    ArticlePage, AuthorPage, HomePage, NotFoundPage, RepublishPage, SearchPage, StaticPage,
+    TaxonomyPage, TermPage,
 };
 use byline_render::{Theme, sitemap, urls};
 use std::collections::HashMap;
@@ -245,6 +245,9 @@ fn plan<'a>(
             &NotFoundPage::new(v, "/404.html", &all[..all.len().min(5)]),
         )?);
         files.push(("/robots.txt".into(), sitemap::robots_txt(base).into_bytes()));
+        let search = SearchPage::for_static_export(v, crate::search::INDEX_DIR);
+        files.push(render(theme, &urls::search(), "search.html", &search)?);
+        files.extend(crate::search::index_files(site));
         files.extend(sitemaps(site, base));
         for (name, asset) in theme.assets() {
             files.push((urls::asset(name), asset.bytes.to_vec()));

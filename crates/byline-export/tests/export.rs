@@ -94,3 +94,59 @@ async fn exports_the_whole_site_as_the_server_renders_it() {
         assert!(matches!(again, ExportError::NotEmpty(_)), "an export never writes over files");
     }
 }
+
+/// The export's search page loads a prebuilt index of small files: the words of every
+/// article (folded as the page's script folds a query) lead to their documents.
+#[tokio::test]
+async fn exports_a_search_page_with_a_chunked_index() {
+    for db in databases().await {
+        let report =
+            byline_import::import(&db.store, &byline_import::demo(), chrono::Utc::now()).await;
+        assert!(report.errors.is_empty(), "{report}");
+        let theme = Theme::load(None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let options = Options { base_url: BASE.into(), per_page: 10, threads: 2 };
+        export(&db.store, &theme, &options, &out).await.unwrap();
+
+        let page = std::fs::read_to_string(out.join("search/index.html")).unwrap();
+        assert!(page.contains("data-index=\"/search/index/\""), "{page}");
+        assert!(page.contains("<script src=\"/assets/search.js\" defer></script>"));
+        assert!(out.join("assets/search.js").is_file());
+        let read = |p: &str| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(out.join("search/index").join(p)).unwrap())
+                .unwrap_or_else(|e| panic!("{p}: {e}"))
+        };
+        let meta = read("meta.json");
+        assert_eq!(meta["version"], 1);
+        // 28 published articles and the demo's static pages.
+        let pages = db.store.pages().await.unwrap().len() as u64;
+        assert_eq!(meta["docs"], 28 + pages);
+        let files: Vec<&str> =
+            meta["words"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+        for f in &files {
+            assert!(out.join(format!("search/index/words/{f}.json")).is_file(), "{f}");
+        }
+        // "glaciers" (title and body of one article) is in the file of "gl" (hex 676c).
+        let gl = read("words/676c.json");
+        let postings = gl["glaciers"].as_array().expect("glaciers is indexed");
+        let doc = postings[0][0].as_u64().unwrap() as usize;
+        assert!(postings[0][1].as_u64().unwrap() > 5, "a title word weighs more");
+        let per = meta["per_file"].as_u64().unwrap() as usize;
+        let chunk = read(&format!("docs/{}.json", doc / per));
+        let d = &chunk[doc % per];
+        assert_eq!(d["u"], "/articles/central-asia-glaciers/");
+        assert_eq!(d["t"], "Central Asia's Glaciers Are Paying Out Their Savings");
+        assert_eq!(d["a"][0][0], "farrukh-rakhimov");
+        assert_eq!(d["a"][0][2], "/authors/farrukh-rakhimov/");
+        assert!(d["m"].as_array().unwrap().iter().any(|m| m == "regions/kyrgyzstan"), "{d}");
+        assert!(d["x"].as_str().unwrap().starts_with("High in the Tian Shan"), "{d}");
+        // Newest first: document 0 is the newest article.
+        let newest = db.store.latest_full_articles(&byline_store::ArticleFilter::All, 1).await;
+        let first = read("docs/0.json");
+        assert_eq!(first[0]["u"], format!("/articles/{}/", newest.unwrap()[0].slug));
+        // Author names and term names are searchable too.
+        assert!(read("words/6b79.json").get("kyrgyzstan").is_some());
+        assert!(read("words/6661.json").get("farrukh").is_some());
+    }
+}

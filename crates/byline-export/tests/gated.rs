@@ -45,6 +45,20 @@ async fn gated_articles_are_exported_as_their_previews_only() {
             let text = String::from_utf8_lossy(&bytes);
             assert!(!text.contains(SECRET), "{} carries gated text", f.display());
         }
+        // The static search index holds its free part (and nothing gated: checked above),
+        // marked gated.
+        let doc = written
+            .iter()
+            .filter(|f| f.to_string_lossy().contains("search/index/docs/"))
+            .flat_map(|f| {
+                let v: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
+                v.as_array().unwrap().clone()
+            })
+            .find(|d| d["u"] == "/articles/export-gated/")
+            .expect("the gated article is in the search index");
+        assert_eq!(doc["g"], true);
+        assert!(doc["x"].as_str().unwrap().contains("EXPORT-FREE"), "{doc}");
         let page = std::fs::read_to_string(out.join("articles/export-gated/index.html")).unwrap();
         assert!(page.contains("EXPORT-FREE") && page.contains("/members/join/"));
         assert!(!out.join("articles/export-gated/republish").exists(), "not offered");

@@ -265,3 +265,79 @@ async fn an_uploaded_image_appears_in_the_articles_srcset() {
     assert!(loaded, "the image loads");
     b.web.clone().quit().await.unwrap();
 }
+
+/// Serves a folder over HTTP as any static host would (index.html for a folder), for the
+/// static export's own pages.
+fn static_host(root: std::path::PathBuf) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 8192];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]);
+            let target = head.split_whitespace().nth(1).unwrap_or("/");
+            let path = target.split('?').next().unwrap_or("/").trim_start_matches('/');
+            let mut file = root.join(path);
+            if path.is_empty() || path.ends_with('/') {
+                file = file.join("index.html");
+            }
+            let kind = match file.extension().and_then(|e| e.to_str()) {
+                Some("html") => "text/html; charset=utf-8",
+                Some("js") => "text/javascript",
+                Some("json") => "application/json",
+                Some("css") => "text/css",
+                _ => "application/octet-stream",
+            };
+            let (status, body) = match std::fs::read(&file) {
+                Ok(b) if !path.contains("..") => ("200 OK", b),
+                _ => ("404 Not Found", b"not found".to_vec()),
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(&body);
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// The static export's search page answers from its prebuilt index in the browser: words,
+/// the start of a word, a filter, and a query that is markup shows as text.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_static_export_searches_in_the_browser() {
+    let Some((driver, chromium)) = browser_binaries() else { return };
+    let site = Site::start();
+    let out = site.dir.path().join("exported");
+    let done = harness::byline(site.dir.path())
+        .args(["export", "static", "exported", "--data", "site", "--base-url", "https://x.example"])
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let host = static_host(out);
+    let b = Browser::start(&driver, &chromium).await;
+
+    b.goto(&format!("{host}/search/?q=glaciers+kyrgyzstan")).await;
+    b.wait_for(15, "results", |s| s.contains("1 result") && s.contains("<mark>")).await;
+    let page = b.source().await;
+    assert!(page.contains("/articles/central-asia-glaciers/"), "{page}");
+    assert!(page.contains("Glaciers Are Paying Out"), "{page}");
+    assert!(page.contains("<mark>glaciers</mark>") || page.contains("<mark>Glaciers</mark>"));
+
+    // The start of a word finds it; a filter narrows; the form keeps the query.
+    b.goto(&format!("{host}/search/?q=glacie&regions=kyrgyzstan")).await;
+    b.wait_for(15, "a prefix search", |s| s.contains("/articles/central-asia-glaciers/")).await;
+    let value = b.web.find(thirtyfour::By::Css("#search-page-q")).await.unwrap();
+    assert_eq!(value.value().await.unwrap().as_deref(), Some("glacie"));
+    b.goto(&format!("{host}/search/?q=glaciers&regions=armenia")).await;
+    b.wait_for(15, "no results", |s| s.contains("0 results")).await;
+
+    // Markup in the query is text, never a tag.
+    b.goto(&format!("{host}/search/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")).await;
+    b.wait_for(15, "an answer", |s| s.contains("results") || s.contains("Type a word")).await;
+    let page = b.source().await;
+    assert!(!page.contains("<img src=\"x\""), "{page}");
+}

@@ -97,6 +97,17 @@ pub struct SearchPage<'a> {
     pub pagination: PaginationView,
     /// Hidden inputs that keep the filters when the form is sent again.
     pub hidden: Vec<HiddenInput>,
+    /// Set on the static export's search page, where the theme's `search.js` answers from
+    /// a prebuilt index instead of the server.
+    pub static_search: Option<StaticSearchView>,
+}
+
+/// Where the static export's search script and its index are.
+#[derive(Debug, Serialize)]
+pub struct StaticSearchView {
+    /// The folder of the index files, e.g. `/search/index/`.
+    pub index: String,
+    pub script: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -228,7 +239,18 @@ impl<'a> SearchPage<'a> {
                 .iter()
                 .map(|(k, v)| HiddenInput { name: k.clone(), value: v.clone() })
                 .collect(),
+            static_search: None,
         }
+    }
+
+    /// The static export's `/search/`: an empty page that `search.js` fills in the browser
+    /// from the index under `index` (a folder path ending in `/`).
+    pub fn for_static_export(site: &'a SiteView, index: &str) -> Self {
+        let asked = SearchAsked { sort: "relevance".into(), page: 1, ..SearchAsked::default() };
+        let mut page = Self::new(site, &asked, SearchAnswer::default());
+        page.static_search =
+            Some(StaticSearchView { index: index.to_owned(), script: urls::asset("search.js") });
+        page
     }
 }
 
