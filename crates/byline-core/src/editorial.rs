@@ -354,4 +354,7 @@ pub struct ArticleQuery {
     pub from: Option<DateTime<Utc>>,
     /// … and before this time.
     pub until: Option<DateTime<Utc>>,
+    /// Articles a search engine found for `text`, best first: when set, they stand for the
+    /// text match and give the list its order.
+    pub matching: Option<Vec<i64>>,
 }

@@ -2,8 +2,8 @@
 //! decides what of a gated article the index may hold.
 
 use crate::schema::{Fields, SEP};
-use byline_core::Page;
 use byline_core::members::{Access, Reader};
+use byline_core::{ArticleStatus, Page};
 use byline_store::IndexedArticle;
 use chrono::Datelike;
 use tantivy::TantivyDocument;
@@ -42,34 +42,44 @@ pub(crate) fn access_of(word: &str) -> Access {
 
 pub(crate) fn article_doc(f: &Fields, a: &IndexedArticle) -> TantivyDocument {
     let mut d = TantivyDocument::default();
+    // Public search asks for `status=published`; only what readers may see feeds "did you
+    // mean" (`words`), so a draft's words are never suggested to them.
+    let public = a.status == ArticleStatus::Published;
+    let words = |d: &mut TantivyDocument, text: &str| {
+        if public {
+            d.add_text(f.words, text);
+        }
+    };
     d.add_text(f.key, article_key(a.id));
     d.add_text(f.kind, "article");
     d.add_text(f.slug, &a.slug);
     d.add_text(f.title, &a.title);
-    d.add_text(f.words, &a.title);
+    words(&mut d, &a.title);
     if let Some(s) = &a.subtitle {
         d.add_text(f.subtitle, s);
-        d.add_text(f.words, s);
+        words(&mut d, s);
     }
     d.add_text(f.excerpt, &a.excerpt);
-    d.add_text(f.words, &a.excerpt);
+    words(&mut d, &a.excerpt);
     let access = access_of(&a.access);
-    if body_searchable(&access, &Reader::Anonymous) {
+    if public && body_searchable(&access, &Reader::Anonymous) {
         d.add_text(f.body, &a.body);
-        d.add_text(f.words, &a.body);
+        words(&mut d, &a.body);
     }
+    d.add_text(f.newsroom, &a.body);
+    d.add_text(f.filters, format!("status={}", a.status.as_str()));
     d.add_text(f.access, access.as_str());
     d.add_text(f.filters, "kind=article");
     for au in &a.authors {
         d.add_text(f.authors, &au.name);
-        d.add_text(f.words, &au.name);
+        words(&mut d, &au.name);
         d.add_text(f.byline, format!("{}{SEP}{}", au.slug, au.name));
         d.add_facet(f.facets, Facet::from_path(["author", &labelled(&au.slug, &au.name)]));
         d.add_text(f.filters, format!("author={}", au.slug));
     }
     for t in &a.terms {
         d.add_text(f.terms, &t.name);
-        d.add_text(f.words, &t.name);
+        words(&mut d, &t.name);
         d.add_text(
             f.filed,
             format!("{}{SEP}{}{SEP}{}{SEP}{}", t.taxonomy_slug, t.taxonomy_name, t.slug, t.name),
@@ -100,6 +110,7 @@ pub(crate) fn page_doc(f: &Fields, p: &Page) -> TantivyDocument {
     d.add_text(f.words, &p.body);
     d.add_text(f.access, "public");
     d.add_text(f.filters, "kind=page");
+    d.add_text(f.filters, "status=published");
     d.add_i64(f.date, p.updated_at.timestamp());
     d
 }

@@ -1,6 +1,6 @@
 //! Keeping the index true to the store: a whole rebuild, and following the change log the
-//! page cache follows (`article:ID` → that article again, or gone; `author:ID`/`term:ID` →
-//! the articles that show it; `site` → the static pages).
+//! page cache follows (`article:ID` or `draft:ID` → that article again, or gone;
+//! `author:ID`/`term:ID` → the articles that show it; `site` → the static pages).
 
 use crate::SearchError;
 use crate::index::SearchIndex;
@@ -21,7 +21,7 @@ impl SearchIndex {
         let mut follow = self.follow.lock().await;
         // Changes logged from here on are applied again after the rebuild: harmless.
         let cursor = store.change_cursor().await?;
-        let total = store.published_count().await?;
+        let total = store.indexable_count().await?;
         self.writer().delete_all_documents()?;
         let mut after = 0;
         let mut done = 0;
@@ -56,7 +56,7 @@ impl SearchIndex {
         let (mut articles, mut authors, mut terms, mut site) = (vec![], vec![], vec![], false);
         for tag in &c.tags {
             match tag.split_once(':') {
-                Some(("article", id)) => articles.extend(id.parse::<i64>().ok()),
+                Some(("article" | "draft", id)) => articles.extend(id.parse::<i64>().ok()),
                 Some(("author", id)) => authors.extend(id.parse::<i64>().ok()),
                 Some(("term", id)) => terms.extend(id.parse::<i64>().ok()),
                 _ => site |= tag == changes::SITE,

@@ -13,7 +13,7 @@ use tantivy::tokenizer::{
 
 /// Raised whenever the schema or the analyzer changes: an index written with another
 /// version is rebuilt at start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The stemming analyzer (title, subtitle, excerpt, body, authors, terms).
 pub(crate) const STEMMED: &str = "byline_stemmed";
@@ -31,6 +31,9 @@ pub(crate) struct Fields {
     pub subtitle: Field,
     pub excerpt: Field,
     pub body: Field,
+    /// Not stored: every article's whole body, whatever its status or access, for the
+    /// newsroom's search only (public search never queries it).
+    pub newsroom: Field,
     /// Author names, searchable.
     pub authors: Field,
     /// Term names, searchable.
@@ -38,7 +41,8 @@ pub(crate) struct Fields {
     pub words: Field,
     /// `/author/SLUG`, `/year/YYYY`, `/t/TAXONOMY/SLUG`: counted per search.
     pub facets: Field,
-    /// `author=SLUG`, `year=YYYY`, `TAXONOMY=SLUG`, `kind=article`: what filters match.
+    /// `author=SLUG`, `year=YYYY`, `TAXONOMY=SLUG`, `kind=article`, `status=published`:
+    /// what filters match.
     pub filters: Field,
     /// Seconds since 1970 (published, or a page's last update): the date order.
     pub date: Field,
@@ -72,6 +76,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         subtitle: b.add_text_field("subtitle", shown.clone()),
         excerpt: b.add_text_field("excerpt", shown.clone()),
         body: b.add_text_field("body", shown),
+        newsroom: b.add_text_field("newsroom", hidden.clone()),
         authors: b.add_text_field("authors", hidden.clone()),
         terms: b.add_text_field("terms", hidden),
         words: b.add_text_field("words", plain),

@@ -67,12 +67,48 @@ impl SearchIndex {
         Ok(out)
     }
 
-    /// The tantivy query for the parsed text and the filters; `None` when the text holds no
-    /// word at all.
+    /// The tantivy query for the parsed text and the filters, over what readers may find
+    /// (published articles and pages); `None` when the text holds no word at all.
     fn query(
         &self,
         p: &Parsed,
         req: &SearchRequest,
+    ) -> Result<Option<Box<dyn Query>>, SearchError> {
+        let f = &self.fields;
+        let mut filters: Vec<String> = req.terms.iter().map(|(t, s)| format!("{t}={s}")).collect();
+        filters.extend(req.author.as_ref().map(|a| format!("author={a}")));
+        filters.extend(req.year.map(|y| format!("year={y}")));
+        filters.push("status=published".to_owned());
+        self.text_query(p, f.body, &filters)
+    }
+
+    /// The articles of any status but trash whose title, subtitle, excerpt, whole body
+    /// (gated or not), authors or terms match `q`, best first, at most `limit`: the
+    /// newsroom's search. The caller decides which of them its user may see.
+    pub fn newsroom_search(&self, q: &str, limit: usize) -> Result<Vec<i64>, SearchError> {
+        let parsed = parse(q);
+        let filters = ["kind=article".to_owned()];
+        let Some(query) = self.text_query(&parsed, self.fields.newsroom, &filters)? else {
+            return Ok(Vec::new());
+        };
+        let searcher = self.reader.searcher();
+        let top = TopDocs::with_limit(limit.max(1)).order_by_score();
+        let mut ids = Vec::new();
+        for (_, addr) in searcher.search(&query, &top)? {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let key = doc.get_first(self.fields.key).and_then(|v| v.as_str()).unwrap_or("");
+            ids.extend(key.strip_prefix("article:").and_then(|id| id.parse::<i64>().ok()));
+        }
+        Ok(ids)
+    }
+
+    /// Words (typos allowed) and phrases over the text fields, `body` standing for the body
+    /// field to search, with each of `filters` required.
+    fn text_query(
+        &self,
+        p: &Parsed,
+        body: Field,
+        filters: &[String],
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
         let f = &self.fields;
         let mut analyzer = self.index.tokenizers().get(STEMMED).ok_or(SearchError::NoAnalyzer)?;
@@ -80,7 +116,7 @@ impl SearchIndex {
             (f.title, 3.0),
             (f.subtitle, 2.0),
             (f.excerpt, 1.5),
-            (f.body, 1.0),
+            (body, 1.0),
             (f.authors, 2.0),
             (f.terms, 2.0),
         ];
@@ -96,7 +132,7 @@ impl SearchIndex {
                         Occur::Should,
                         boosted(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs), boost),
                     ));
-                    if distance > 0 && (field == f.title || field == f.body || field == f.excerpt) {
+                    if distance > 0 && (field == f.title || field == body || field == f.excerpt) {
                         // A typo counts for less than the word itself.
                         any.push((
                             Occur::Should,
@@ -123,15 +159,12 @@ impl SearchIndex {
         }
         // The words as typed, side by side, rank first.
         if all_tokens.len() > 1 {
-            for (field, boost) in [(f.title, 6.0), (f.excerpt, 3.0), (f.body, 3.0)] {
+            for (field, boost) in [(f.title, 6.0), (f.excerpt, 3.0), (body, 3.0)] {
                 must.push((Occur::Should, phrase_or_term(field, &all_tokens, boost)));
             }
         }
-        let mut filters: Vec<String> = req.terms.iter().map(|(t, s)| format!("{t}={s}")).collect();
-        filters.extend(req.author.as_ref().map(|a| format!("author={a}")));
-        filters.extend(req.year.map(|y| format!("year={y}")));
         for fl in filters {
-            let q = TermQuery::new(Term::from_field_text(f.filters, &fl), IndexRecordOption::Basic);
+            let q = TermQuery::new(Term::from_field_text(f.filters, fl), IndexRecordOption::Basic);
             must.push((Occur::Must, boosted(q, 0.0)));
         }
         Ok(Some(Box::new(BooleanQuery::new(must))))

@@ -5,7 +5,9 @@
 //!
 //! Tags: `site` (the page frame: publication, taxonomies, terms, pages; every page has it),
 //! `list` (lists of all articles: home, site feeds, sitemaps, taxonomy indexes),
-//! `article:ID`, `author:ID`, `term:ID`.
+//! `article:ID`, `author:ID`, `term:ID`; `draft:ID` for a change to an article no reader
+//! sees (a draft, scheduled or in review): no page shows it, but the newsroom's search
+//! follows it.
 
 use crate::entity::change_log as row;
 use crate::{Store, StoreError};
@@ -24,6 +26,9 @@ pub const LIST: &str = "list";
 
 pub fn article(id: i64) -> String {
     format!("article:{id}")
+}
+pub fn draft(id: i64) -> String {
+    format!("draft:{id}")
 }
 pub fn author(id: i64) -> String {
     format!("author:{id}")

@@ -249,3 +249,66 @@ async fn bad_input_never_fails_and_searches_are_limited_per_address() {
         assert!(refused.body.contains("rate_limited"), "{}", refused.body);
     }
 }
+
+/// The newsroom's article list (admin and Admin API) searches with the same engine: drafts
+/// and gated text included, typos allowed, best match first; a contributor still sees only
+/// their own articles; and nothing of a draft reaches public search, not even "did you mean".
+#[tokio::test]
+async fn the_newsroom_searches_drafts_and_gated_text_with_the_engine() {
+    for db in databases().await {
+        let (app, _, _dir) = indexed_site(&db).await;
+        let editor = api_token(&db.store, "Edna Editor", Role::Editor).await;
+        let writer = api_token(&db.store, "Cora Contributor", Role::Contributor).await;
+        let (s, out) = api(
+            &app,
+            "POST",
+            "/articles",
+            &editor,
+            json!({"title": "Zeppelins Return to Chisinau", "body": "Airships are back.",
+                "authors": ["anna-kowalska"]}),
+        )
+        .await;
+        assert_eq!(s, 201, "{out}");
+        let (s, out) = api(
+            &app,
+            "POST",
+            "/articles",
+            &editor,
+            json!({"title": "A Members' Letter", "status": "published", "access": "members",
+                "body": "For everyone.\n\n<!--members-only-->\n\nThe quartermaster speaks.",
+                "authors": ["anna-kowalska"]}),
+        )
+        .await;
+        assert_eq!(s, 201, "{out}");
+        let found = |v: &Value| -> Vec<String> {
+            v["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["title"].as_str().unwrap().into())
+                .collect()
+        };
+
+        // One typo, which a LIKE could never match: the engine finds the draft.
+        let (s, v) = api(&app, "GET", "/articles?q=zepelins", &editor, Value::Null).await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(found(&v), ["Zeppelins Return to Chisinau"], "{v}");
+        assert_eq!(v["total"], 1);
+        // Text past the members-only line is found by the newsroom, stemmed.
+        let (_, v) = api(&app, "GET", "/articles?q=quartermasters", &editor, Value::Null).await;
+        assert_eq!(found(&v), ["A Members' Letter"], "{v}");
+        // Filters still apply to what the engine found.
+        let (_, v) =
+            api(&app, "GET", "/articles?q=zepelins&status=published", &editor, Value::Null).await;
+        assert_eq!(v["total"], 0, "{v}");
+        // A contributor sees only their own articles, whatever the engine found.
+        let (_, v) = api(&app, "GET", "/articles?q=zepelins", &writer, Value::Null).await;
+        assert_eq!(v["total"], 0, "{v}");
+        // Readers never meet the draft nor the gated text, nor a suggestion drawn from them.
+        let (_, v) = json_get(&app, "/api/search?q=zepelins").await;
+        assert_eq!(v["total"], 0, "{v}");
+        assert!(!v["suggestion"].to_string().contains("zeppelin"), "{v}");
+        let (_, v) = json_get(&app, "/api/search?q=quartermaster").await;
+        assert_eq!(v["total"], 0, "{v}");
+    }
+}

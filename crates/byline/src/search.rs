@@ -57,7 +57,7 @@ pub async fn reindex(settings: Settings) -> anyhow::Result<ExitCode> {
     let dir = settings.search_dir();
     let language = store.publication().await?.language;
     let (index, _) = SearchIndex::open(&dir, &language)?;
-    let bar = indicatif::ProgressBar::new(store.published_count().await?);
+    let bar = indicatif::ProgressBar::new(store.indexable_count().await?);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
             "{bar:40} {pos}/{len} articles ({per_sec}, {eta} left)",

@@ -336,6 +336,8 @@ async fn apply(
         tags.extend(old_byline.iter().chain(&author_ids).map(|&a| changes::author(a)));
         tags.extend(old_terms.iter().chain(&term_ids).map(|&t| changes::term(t)));
         changes::log(txn, &tags).await?;
+    } else {
+        changes::log(txn, &[changes::draft(id)]).await?;
     }
     let snapshot = editable(txn, id).await?.input;
     revisions::keep(txn, id, new.version, actor, &why.revision, &snapshot).await?;

@@ -1,6 +1,8 @@
-//! Published articles as the search index reads them (`byline-search`): whole articles a
-//! slice at a time for a rebuild, some by id after a change, the ids an author's or a
-//! term's change touches, and the database's own simple match while no index is ready.
+//! Articles as the search index reads them (`byline-search`): whole articles a slice at a
+//! time for a rebuild, some by id after a change, the ids an author's or a term's change
+//! touches, and the database's own simple match while no index is ready. The index holds
+//! every article but those in the trash (the newsroom searches drafts too); public search
+//! keeps to the published ones.
 
 use super::shared::{Refs, by_author, bylines, filings, status, under_terms};
 use crate::entity::article;
@@ -13,7 +15,7 @@ use sea_orm::{
     Select,
 };
 
-/// What the search index keeps of one published article.
+/// What the search index keeps of one article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexedArticle {
     pub id: i64,
@@ -29,21 +31,32 @@ pub struct IndexedArticle {
     /// The stored access word (`public`, `members`, `paid`, `tiers`).
     // LEAD: once core `Article` carries `access`, this can become `byline_core::Access`.
     pub access: String,
+    pub status: ArticleStatus,
 }
 
 fn published() -> Select<article::Entity> {
     article::Entity::find().filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
 }
 
+/// Every article but those in the trash.
+fn indexable() -> Select<article::Entity> {
+    article::Entity::find().filter(article::Column::Status.ne(ArticleStatus::Trash.as_str()))
+}
+
 impl Store {
-    /// Published articles with ids above `after`, lowest first, at most `limit` (a rebuild
+    /// How many articles the index holds when complete (for a rebuild's progress).
+    pub async fn indexable_count(&self) -> Result<u64, StoreError> {
+        Ok(indexable().count(self.db()).await?)
+    }
+
+    /// Articles (but trashed ones) with ids above `after`, lowest first, at most `limit` (a rebuild
     /// reads them a slice at a time): three queries per slice.
     pub async fn articles_to_index(
         &self,
         after: i64,
         limit: u64,
     ) -> Result<Vec<IndexedArticle>, StoreError> {
-        let rows = published()
+        let rows = indexable()
             .filter(article::Column::Id.gt(after))
             .order_by_asc(article::Column::Id)
             .limit(limit)
@@ -52,7 +65,7 @@ impl Store {
         self.indexed(rows).await
     }
 
-    /// Those of these articles that are published now (the others leave the index).
+    /// Those of these articles that are not in the trash (the others leave the index).
     pub async fn articles_to_index_by_id(
         &self,
         ids: &[i64],
@@ -60,15 +73,15 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = published()
+        let rows = indexable()
             .filter(article::Column::Id.is_in(ids.iter().copied()))
             .all(self.db())
             .await?;
         self.indexed(rows).await
     }
 
-    /// Published articles by any of these authors or filed under any of these terms: what
-    /// a rename of theirs changes in the index.
+    /// Articles (but trashed ones) by any of these authors or filed under any of these
+    /// terms: what a rename of theirs changes in the index.
     pub async fn article_ids_touching(
         &self,
         authors: &[i64],
@@ -84,7 +97,7 @@ impl Store {
         if !terms.is_empty() {
             any = any.add(under_terms(terms.to_vec()));
         }
-        Ok(published()
+        Ok(indexable()
             .filter(any)
             .select_only()
             .column(article::Column::Id)
@@ -159,6 +172,7 @@ impl Store {
                 body: m.body,
                 excerpt: m.excerpt,
                 published_at: m.published_at,
+                status: status(&m.status),
                 access: m.access,
             })
             .collect())

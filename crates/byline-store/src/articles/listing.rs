@@ -26,6 +26,17 @@ struct Row {
     modified_by: Option<String>,
 }
 
+const ROW_COLUMNS: [article::Column; 8] = [
+    article::Column::Id,
+    article::Column::Slug,
+    article::Column::Title,
+    article::Column::Status,
+    article::Column::Version,
+    article::Column::PublishedAt,
+    article::Column::ModifiedAt,
+    article::Column::ModifiedBy,
+];
+
 /// `%text%` for LIKE, with the user's own `%`, `_` and `!` taken literally (`!` escapes).
 fn like_pattern(text: &str) -> String {
     let escaped: String = text
@@ -42,7 +53,8 @@ impl Store {
     /// One page (1-based) of the articles the actor may see that match `q`, most recently
     /// changed first, with bylines and terms: four queries whatever the page size (five when
     /// filtering by author). The text search is a case-insensitive LIKE over the title,
-    /// subtitle, excerpt and body: fine for a newsroom's list, not a search engine.
+    /// subtitle, excerpt and body, unless `q.matching` carries a search engine's answer,
+    /// which then replaces it and orders the list.
     pub async fn admin_articles(
         &self,
         actor: &Actor,
@@ -54,19 +66,13 @@ impl Store {
         let Some(select) = self.admin_select(actor, q).await? else {
             return Ok(Paged { items: Vec::new(), page, per_page, total: 0 });
         };
+        if let Some(ranked) = &q.matching {
+            return self.admin_articles_ranked(select, ranked, page, per_page).await;
+        }
         let total = select.clone().count(self.db()).await?;
         let rows = select
             .select_only()
-            .columns([
-                article::Column::Id,
-                article::Column::Slug,
-                article::Column::Title,
-                article::Column::Status,
-                article::Column::Version,
-                article::Column::PublishedAt,
-                article::Column::ModifiedAt,
-                article::Column::ModifiedBy,
-            ])
+            .columns(ROW_COLUMNS)
             .order_by_desc(article::Column::ModifiedAt)
             .order_by_desc(article::Column::Id)
             .limit(per_page)
@@ -74,9 +80,51 @@ impl Store {
             .into_model::<Row>()
             .all(self.db())
             .await?;
+        let items = self.article_rows(rows).await?;
+        Ok(Paged { items, page, per_page, total })
+    }
+
+    /// The page of `select` in the order of `ranked` (a search engine's answer): the
+    /// filters and the user's rights pick which of the ranked articles count.
+    async fn admin_articles_ranked(
+        &self,
+        select: Select<article::Entity>,
+        ranked: &[i64],
+        page: u64,
+        per_page: u64,
+    ) -> Result<Paged<ArticleRow>, StoreError> {
+        let mut kept = Vec::new();
+        for chunk in ranked.chunks(500) {
+            let ids: Vec<i64> = select
+                .clone()
+                .select_only()
+                .column(article::Column::Id)
+                .filter(article::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(self.db())
+                .await?;
+            kept.extend(ids);
+        }
+        let kept: std::collections::HashSet<i64> = kept.into_iter().collect();
+        let order: Vec<i64> = ranked.iter().copied().filter(|id| kept.contains(id)).collect();
+        let start = ((page - 1) * per_page) as usize;
+        let wanted: Vec<i64> = order.iter().skip(start).take(per_page as usize).copied().collect();
+        let mut rows = article::Entity::find()
+            .select_only()
+            .columns(ROW_COLUMNS)
+            .filter(article::Column::Id.is_in(wanted.iter().copied()))
+            .into_model::<Row>()
+            .all(self.db())
+            .await?;
+        rows.sort_by_key(|r| wanted.iter().position(|id| *id == r.id));
+        let items = self.article_rows(rows).await?;
+        Ok(Paged { items, page, per_page, total: order.len() as u64 })
+    }
+
+    async fn article_rows(&self, rows: Vec<Row>) -> Result<Vec<ArticleRow>, StoreError> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut refs = Refs::load(self.db(), &ids).await?;
-        let items = rows
+        Ok(rows
             .into_iter()
             .map(|r| ArticleRow {
                 authors: refs.authors(r.id),
@@ -90,8 +138,7 @@ impl Store {
                 modified_at: r.modified_at,
                 modified_by: r.modified_by,
             })
-            .collect();
-        Ok(Paged { items, page, per_page, total })
+            .collect())
     }
 
     /// The query for `q`, or `None` when it can match nothing (an unknown author).
@@ -127,7 +174,9 @@ impl Store {
         if !q.terms.is_empty() {
             s = s.filter(under_terms(q.terms.clone()));
         }
-        if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if q.matching.is_some() {
+            // The engine matched the text already (`admin_articles_ranked`).
+        } else if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             // sea-query fills a custom expression's arguments in at the backend's own
             // placeholders.
             let like_lower = match self.backend() {

@@ -92,8 +92,19 @@ pub(crate) async fn article_query(
             }
         }
     }
+    // Words go to the search engine when this node's index is ready (ranked, stemmed, typos
+    // allowed, drafts and gated text included); the store keeps only what the user may see.
+    if let (Some(text), Some(index)) = (&q.text, state.search.as_ref().filter(|i| i.is_ready())) {
+        match index.newsroom_search(text, NEWSROOM_MATCHES) {
+            Ok(ids) => q.matching = Some(ids),
+            Err(e) => tracing::warn!(error = %e, "the newsroom's search fell back to the database"),
+        }
+    }
     Ok((q, errors))
 }
+
+/// The most articles a newsroom search ranks (its list pages through them).
+const NEWSROOM_MATCHES: usize = 1_000;
 
 #[derive(Serialize)]
 struct ListPage {
