@@ -113,7 +113,15 @@ async fn current(store: &Store, base_url: &str, kind: Kind, id: i64) -> anyhow::
         .map_err(|e| anyhow::anyhow!("the payload's parameters: {e:?}"))?;
     let lookup = Lookup::Id(ids::object_id(kind, id));
     match content::read(store, &site, resource, &lookup, &params, chrono::Utc::now()).await {
-        Ok(mut v) => Ok(v[list][0].take()),
+        Ok(mut v) => {
+            // Webhooks carry Admin API objects, which say their status; the Content API
+            // shows only published posts and pages, so that is theirs.
+            let mut object = v[list][0].take();
+            if kind != Kind::Tag && object.get("status").is_none() {
+                object["status"] = Value::from("published");
+            }
+            Ok(object)
+        }
         Err(e) if e.status() == 404 && kind == Kind::Post => unpublished(store, &site, id).await,
         // A tag no published post uses is not in the Content API: its id is what is known.
         Err(e) if e.status() == 404 => Ok(json!({ "id": ids::object_id(kind, id) })),
