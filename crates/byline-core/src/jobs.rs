@@ -41,6 +41,30 @@ impl Job for SendMemberLink {
     const KIND: &'static str = "members.send_link";
 }
 
+/// Mail a reader's message from the contact desk on to the publication's contact or media
+/// address. The message is already in the admin's inbox, so nothing is lost while SMTP is down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SendContactMessage {
+    pub message_id: i64,
+}
+
+impl Job for SendContactMessage {
+    const KIND: &'static str = "contact.send";
+    const MAX_ATTEMPTS: u32 = 10;
+}
+
+/// POST one webhook delivery (an event to one subscribed URL). Retried with the queue's
+/// backoff (10 s, 20 s, … 5 min 20 s) when the receiver fails or answers other than 2xx.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct DeliverWebhook {
+    pub delivery_id: i64,
+}
+
+impl Job for DeliverWebhook {
+    const KIND: &'static str = "webhooks.deliver";
+    const MAX_ATTEMPTS: u32 = 6;
+}
+
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -9,6 +9,8 @@ pub mod accounts;
 pub mod article;
 pub mod audit;
 pub mod author;
+pub mod contact;
+pub mod correction;
 pub mod device;
 pub mod editorial;
 pub mod error;
@@ -28,10 +30,12 @@ pub mod republish;
 pub mod revision;
 pub mod secret;
 pub mod slug;
+pub mod spam;
 pub mod staff;
 pub mod taxonomy;
 pub mod tiers;
 pub mod two_factor;
+pub mod webhooks;
 
 pub use article::{
     Article, ArticleFields, ArticleInput, ArticleStatus, ArticleSummary, FeaturedImage, Source,

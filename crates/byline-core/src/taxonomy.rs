@@ -14,9 +14,20 @@ pub const DEFAULT_TAXONOMIES: [(&str, &str, &str); 3] =
 pub const TERM_PATH_SEPARATOR: char = '/';
 
 /// Slugs that public URLs use for themselves, so no page or taxonomy may take them.
-pub const RESERVED_SLUGS: [&str; 11] = [
-    "articles", "authors", "page", "assets", "media", "feed", "api", "admin", "search", "static",
+/// (`contact` is not among them: a page called `contact` is shown above the contact form.)
+pub const RESERVED_SLUGS: [&str; 12] = [
+    "articles",
+    "authors",
+    "page",
+    "assets",
+    "media",
+    "feed",
+    "api",
+    "admin",
+    "search",
+    "static",
     "healthz",
+    "corrections",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Everything the site shows, loaded at once.
 
+use byline_core::correction::Correction;
 use byline_core::{Article, Author, Page, Publication, Taxonomy, Term};
 use byline_render::view::SiteView;
 use byline_store::{ArticleFilter, Store, StoreError};
@@ -14,6 +15,8 @@ pub(crate) struct Site {
     pub authors: Vec<Author>,
     /// Every published article, newest first.
     pub articles: Vec<Article>,
+    /// Each article's corrections, by article id.
+    pub corrections: HashMap<i64, Vec<Correction>>,
     pub view: SiteView,
 }
 
@@ -28,7 +31,8 @@ impl Site {
         let pages = store.pages().await?;
         let authors = store.authors().await?;
         let articles = store.latest_full_articles(&ArticleFilter::All, u64::MAX >> 1).await?;
+        let corrections = store.all_corrections().await?;
         let view = SiteView::new(&publication, &taxonomies, &pages, base_url, chrono::Utc::now());
-        Ok(Self { publication, taxonomies, terms, pages, authors, articles, view })
+        Ok(Self { publication, taxonomies, terms, pages, authors, articles, corrections, view })
     }
 }

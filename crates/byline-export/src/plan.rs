@@ -141,7 +141,8 @@ fn plan<'a>(
                 theme,
                 &url,
                 "article.html",
-                &ArticlePage::new(v, a, p, chrono::Utc::now(), &Reader::Anonymous),
+                &ArticlePage::new(v, a, p, chrono::Utc::now(), &Reader::Anonymous)
+                    .with_corrections(a, p, site.corrections.get(&a.id).map_or(&[], Vec::as_slice)),
             )?];
             if a.republishable(p) {
                 let r = urls::republish(&a.slug);

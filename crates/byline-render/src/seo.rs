@@ -93,6 +93,35 @@ pub fn article_tags(
 
 /// JSON-LD `NewsArticle`, ready to put in `<script type="application/ld+json">`.
 pub fn news_article(a: &Article, p: &Publication, base: &str, canonical: &str) -> String {
+    script_safe(&news_article_value(a, p, base, canonical))
+}
+
+/// [`news_article`] with the article's corrections as schema.org `correction`: one
+/// `CorrectionComment` (text and `datePublished`) each.
+pub fn corrected_news_article(
+    a: &Article,
+    p: &Publication,
+    base: &str,
+    canonical: &str,
+    corrections: &[byline_core::correction::Correction],
+) -> String {
+    let mut ld = news_article_value(a, p, base, canonical);
+    if !corrections.is_empty() {
+        ld["correction"] = corrections
+            .iter()
+            .map(|c| {
+                json!({
+                    "@type": "CorrectionComment",
+                    "text": c.text,
+                    "datePublished": c.date.format("%Y-%m-%d").to_string(),
+                })
+            })
+            .collect();
+    }
+    script_safe(&ld)
+}
+
+fn news_article_value(a: &Article, p: &Publication, base: &str, canonical: &str) -> Value {
     let iso =
         |d: chrono::DateTime<chrono::Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let license = a.license_or(p.default_license);
@@ -151,7 +180,7 @@ pub fn news_article(a: &Article, p: &Publication, base: &str, canonical: &str) -
         }
         ld["isBasedOn"] = based;
     }
-    script_safe(&ld)
+    ld
 }
 
 /// JSON that cannot end its `<script>` element early and stays valid JSON: `<`, `>` and `&`

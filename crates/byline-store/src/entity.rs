@@ -4,6 +4,7 @@
 pub mod api_token;
 pub mod article;
 pub mod article_author;
+pub mod article_correction;
 pub mod article_revision;
 pub mod article_term;
 #[allow(dead_code)] // until articles are gated by tier (issue 11 point 5)
@@ -11,6 +12,8 @@ pub mod article_tier;
 pub mod audit_log;
 pub mod author;
 pub mod change_log;
+pub mod contact_message;
+pub mod form_submission;
 pub mod integration;
 pub mod job;
 pub mod media;
@@ -37,3 +40,5 @@ pub mod taxonomy;
 pub mod term;
 pub mod term_redirect;
 pub mod tier;
+pub mod webhook;
+pub mod webhook_delivery;

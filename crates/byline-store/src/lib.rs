@@ -10,6 +10,8 @@ mod articles;
 mod audit;
 mod authors;
 pub mod changes;
+mod contact;
+mod corrections;
 mod entity;
 mod error;
 mod integrations;
@@ -21,15 +23,19 @@ mod pages;
 mod publication;
 mod republications;
 mod slug_redirects;
+mod spam;
 mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod webhooks;
 
 pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::IndexedArticle;
 pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
+pub use contact::{CONTACT_LIMITS, ContactOutcome, InboxFilter};
+pub use corrections::CORRECTIONS_TAG;
 pub use error::StoreError;
 pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
 pub use members::{
@@ -42,11 +48,13 @@ pub use members::{
 };
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
+pub use spam::{FormLimits, Gate};
 pub use staff::{
     AccountError, Invitation, OneTime, Purpose, ResetLink, SignInStep, TwoFactorState,
 };
 pub use taxonomies::TaxonomyUsage;
 pub use taxonomies::terms::TermContext;
+pub use webhooks::{Attempt, DeliveryWork};
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction,

@@ -97,6 +97,8 @@ impl Store {
         crate::slug_redirects::renamed(&txn, crate::SlugOf::Page, m.id, "", &m.slug).await?;
         changes::log(&txn, &[changes::SITE.to_owned()]).await?;
         audit::write(&txn, actor, &AuditRecord::new("page.create", subject(&m))).await?;
+        let events = ["page.added", "page.published"];
+        crate::webhooks::fire(&txn, &events, m.id, serde_json::json!({})).await?;
         txn.commit().await?;
         Ok(from_row(m))
     }
@@ -126,6 +128,13 @@ impl Store {
             rec = rec.detail(format!("slug {} → {}", old.slug, m.slug));
         }
         audit::write(&txn, actor, &rec).await?;
+        let previous = crate::webhooks::changed(&[
+            ("title", Some(&old.title), Some(&m.title)),
+            ("slug", Some(&old.slug), Some(&m.slug)),
+            ("html", Some(&old.body_html), Some(&m.body_html)),
+        ]);
+        let events = ["page.edited", "page.published.edited"];
+        crate::webhooks::fire(&txn, &events, id, previous).await?;
         txn.commit().await?;
         Ok(from_row(m))
     }
@@ -136,6 +145,9 @@ impl Store {
         row::Entity::delete_by_id(id).exec(&txn).await?;
         changes::log(&txn, &[changes::SITE.to_owned()]).await?;
         audit::write(&txn, actor, &AuditRecord::new("page.delete", subject(&old))).await?;
+        let was =
+            crate::webhooks::gone(id, &[("title", Some(&old.title)), ("slug", Some(&old.slug))]);
+        crate::webhooks::fire(&txn, &["page.deleted"], id, was).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -148,8 +148,8 @@ async fn pages_cost_a_fixed_number_of_queries() {
         // Count + rows + bylines + terms, whatever the page size.
         assert_eq!(cost("/").await, 4, "home page");
         assert_eq!(cost("/page/2/").await, 4, "home page 2");
-        // The article with its byline (one join), then its terms.
-        assert_eq!(cost("/articles/full/").await, 2, "article page");
+        // The article with its byline (one join), then its terms, then its corrections.
+        assert_eq!(cost("/articles/full/").await, 3, "article page");
     }
 }
 

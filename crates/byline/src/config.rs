@@ -74,6 +74,9 @@ pub struct Settings {
     pub search_dir: Option<PathBuf>,
     /// Searches one address may make per minute (page and JSON API together); 0: no limit.
     pub search_per_minute: u32,
+    /// Let webhooks reach private, loopback and link-local addresses (off: such targets are
+    /// refused, so an integration cannot probe the internal network).
+    pub webhooks_allow_private: bool,
 }
 
 impl Default for Settings {
@@ -108,6 +111,7 @@ impl Default for Settings {
             max_connections: 10_000,
             search_dir: None,
             search_per_minute: byline_web::search_limit::DEFAULT_SEARCHES_PER_MINUTE,
+            webhooks_allow_private: false,
         }
     }
 }
@@ -144,6 +148,7 @@ impl std::fmt::Debug for Settings {
             .field("max_connections", &self.max_connections)
             .field("search_dir", &self.search_dir)
             .field("search_per_minute", &self.search_per_minute)
+            .field("webhooks_allow_private", &self.webhooks_allow_private)
             .finish()
     }
 }

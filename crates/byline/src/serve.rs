@@ -59,7 +59,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         ),
     }
     let mail = crate::work::MailWiring { mailer: state.mailer.clone(), base_url: base_url.clone() };
-    let registry = crate::work::registry(&store, &state.media, limits, mail);
+    let webhooks =
+        byline_webhooks::Deliverer::new(settings.base_url(), settings.webhooks_allow_private);
+    let registry = crate::work::registry(&store, &state.media, limits, mail, webhooks);
     let workers = byline_jobs::start(store.clone(), registry, settings.jobs());
     state.catch_up().await?;
     tokio::spawn(state.clone().follow_changes());
@@ -144,6 +146,12 @@ async fn publish_scheduled(store: Store) {
                 store.prune_attempts(chrono::Utc::now() - chrono::Duration::days(1)).await
         {
             tracing::warn!(error = %e, "could not prune old sign-in attempts");
+        }
+        if round % 240 == 3
+            && let Err(e) =
+                store.prune_form_submissions(chrono::Utc::now() - chrono::Duration::days(2)).await
+        {
+            tracing::warn!(error = %e, "could not prune old form submissions");
         }
         match store.publish_due(chrono::Utc::now()).await {
             Ok(0) => {}

@@ -2,7 +2,7 @@
 //! shares), and `byline work`, a node that only works the queue.
 
 use crate::config::Settings;
-use byline_core::jobs::{Job, MakeImageCopies, SendMemberLink};
+use byline_core::jobs::{DeliverWebhook, Job, MakeImageCopies, SendContactMessage, SendMemberLink};
 use byline_jobs::Registry;
 use byline_media::{Limits, MediaStorage};
 use byline_store::Store;
@@ -17,19 +17,38 @@ pub struct MailWiring {
 }
 
 /// Every kind of job this binary runs, with what each handler needs.
-pub fn registry(store: &Store, media: &MediaStorage, limits: Limits, mail: MailWiring) -> Registry {
+pub fn registry(
+    store: &Store,
+    media: &MediaStorage,
+    limits: Limits,
+    mail: MailWiring,
+    webhooks: byline_webhooks::Deliverer,
+) -> Registry {
     let mut r = Registry::new();
     let (s, m) = (store.clone(), media.clone());
     r.register(move |job: MakeImageCopies| {
         let (s, m) = (s.clone(), m.clone());
         async move { byline_web::media::make_copies(&s, &m, limits, job).await }
     });
-    let (s, mail) = (store.clone(), std::sync::Arc::new(mail));
+    let mail = std::sync::Arc::new(mail);
+    let (s, contact_mail) = (store.clone(), mail.clone());
+    r.register(move |job: SendContactMessage| {
+        let (s, mail) = (s.clone(), contact_mail.clone());
+        async move {
+            byline_web::contact::mail::send_message(&s, &mail.mailer, &mail.base_url, job).await
+        }
+    });
+    let s = store.clone();
     r.register(move |job: SendMemberLink| {
         let (s, mail) = (s.clone(), mail.clone());
         async move {
             byline_web::members::mail::send_link(&s, &mail.mailer, &mail.base_url, job).await
         }
+    });
+    let (s, webhooks) = (store.clone(), std::sync::Arc::new(webhooks));
+    r.register(move |job: DeliverWebhook| {
+        let (s, w) = (s.clone(), webhooks.clone());
+        async move { w.deliver(&s, job).await }
     });
     if std::env::var_os("BYLINE_TEST_JOBS").is_some() {
         r.register(|job: TestMark| job.run());
@@ -47,7 +66,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     let store = crate::node::open(&settings).await?;
     let (media, limits) = settings.media()?;
     let mail = MailWiring { mailer: settings.mailer()?, base_url: settings.base_url() };
-    let registry = registry(&store, &media, limits, mail);
+    let webhooks =
+        byline_webhooks::Deliverer::new(settings.base_url(), settings.webhooks_allow_private);
+    let registry = registry(&store, &media, limits, mail, webhooks);
     let pool = byline_jobs::start(store.clone(), registry, settings.jobs());
     eprintln!("working the job queue with {} workers (Ctrl-C stops)", settings.workers);
     crate::node::shutdown().await;

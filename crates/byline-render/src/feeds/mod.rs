@@ -5,6 +5,7 @@
 //! its preview, and no feed can carry more than `Reader::may_read` allows.
 
 mod atom;
+mod corrections;
 mod entry;
 mod info;
 mod json;
@@ -12,6 +13,7 @@ mod render;
 mod rss;
 
 pub use atom::atom;
+pub use corrections::corrections_atom;
 pub(crate) use entry::escape;
 pub use entry::{absolutize, absolutize_url, entry_html, rights, updated};
 pub use info::{FEED_ITEMS, FeedFormat, FeedInfo};

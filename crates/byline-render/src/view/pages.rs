@@ -36,6 +36,18 @@ pub struct ArticlePage<'a> {
     pub site: &'a SiteView,
     pub meta: MetaView,
     pub article: ArticleView,
+    /// The article's corrections, oldest first (see [`ArticlePage::with_corrections`]).
+    pub corrections: Vec<CorrectionView>,
+}
+
+/// A correction as the article shows it.
+#[derive(Debug, Serialize)]
+pub struct CorrectionView {
+    pub text: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// As people read it: `3 March 2026`.
+    pub display_date: String,
 }
 
 impl<'a> ArticlePage<'a> {
@@ -59,7 +71,36 @@ impl<'a> ArticlePage<'a> {
         meta.og = og;
         meta.twitter = twitter;
         meta.json_ld = Some(crate::seo::news_article(a, p, &site.base_url, &meta.canonical));
-        Self { site, meta, article }
+        Self { site, meta, article, corrections: Vec::new() }
+    }
+
+    /// The page showing `corrections` (the article's, oldest first), on the page and in its
+    /// JSON-LD.
+    pub fn with_corrections(
+        mut self,
+        a: &Article,
+        p: &Publication,
+        corrections: &[byline_core::correction::Correction],
+    ) -> Self {
+        if corrections.is_empty() {
+            return self;
+        }
+        self.meta.json_ld = Some(crate::seo::corrected_news_article(
+            a,
+            p,
+            &self.site.base_url,
+            &self.meta.canonical,
+            corrections,
+        ));
+        self.corrections = corrections
+            .iter()
+            .map(|c| CorrectionView {
+                text: c.text.clone(),
+                date: c.date.format("%Y-%m-%d").to_string(),
+                display_date: c.date.format("%-d %B %Y").to_string(),
+            })
+            .collect();
+        self
     }
 }
 

@@ -183,6 +183,7 @@ impl Store {
         article::Entity::delete_by_id(id).exec(&txn).await?;
         audit::write(&txn, actor, &AuditRecord::new("article.purge", subject(id, &row.title)))
             .await?;
+        crate::webhooks::article_deleted(&txn, &row).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -348,5 +349,7 @@ async fn apply(
     };
     let record = AuditRecord::new(why.audit, subject(id, &new.title)).detail(detail);
     audit::write(txn, actor, &record).await?;
+    let saved = article::Model { id, ..new };
+    crate::webhooks::article_saved(txn, (old.id != 0).then_some(&old), &saved).await?;
     Ok(id)
 }

@@ -56,6 +56,8 @@ impl Store {
             let record = AuditRecord::new("article.publish", subject(id, &title))
                 .detail("scheduled → published");
             audit::write(&txn, &scheduler, &record).await?;
+            let previous = serde_json::json!({"status": "scheduled"});
+            crate::webhooks::trigger(&txn, "post.published", id, &previous).await?;
             txn.commit().await?;
             published += 1;
         }

@@ -102,6 +102,11 @@ impl Store {
             audit::write(&txn, actor, &AuditRecord::new("member.delete", format!("member {id}")))
                 .await?;
         }
+        let was = crate::webhooks::gone(
+            id,
+            &[("uuid", Some(&m.uuid)), ("email", Some(&m.email)), ("name", m.name.as_deref())],
+        );
+        crate::webhooks::fire(&txn, &["member.deleted"], id, was).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -153,6 +158,7 @@ pub(crate) async fn add_member_in(
     let id = res.last_insert_id;
     set_labels_in(db, id, &f.labels).await?;
     events::record(db, id, "signup", how.as_str(), None).await?;
+    crate::webhooks::fire(db, &["member.added"], id, serde_json::json!({})).await?;
     Ok(id)
 }
 

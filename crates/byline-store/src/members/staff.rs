@@ -62,6 +62,11 @@ impl Store {
                 )));
             }
         }
+        let previous = crate::webhooks::changed(&[
+            ("email", Some(&m.email), Some(&f.email)),
+            ("name", m.name.as_deref(), f.name.as_deref()),
+            ("note", m.note.as_deref(), f.note.as_deref()),
+        ]);
         let mut a: row::ActiveModel = m.into();
         a.email = Set(f.email.clone());
         a.name = Set(f.name.clone());
@@ -73,6 +78,7 @@ impl Store {
             events::record(&txn, id, "email", "address changed by staff", None).await?;
         }
         audit::write(&txn, actor, &AuditRecord::new("member.edit", format!("member {id}"))).await?;
+        crate::webhooks::fire(&txn, &["member.edited"], id, previous).await?;
         let out = member_in(&txn, id).await?;
         txn.commit().await?;
         Ok(out)

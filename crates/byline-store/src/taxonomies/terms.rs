@@ -160,6 +160,7 @@ impl Store {
         changes::log(&txn, &[changes::SITE.to_owned(), changes::term(m.id)]).await?;
         let rec = AuditRecord::new("term.create", subject(&m)).detail(format!("in {}", tax.name));
         audit::write(&txn, actor, &rec).await?;
+        crate::webhooks::fire(&txn, &["tag.added"], m.id, serde_json::json!({})).await?;
         txn.commit().await?;
         Ok(term_from_row(m))
     }
@@ -208,6 +209,12 @@ impl Store {
         }
         let rec = AuditRecord::new("term.update", subject(&m)).detail(detail.join("; "));
         audit::write(&txn, actor, &rec).await?;
+        let previous = crate::webhooks::changed(&[
+            ("name", Some(&old.name), Some(&m.name)),
+            ("slug", Some(&old.slug), Some(&m.slug)),
+            ("description", old.description.as_deref(), m.description.as_deref()),
+        ]);
+        crate::webhooks::fire(&txn, &["tag.edited"], m.id, previous).await?;
         txn.commit().await?;
         Ok(term_from_row(m))
     }
@@ -285,6 +292,9 @@ impl Store {
         let rec = AuditRecord::new("term.delete", subject(&old))
             .detail(format!("removed from {articles} article(s)"));
         audit::write(&txn, actor, &rec).await?;
+        let was =
+            crate::webhooks::gone(id, &[("name", Some(&old.name)), ("slug", Some(&old.slug))]);
+        crate::webhooks::fire(&txn, &["tag.deleted"], id, was).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -204,6 +204,7 @@ const SECTIONS: &[(&str, &str, Option<Action>)] = &[
     ("Taxonomies", "/admin/taxonomies", Some(Action::ManageTaxonomies)),
     ("Pages", "/admin/pages", Some(Action::ManagePages)),
     ("Members", "/admin/members", Some(Action::ViewMembers)),
+    ("Inbox", "/admin/inbox", Some(Action::ViewMembers)),
     ("Tiers", "/admin/tiers", Some(Action::ViewMembers)),
     ("Staff", "/admin/staff", Some(Action::ManageStaff)),
     ("Settings", "/admin/settings", Some(Action::ManageSettings)),

@@ -7,12 +7,14 @@ pub(crate) mod articles;
 mod audit_log;
 mod auth;
 mod authors;
+mod corrections;
 pub(crate) mod csrf;
 mod dashboard;
 mod device;
 mod error_page;
 mod fields;
 pub mod frame;
+mod inbox;
 mod integrations;
 mod invitations;
 mod jobs;
@@ -32,6 +34,7 @@ mod terms;
 mod tiers;
 mod tokens;
 mod two_factor;
+mod webhooks;
 
 use crate::{AppState, WebError};
 use axum::Router;
@@ -101,6 +104,9 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(members::routes())
         .merge(member_labels::routes())
         .merge(tiers::routes())
+        .merge(inbox::routes())
+        .merge(corrections::routes())
+        .merge(webhooks::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))

@@ -10,6 +10,7 @@ mod articles;
 mod auth;
 mod authors;
 mod body;
+mod corrections;
 mod errors;
 mod me;
 mod media;
@@ -62,6 +63,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
     let (router, mut doc) = OpenApiRouter::<AppState>::with_openapi(ApiDoc::openapi())
         .merge(me::routes())
         .merge(articles::routes())
+        .merge(corrections::routes())
         .merge(authors::routes())
         .merge(taxonomies::routes())
         .merge(pages::routes())

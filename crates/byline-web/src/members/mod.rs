@@ -6,7 +6,7 @@
 
 pub mod account;
 mod cancel;
-mod guard;
+pub(crate) mod guard;
 pub mod links;
 pub mod mail;
 mod pages;

@@ -47,8 +47,10 @@ pub(crate) async fn article(
         }
         Ok(a) => a,
     };
+    let corrections = s.store.corrections_of(article.id).await?;
     let now = chrono::Utc::now();
-    let view = ArticlePage::new(&chrome.site, &article, &chrome.publication, now, &reader);
+    let view = ArticlePage::new(&chrome.site, &article, &chrome.publication, now, &reader)
+        .with_corrections(&article, &chrome.publication, &corrections);
     Ok(tagged(html(&s, "article.html", &view)?, article_tags(&article)))
 }
 

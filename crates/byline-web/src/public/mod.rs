@@ -4,6 +4,7 @@ mod archives;
 mod articles;
 mod assets;
 mod conditional;
+mod corrections;
 mod favicon;
 mod feeds;
 pub(crate) mod member_feed;
@@ -42,6 +43,9 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/authors/{slug}/page/{n}/", get(archives::author_page))
         .route("/assets/{*path}", get(assets::asset))
         .route("/healthz", get(health))
+        .route("/corrections/", get(corrections::first))
+        .route("/corrections/page/{n}/", get(corrections::page))
+        .route("/corrections/feed.xml", get(corrections::feed))
         .route("/search/", get(search::page))
         .route("/api/search", get(search::api))
         .route("/opensearch.xml", get(search::opensearch))
