@@ -180,3 +180,35 @@ async fn the_admin_lists_and_deletes_old_addresses() {
         assert_eq!(missing.status, StatusCode::NOT_FOUND);
     }
 }
+
+#[tokio::test]
+async fn an_imported_wordpress_site_answers_its_old_addresses() {
+    use byline_import::wordpress::{Quiet, WordPressOptions, import_wordpress};
+    // The shared fixtures sit beside the checkout (../shared from the repository).
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = ["../../../shared", "../../../../shared"]
+        .iter()
+        .map(|up| here.join(up).join("fixtures/wordpress/small-export.xml"))
+        .find(|f| f.is_file())
+        .expect("the WordPress fixtures (../shared/fixtures/wordpress) are missing");
+    for db in databases().await {
+        let (app, _) = app_and_state(db.store.clone());
+        let r = import_wordpress(&db.store, &file, &WordPressOptions::default(), &Quiet).await;
+        assert!(r.errors.is_empty(), "{r}");
+        // Permalinks of the `?p=` kind, pages, archives and feeds.
+        assert_eq!(moved_to(&app, "/?p=1").await, "/articles/hello-world/");
+        assert_eq!(moved_to(&app, "/?page_id=2").await, "/sample-page/");
+        assert_eq!(moved_to(&app, "/category/foo/").await, "/categories/foo/");
+        assert_eq!(moved_to(&app, "/category/bar/foo-bar/").await, "/categories/foo-bar/");
+        assert_eq!(moved_to(&app, "/category/foo/feed/").await, "/categories/foo/feed.xml");
+        assert_eq!(moved_to(&app, "/feed/").await, "/feed.xml");
+        assert_eq!(moved_to(&app, "/?feed=rss2").await, "/feed.xml");
+        // …and where they lead is served.
+        let hello = get(&app, "/articles/hello-world/").await;
+        assert_eq!(hello.status, 200);
+        assert!(hello.body.contains("Hello world!"), "{}", hello.body);
+        assert_eq!(get(&app, "/sample-page/").await.status, 200);
+        assert_eq!(get(&app, "/categories/foo/").await.status, 200);
+        assert_eq!(get(&app, "/categories/foo/feed.xml").await.status, 200);
+    }
+}
