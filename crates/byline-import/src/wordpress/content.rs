@@ -428,7 +428,7 @@ mod tests {
         let out = convert(cap, Some(1), &l);
         assert_eq!(
             out,
-            "<figure><img src=\"/media/a/photo.jpg\" alt=\"A photo\"><figcaption>The caption</figcaption></figure>"
+            "<figure><img alt=\"A photo\" src=\"/media/a/photo.jpg\"><figcaption>The caption</figcaption></figure>"
         );
         assert_eq!(
             convert("[gallery]", Some(1), &l),

@@ -204,7 +204,10 @@ fn list(n: NodeRef<'_, Node>, ordered: bool) -> Option<String> {
 fn inlines<'a>(nodes: impl IntoIterator<Item = NodeRef<'a, Node>>) -> Option<String> {
     let mut out = String::new();
     for n in nodes {
-        out.push_str(&inline(n)?);
+        let md = inline(n)?;
+        // A line break's own line end is not a space at the start of the next line.
+        let md = if out.ends_with("\\\n") { md.trim_start_matches(' ').to_owned() } else { md };
+        out.push_str(&md);
     }
     Some(out)
 }
