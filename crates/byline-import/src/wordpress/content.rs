@@ -154,7 +154,10 @@ fn shortcodes(html: &str, post_id: Option<i64>, lib: &Library) -> String {
 }
 
 /// `[name a="1" b=2 c]…` at the start of `s`: its name, attributes and what follows it.
-fn open_tag(s: &str) -> Option<(String, Vec<(String, String)>, &str)> {
+/// A shortcode's attributes, in order.
+type Attrs = Vec<(String, String)>;
+
+fn open_tag(s: &str) -> Option<(String, Attrs, &str)> {
     let body = s.strip_prefix('[')?;
     let name_len = body.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(0);
     let name = &body[..name_len];
