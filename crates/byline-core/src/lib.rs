@@ -24,6 +24,7 @@ pub mod media;
 pub mod member_list;
 pub mod member_pass;
 pub mod members;
+pub mod old_address;
 pub mod page;
 pub mod publication;
 pub mod republish;

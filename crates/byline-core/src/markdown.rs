@@ -33,7 +33,12 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
             .add_allowed_classes("sup", &["footnote-ref"])
             .add_allowed_classes("a", &["footnote-backref"])
             .add_tag_attributes("td", &["align"])
-            .add_tag_attributes("th", &["align"]);
+            .add_tag_attributes("th", &["align"])
+            // Audio and video players (imported `[audio]`/`[video]` shortcodes, say).
+            .add_tags(&["audio", "video", "source"])
+            .add_tag_attributes("audio", &["src", "controls", "preload"])
+            .add_tag_attributes("video", &["src", "controls", "preload", "poster"])
+            .add_tag_attributes("source", &["src", "type"]);
         b
     })
 }

@@ -14,6 +14,7 @@ pub mod members_csv;
 mod report;
 mod settings;
 mod source;
+pub mod wordpress;
 
 pub use markdown_dir::import;
 pub use report::{Counts, Problem, Report};

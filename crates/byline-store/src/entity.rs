@@ -23,6 +23,7 @@ pub mod member_label;
 pub mod member_labelling;
 pub mod member_link;
 pub mod member_tier;
+pub mod old_address;
 pub mod one_time_token;
 pub mod page;
 pub mod publication;

@@ -19,6 +19,7 @@ mod jobs;
 mod media;
 mod members;
 mod migration;
+mod old_addresses;
 mod pages;
 mod publication;
 mod republications;
@@ -46,6 +47,7 @@ pub use members::{
     Joined, LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked,
     LinkPurpose, LinkRefusal, LinkRequest, MemberEvent, MintedLink, SignedIn,
 };
+pub use old_addresses::{Destination, OldAddressRecord, Recorded};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
 pub use spam::{FormLimits, Gate};

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
     // NUL is refused inside each surface's error shaping (admin page, API JSON, theme).
     let public = public::routes()
         .layer(middleware::from_fn(nul::refuse_nul))
+        .layer(middleware::from_fn_with_state(state.clone(), public::old_addresses::redirect))
         .layer(middleware::from_fn_with_state(state.clone(), error::themed_not_found))
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve))
         .layer(middleware::from_fn_with_state(state.clone(), members::passes::refresh));

@@ -307,6 +307,41 @@ pub enum Import {
     /// Import a folder of Markdown files (Hugo, Jekyll, Zola or Byline layout). Importing the
     /// same folder again updates what changed.
     Markdown(ImportMarkdownArgs),
+    /// Import a WordPress export (WXR 1.0 to 1.2, from Tools → Export): authors, categories,
+    /// tags and custom taxonomies, posts, pages, attachments and every old address (as 301
+    /// redirects). Importing the same file again updates instead of duplicating.
+    Wordpress(ImportWordPressArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportWordPressArgs {
+    /// The WXR file
+    pub file: PathBuf,
+    /// The site's `wp-content/uploads` folder: attachments are read from it into the media
+    /// library and bodies link to them there
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
+    /// Fetch attachments the uploads folder does not have from their old URLs
+    #[arg(long)]
+    pub fetch_media: bool,
+    /// File a WordPress taxonomy under an existing Byline one, as `category=themes`
+    /// (repeatable)
+    #[arg(long = "map", value_name = "WP=BYLINE", value_parser = taxonomy_mapping)]
+    pub map: Vec<(String, String)>,
+    /// Read and check everything and print the report, but write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+fn taxonomy_mapping(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((from, to)) if !from.trim().is_empty() && !to.trim().is_empty() => {
+            Ok((from.trim().to_owned(), to.trim().to_owned()))
+        }
+        _ => Err(format!("{s:?} is not WORDPRESS_TAXONOMY=BYLINE_TAXONOMY (e.g. category=themes)")),
+    }
 }
 
 #[derive(Debug, Args)]

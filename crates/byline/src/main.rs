@@ -55,6 +55,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             let settings = config::Settings::load(&args.publication, None)?;
             import::markdown(settings, &args.dir).await
         }
+        cli::Command::Import(cli::Import::Wordpress(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            import::wordpress(settings, &args).await
+        }
         cli::Command::User(cli::User::Add(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             user::add(settings, &args).await

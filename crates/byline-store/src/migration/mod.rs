@@ -26,6 +26,7 @@ mod m0021_integrations;
 mod m0028_contact_desk;
 mod m0029_corrections;
 mod m0030_webhooks;
+mod m0031_old_addresses;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_contact_desk::Migration),
             Box::new(m0029_corrections::Migration),
             Box::new(m0030_webhooks::Migration),
+            Box::new(m0031_old_addresses::Migration),
         ]
     }
 }

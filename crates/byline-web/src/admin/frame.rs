@@ -210,6 +210,7 @@ const SECTIONS: &[(&str, &str, Option<Action>)] = &[
     ("Settings", "/admin/settings", Some(Action::ManageSettings)),
     ("API tokens", "/admin/tokens", Some(Action::ManageTokens)),
     ("Integrations", "/admin/integrations", Some(Action::ManageTokens)),
+    ("Old addresses", "/admin/old-addresses", Some(Action::ManageSettings)),
     ("Audit log", "/admin/audit", Some(Action::ViewAuditLog)),
     ("Jobs", "/admin/jobs", Some(Action::ManageJobs)),
 ];

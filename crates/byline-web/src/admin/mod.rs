@@ -23,6 +23,7 @@ mod media;
 mod member;
 mod member_labels;
 mod members;
+mod old_addresses;
 mod pages;
 mod password;
 pub(crate) mod sessions;
@@ -107,6 +108,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(inbox::routes())
         .merge(corrections::routes())
         .merge(webhooks::routes())
+        .merge(old_addresses::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))

@@ -9,6 +9,7 @@ mod favicon;
 mod feeds;
 pub(crate) mod member_feed;
 mod moved;
+pub(crate) mod old_addresses;
 mod paths;
 pub(crate) mod render;
 mod republish;

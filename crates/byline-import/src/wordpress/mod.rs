@@ -1,0 +1,162 @@
+//! `byline import wordpress FILE.xml`: a WordPress export (WXR 1.0 to 1.2) read as a stream
+//! in two passes, so memory stays flat whatever the file's size: the first finds the
+//! attachments (and keeps the images in the media library), the second saves authors,
+//! terms, posts and pages in file order, each with its old addresses. A record that cannot
+//! be saved is reported with its line and reason and the rest goes on; a file that stops
+//! being XML is reported where it breaks, after everything before that point was imported.
+//! Importing the same file again updates instead of duplicating (articles are matched by
+//! their WordPress GUID, pages by slug, terms by slug, authors by slug or staff email).
+
+mod addresses;
+mod content;
+mod html_md;
+mod items;
+mod media;
+mod people;
+mod records;
+mod report;
+mod wxr;
+
+pub use media::MediaTarget;
+pub use report::WxrReport;
+
+use crate::report::Problem;
+use byline_store::Store;
+use records::{WpAuthor, WpItem, WpTerm};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use wxr::{ReadError, Wxr};
+
+/// What `byline import wordpress` was asked to do.
+#[derive(Clone, Default)]
+pub struct WordPressOptions {
+    /// The site's `wp-content/uploads` folder, where attachments are read from.
+    pub uploads: Option<PathBuf>,
+    /// Fetch attachments the uploads folder does not have from their old URLs.
+    pub fetch_media: bool,
+    /// Where images go (the media library's storage); without it attachments keep their old
+    /// URLs.
+    pub media: Option<MediaTarget>,
+    /// `(wordpress taxonomy, byline taxonomy)`: `category=themes` files categories under an
+    /// existing taxonomy.
+    pub map: Vec<(String, String)>,
+    /// Read and check everything, write nothing.
+    pub dry_run: bool,
+}
+
+/// Told how far the import has come, in bytes of the file read (both passes count).
+pub trait Progress: Send + Sync {
+    fn start(&self, total: u64);
+    fn at(&self, done: u64);
+    fn finish(&self);
+}
+
+/// No progress shown.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn start(&self, _: u64) {}
+    fn at(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// Imports the WXR file at `file`.
+pub async fn import_wordpress(
+    store: &Store,
+    file: &Path,
+    options: &WordPressOptions,
+    progress: &dyn Progress,
+) -> WxrReport {
+    let path = file.display().to_string();
+    let mut report = WxrReport { dry_run: options.dry_run, ..Default::default() };
+    let size = match std::fs::metadata(file) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            report.errors.push(Problem { path, line: None, message: format!("cannot read: {e}") });
+            return report;
+        }
+    };
+    progress.start(size * 2);
+    // Pass 1: the attachments, so that bodies and featured images can name them.
+    let mut found = Vec::new();
+    let mut reader = match open(file) {
+        Ok(r) => r,
+        Err(message) => {
+            report.errors.push(Problem { path, line: None, message });
+            return report;
+        }
+    };
+    loop {
+        match reader.next_record() {
+            Ok(Some(r)) if r.node.name == "item" => {
+                let item = WpItem::from_node(&r.node, r.line);
+                if item.post_type == "attachment"
+                    && let Some(f) = media::Found::of(&item)
+                {
+                    found.push(f);
+                }
+                progress.at(reader.position());
+            }
+            Ok(Some(_)) => {}
+            // Reported by the second pass, which stops at the same place.
+            Ok(None) | Err(_) => break,
+        }
+    }
+    let sources =
+        media::Sources { uploads: options.uploads.as_deref(), fetch: options.fetch_media };
+    let lib = media::keep_all(
+        store,
+        found,
+        sources,
+        options.media.as_ref(),
+        options.dry_run,
+        &path,
+        &mut report,
+    )
+    .await;
+    // Pass 2: everything else, in file order.
+    let mut reader = match open(file) {
+        Ok(r) => r,
+        Err(message) => {
+            report.errors.push(Problem { path, line: None, message });
+            return report;
+        }
+    };
+    let mut run = items::Run::new(store, options, &path, lib);
+    loop {
+        match reader.next_record() {
+            Ok(Some(r)) => {
+                let n = &r.node;
+                match n.name.as_str() {
+                    "wp:wxr_version" => run.version(n.text.trim(), r.line, &mut report),
+                    "wp:base_blog_url" => run.base_url(n.text.trim()),
+                    "wp:base_site_url" => run.base_url_fallback(n.text.trim()),
+                    "title" => run.site_title(n.text.trim()),
+                    "wp:author" => {
+                        run.author(&WpAuthor::from_node(n), r.line, &mut report).await;
+                    }
+                    "wp:category" | "wp:tag" | "wp:term" => {
+                        run.term(&WpTerm::from_node(n), r.line, &mut report).await;
+                    }
+                    "item" => run.item(WpItem::from_node(n, r.line), &mut report).await,
+                    _ => {}
+                }
+                progress.at(size + reader.position());
+            }
+            Ok(None) => break,
+            Err(ReadError { line, message }) => {
+                report.errors.push(Problem { path: path.clone(), line: Some(line), message });
+                break;
+            }
+        }
+    }
+    run.finish(&mut report).await;
+    progress.finish();
+    report
+}
+
+fn open(file: &Path) -> Result<Wxr<BufReader<File>>, String> {
+    let f = File::open(file).map_err(|e| format!("cannot read: {e}"))?;
+    Ok(Wxr::new(BufReader::with_capacity(256 * 1024, f)))
+}
