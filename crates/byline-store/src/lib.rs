@@ -10,6 +10,7 @@ mod articles;
 mod audit;
 mod authors;
 pub mod changes;
+mod comments;
 mod entity;
 mod error;
 mod integrations;
@@ -30,6 +31,10 @@ pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::IndexedArticle;
 pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
+pub use comments::{
+    Ban, CommentQueue, CommentRefused, Commenter, ModerationAction, NewComment, QueuedComment,
+    ReplyNotice, StaffReply,
+};
 pub use error::StoreError;
 pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
 pub use members::{
