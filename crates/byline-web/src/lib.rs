@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod cache;
 pub mod client;
+pub mod comments;
 mod error;
 pub mod ghost;
 pub mod mail;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(admin::routes(&state))
         .merge(members::routes(&state))
+        .merge(comments::routes(&state))
         .merge(api::routes())
         .merge(media::routes())
         .merge(ghost::routes().layer(middleware::from_fn_with_state(state.clone(), cache::serve)))

@@ -2,6 +2,7 @@
 //! the theme contract (docs/THEMES.md); changing one breaks themes, so add rather than rename.
 
 mod article;
+mod comments;
 mod members;
 mod pages;
 mod search;
@@ -10,6 +11,7 @@ pub(crate) mod shared;
 mod site;
 
 pub use article::*;
+pub use comments::*;
 pub use members::*;
 pub use pages::*;
 pub use search::*;

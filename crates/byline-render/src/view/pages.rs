@@ -36,6 +36,8 @@ pub struct ArticlePage<'a> {
     pub site: &'a SiteView,
     pub meta: MetaView,
     pub article: ArticleView,
+    /// The comments section (`None` where comments are not shown: off, or a static export).
+    pub comments: Option<super::CommentsView>,
 }
 
 impl<'a> ArticlePage<'a> {
@@ -59,7 +61,7 @@ impl<'a> ArticlePage<'a> {
         meta.og = og;
         meta.twitter = twitter;
         meta.json_ld = Some(crate::seo::news_article(a, p, &site.base_url, &meta.canonical));
-        Self { site, meta, article }
+        Self { site, meta, article, comments: None }
     }
 }
 

@@ -7,6 +7,8 @@ pub(crate) mod articles;
 mod audit_log;
 mod auth;
 mod authors;
+mod commenters;
+mod comments;
 pub(crate) mod csrf;
 mod dashboard;
 mod device;
@@ -101,6 +103,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(members::routes())
         .merge(member_labels::routes())
         .merge(tiers::routes())
+        .merge(comments::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))

@@ -6,10 +6,10 @@
 
 pub mod account;
 mod cancel;
-mod guard;
+pub(crate) mod guard;
 pub mod links;
 pub mod mail;
-mod pages;
+pub(crate) mod pages;
 pub mod passes;
 pub mod reader;
 pub mod stripe;
