@@ -29,7 +29,8 @@ pub(crate) fn comment_from(m: row::Model, reports: i64) -> Comment {
         parent_id: m.parent_id,
         member_id: m.member_id,
         author_name: m.author_name,
-        staff: m.staff_id.is_some(),
+        // Members write comments, staff write replies (a member's go with them when deleted).
+        staff: m.member_id.is_none(),
         body: m.body,
         body_html: m.body_html,
         status: CommentStatus::parse(&m.status).unwrap_or(CommentStatus::Pending),
