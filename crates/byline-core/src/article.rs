@@ -142,6 +142,9 @@ pub struct ArticleInput {
     pub seo_description: Option<String>,
     /// May other sites republish it? `None` follows the publication's policy.
     pub republish: Option<bool>,
+    /// Are comments open on it? `None` (the default) and `true` open, `false` closed
+    /// (`comments: false` in front matter).
+    pub comments: Option<bool>,
     /// Who may read it in full: `public` (or none), `members`, `paid` or `tiers`.
     pub access: Option<String>,
     /// The tiers (slugs) it is for, with `access: tiers`.
@@ -176,6 +179,7 @@ pub struct ArticleFields {
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
     pub republish: Option<bool>,
+    pub comments: Option<bool>,
     /// Who may read it in full (tier slugs still to be found by the store).
     pub access: Access,
     /// What readers without access see (see `gating`).
@@ -289,6 +293,7 @@ impl ArticleInput {
             seo_title: non_blank(self.seo_title.as_deref()),
             seo_description: non_blank(self.seo_description.as_deref()),
             republish: self.republish,
+            comments: self.comments,
             access,
         })
     }
@@ -339,6 +344,9 @@ pub struct Article {
     pub seo_description: Option<String>,
     /// May other sites republish it? `None` follows the publication's policy.
     pub republish: Option<bool>,
+    /// Are comments open on it? `None` (the default) and `true` open, `false` closed
+    /// (`comments: false` in front matter).
+    pub comments: Option<bool>,
     /// Who may read it in full.
     #[serde(default)]
     pub access: Access,

@@ -202,6 +202,7 @@ mod tests {
             seo_title: None,
             seo_description: None,
             republish: Some(true),
+            comments: None,
             access: fields.access,
             preview_html: fields.preview_html,
             members_from: fields.members_from,

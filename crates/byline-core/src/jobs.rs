@@ -65,6 +65,35 @@ impl Job for DeliverWebhook {
     const MAX_ATTEMPTS: u32 = 6;
 }
 
+/// Tell the writer of a comment of an approved reply to it (unless they opted out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SendCommentReply {
+    pub comment_id: i64,
+}
+
+impl Job for SendCommentReply {
+    const KIND: &'static str = "comments.reply_mail";
+}
+
+/// Send moderators the list of comments waiting for them. Queued (to run a little later)
+/// when a comment is held and no digest is waiting already, so a burst makes one message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SendCommentDigest {}
+
+impl Job for SendCommentDigest {
+    const KIND: &'static str = "comments.digest";
+}
+
+/// Tell moderators that a reader reported a comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SendCommentReport {
+    pub report_id: i64,
+}
+
+impl Job for SendCommentReport {
+    const KIND: &'static str = "comments.report_mail";
+}
+
 /// Where a job is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

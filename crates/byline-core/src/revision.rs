@@ -91,6 +91,11 @@ pub fn field_texts(a: &ArticleInput) -> Vec<(&'static str, &'static str, String)
             }
             .to_owned(),
         ),
+        (
+            "comments",
+            "Comments",
+            if a.comments == Some(false) { "closed" } else { "open" }.to_owned(),
+        ),
     ]
 }
 

@@ -48,7 +48,7 @@ impl Role {
             ManageAuthors | ManageTaxonomies | ManagePages => at_least(Role::Editor),
             ManageSettings | ManageStaff | ManageThemes | ManageTokens | ManageJobs
             | ViewAuditLog => at_least(Role::Administrator),
-            ViewMembers => at_least(Role::Editor),
+            ViewMembers | ModerateComments => at_least(Role::Editor),
             ManageMembers | ManageTiers => at_least(Role::Administrator),
             TransferOwnership => self == Role::Owner,
         }
@@ -107,6 +107,8 @@ pub enum Action {
     ManageMembers,
     /// Create, change and archive tiers.
     ManageTiers,
+    /// Approve, hide, pin and reply to comments; ban commenters (editors and up).
+    ModerateComments,
     TransferOwnership,
 }
 
@@ -136,6 +138,7 @@ mod tests {
             (ManageTaxonomies, [false, false, true, true, true]),
             (ManagePages, [false, false, true, true, true]),
             (ManageSettings, [false, false, false, true, true]),
+            (ModerateComments, [false, false, true, true, true]),
             (ManageStaff, [false, false, false, true, true]),
             (ManageThemes, [false, false, false, true, true]),
             (ManageTokens, [false, false, false, true, true]),

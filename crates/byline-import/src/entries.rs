@@ -52,6 +52,8 @@ pub(crate) const ARTICLE_KEYS: &[&str] = &[
     "taxonomies",
     "access",
     "tiers",
+    // Comments on or off (`comments: false`), as Jekyll and Hugo themes write it.
+    "comments",
     // Machinery of other generators that carries no content.
     "layout",
     "type",
@@ -62,7 +64,6 @@ pub(crate) const ARTICLE_KEYS: &[&str] = &[
     "template",
     "toc",
     "math",
-    "comments",
     "menu",
     "extra",
     "render",
@@ -274,6 +275,7 @@ pub(crate) fn article(
         seo_title: doc.text(&["seo_title"])?,
         seo_description: doc.text(&["seo_description"])?,
         republish: doc.bool(&["republish"])?,
+        comments: doc.bool(&["comments"])?,
         access: doc.text(&["access"])?,
         tiers: doc.list(&["tiers"])?,
     })

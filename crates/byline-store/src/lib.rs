@@ -12,6 +12,7 @@ mod authors;
 pub mod changes;
 mod contact;
 mod corrections;
+mod comments;
 mod entity;
 mod error;
 mod integrations;
@@ -37,6 +38,10 @@ pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use contact::{CONTACT_LIMITS, ContactOutcome, InboxFilter};
 pub use corrections::CORRECTIONS_TAG;
+pub use comments::{
+    Ban, CommentQueue, CommentRefused, Commenter, ModerationAction, NewComment, QueuedComment,
+    ReplyNotice, StaffReply,
+};
 pub use error::StoreError;
 pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
 pub use members::{

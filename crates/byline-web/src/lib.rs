@@ -9,6 +9,7 @@ pub mod api;
 pub mod cache;
 pub mod client;
 pub mod contact;
+pub mod comments;
 mod error;
 pub mod ghost;
 pub mod mail;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(admin::routes(&state))
         .merge(members::routes(&state))
         .merge(contact::routes(&state))
+        .merge(comments::routes(&state))
         .merge(api::routes())
         .merge(media::routes())
         .merge(ghost::routes().layer(middleware::from_fn_with_state(state.clone(), cache::serve)))

@@ -2,7 +2,10 @@
 //! shares), and `byline work`, a node that only works the queue.
 
 use crate::config::Settings;
-use byline_core::jobs::{DeliverWebhook, Job, MakeImageCopies, SendContactMessage, SendMemberLink};
+use byline_core::jobs::{
+    DeliverWebhook, Job, MakeImageCopies, SendCommentDigest, SendCommentReply, SendCommentReport,
+    SendContactMessage, SendMemberLink,
+};
 use byline_jobs::Registry;
 use byline_media::{Limits, MediaStorage};
 use byline_store::Store;
@@ -38,6 +41,7 @@ pub fn registry(
             byline_web::contact::mail::send_message(&s, &mail.mailer, &mail.base_url, job).await
         }
     });
+    comment_mail(&mut r, store, &mail);
     let s = store.clone();
     r.register(move |job: SendMemberLink| {
         let (s, mail) = (s.clone(), mail.clone());
@@ -54,6 +58,26 @@ pub fn registry(
         r.register(|job: TestMark| job.run());
     }
     r
+}
+
+/// The comment emails: replies, the moderators' digest, reports.
+fn comment_mail(r: &mut Registry, store: &Store, mail: &std::sync::Arc<MailWiring>) {
+    use byline_web::comments::mail as m;
+    let (s, w) = (store.clone(), mail.clone());
+    r.register(move |job: SendCommentReply| {
+        let (s, w) = (s.clone(), w.clone());
+        async move { m::send_reply(&s, &w.mailer, &w.base_url, job).await }
+    });
+    let (s, w) = (store.clone(), mail.clone());
+    r.register(move |job: SendCommentDigest| {
+        let (s, w) = (s.clone(), w.clone());
+        async move { m::send_digest(&s, &w.mailer, &w.base_url, job).await }
+    });
+    let (s, w) = (store.clone(), mail.clone());
+    r.register(move |job: SendCommentReport| {
+        let (s, w) = (s.clone(), w.clone());
+        async move { m::send_report(&s, &w.mailer, &w.base_url, job).await }
+    });
 }
 
 /// `byline work`: runs the workers until stopped (Ctrl-C or SIGTERM), then lets the running

@@ -3,6 +3,7 @@
 
 mod article;
 mod contact;
+mod comments;
 mod members;
 mod pages;
 mod search;
@@ -12,6 +13,7 @@ mod site;
 
 pub use article::*;
 pub use contact::*;
+pub use comments::*;
 pub use members::*;
 pub use pages::*;
 pub use search::*;

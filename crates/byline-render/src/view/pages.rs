@@ -38,6 +38,8 @@ pub struct ArticlePage<'a> {
     pub article: ArticleView,
     /// The article's corrections, oldest first (see [`ArticlePage::with_corrections`]).
     pub corrections: Vec<CorrectionView>,
+    /// The comments section (`None` where comments are not shown: off, or a static export).
+    pub comments: Option<super::CommentsView>,
 }
 
 /// A correction as the article shows it.
@@ -71,7 +73,7 @@ impl<'a> ArticlePage<'a> {
         meta.og = og;
         meta.twitter = twitter;
         meta.json_ld = Some(crate::seo::news_article(a, p, &site.base_url, &meta.canonical));
-        Self { site, meta, article, corrections: Vec::new() }
+        Self { site, meta, article, corrections: Vec::new(), comments: None }
     }
 
     /// The page showing `corrections` (the article's, oldest first), on the page and in its

@@ -69,6 +69,10 @@ pub struct CardView {
     pub image: Option<ImageView>,
     /// `Members` or `Paid` for a gated article (a badge; lists never show gated text).
     pub access: Option<&'static str>,
+    /// The article's id (for comment counts).
+    pub id: i64,
+    /// Its public comments (filled by lists that show them).
+    pub comments: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -132,6 +136,15 @@ impl CardView {
                 .collect(),
             image: a.image.as_ref().map(ImageView::new),
             access: byline_core::gating::badge(&a.access),
+            id: a.id,
+            comments: 0,
+        }
+    }
+
+    /// Puts each card's comment count in from `counts` (by article id).
+    pub fn count_comments(cards: &mut [CardView], counts: &std::collections::HashMap<i64, u64>) {
+        for c in cards {
+            c.comments = counts.get(&c.id).copied().unwrap_or(0);
         }
     }
 

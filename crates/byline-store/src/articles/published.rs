@@ -261,5 +261,6 @@ fn article_from_row(
         seo_title: m.seo_title,
         seo_description: m.seo_description,
         republish: m.republish,
+        comments: m.comments,
     }
 }

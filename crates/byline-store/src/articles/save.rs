@@ -84,6 +84,7 @@ impl Store {
             seo_description: fields.seo_description.clone(),
             import_key: import_key.map(str::to_owned),
             republish: fields.republish,
+            comments: fields.comments,
             created_at: existing.as_ref().map_or(now, |e| e.created_at),
             modified_at: existing.as_ref().map_or(now, |e| e.modified_at),
             version: existing.as_ref().map_or(1, |e| e.version),

@@ -115,6 +115,7 @@ pub(crate) async fn editable(
         seo_title: m.seo_title,
         seo_description: m.seo_description,
         republish: m.republish,
+        comments: m.comments,
         access: Some(access.as_str().to_owned()),
         tiers: access.tiers().to_vec(),
     };

@@ -50,6 +50,8 @@ pub struct Model {
     pub preview_html: String,
     /// Where in `body_html` the members-only part begins (m0017).
     pub members_from: i64,
+    /// `None` or true: comments open; false: closed (m0025).
+    pub comments: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -206,6 +206,7 @@ const SECTIONS: &[(&str, &str, Option<Action>)] = &[
     ("Members", "/admin/members", Some(Action::ViewMembers)),
     ("Inbox", "/admin/inbox", Some(Action::ViewMembers)),
     ("Tiers", "/admin/tiers", Some(Action::ViewMembers)),
+    ("Comments", "/admin/comments", Some(Action::ModerateComments)),
     ("Staff", "/admin/staff", Some(Action::ManageStaff)),
     ("Settings", "/admin/settings", Some(Action::ManageSettings)),
     ("API tokens", "/admin/tokens", Some(Action::ManageTokens)),

@@ -8,6 +8,8 @@ mod audit_log;
 mod auth;
 mod authors;
 mod corrections;
+mod commenters;
+mod comments;
 pub(crate) mod csrf;
 mod dashboard;
 mod device;
@@ -109,6 +111,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(corrections::routes())
         .merge(webhooks::routes())
         .merge(old_addresses::routes())
+        .merge(comments::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))

@@ -11,6 +11,7 @@ mod auth;
 mod authors;
 mod body;
 mod corrections;
+mod comments;
 mod errors;
 mod me;
 mod media;
@@ -71,6 +72,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .merge(media::routes())
         .merge(members::routes())
         .merge(tiers::routes())
+        .merge(comments::routes())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new(BASE)]);
     let doc = std::sync::Arc::new(doc);

@@ -9,7 +9,7 @@ mod cancel;
 pub(crate) mod guard;
 pub mod links;
 pub mod mail;
-mod pages;
+pub(crate) mod pages;
 pub mod passes;
 pub mod reader;
 pub mod stripe;

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use byline_core::taxonomy::term_and_descendants;
 use byline_render::urls;
-use byline_render::view::{AuthorPage, StaticPage, TaxonomyPage, TermPage};
+use byline_render::view::{AuthorPage, CardView, StaticPage, TaxonomyPage, TermPage};
 use byline_store::changes;
 use byline_store::{ArticleFilter, SlugOf};
 
@@ -38,12 +38,10 @@ async fn author_list(s: &AppState, slug: &str, page: u64) -> Result<Response, We
     let list =
         s.store.published_articles(&ArticleFilter::Author(author.id), page, s.per_page).await?;
     paths::within(page, list.pages())?;
-    let r = html(
-        s,
-        "author.html",
-        &AuthorPage::new(&chrome.site, &author, &list.items, page, list.pages()),
-    )?;
-    Ok(tagged(r, [changes::author(author.id)]))
+    let mut view = AuthorPage::new(&chrome.site, &author, &list.items, page, list.pages());
+    let counted = count_comments(s, &mut view.articles).await?;
+    let r = html(s, "author.html", &view)?;
+    Ok(tagged(r, std::iter::once(changes::author(author.id)).chain(counted)))
 }
 
 /// `/{slug}/` is a taxonomy's index when a taxonomy has that slug, else a static page.
@@ -107,7 +105,7 @@ async fn term_list(
     let tags: Vec<String> = ids.iter().map(|&t| changes::term(t)).collect();
     let list = s.store.published_articles(&ArticleFilter::Terms(ids), page, s.per_page).await?;
     paths::within(page, list.pages())?;
-    let view = TermPage::new(
+    let mut view = TermPage::new(
         &chrome.site,
         &ctx.taxonomy,
         &ctx.term,
@@ -116,5 +114,14 @@ async fn term_list(
         page,
         list.pages(),
     );
-    Ok(tagged(html(s, "term.html", &view)?, tags))
+    let counted = count_comments(s, &mut view.articles).await?;
+    Ok(tagged(html(s, "term.html", &view)?, tags.into_iter().chain(counted)))
+}
+
+/// Puts the comment counts on a list's cards; returns the tags of the articles counted
+/// (a comment's change drops the list too).
+async fn count_comments(s: &AppState, cards: &mut [CardView]) -> Result<Vec<String>, WebError> {
+    let ids: Vec<i64> = cards.iter().map(|c| c.id).collect();
+    CardView::count_comments(cards, &s.store.comment_counts(&ids).await?);
+    Ok(ids.into_iter().map(changes::article).collect())
 }

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use byline_core::members::Reader;
 use byline_render::urls;
-use byline_render::view::{ArticlePage, HomePage};
+use byline_render::view::{ArticlePage, CardView, CommentSort, HomePage};
 use byline_store::changes;
 use byline_store::{ArticleFilter, SlugOf};
 
@@ -28,8 +28,13 @@ async fn list(s: &AppState, page: u64) -> Result<Response, WebError> {
     if page > 1 {
         paths::within(page, list.pages())?;
     }
-    let r = html(s, "home.html", &HomePage::new(&chrome.site, &list.items, page, list.pages()))?;
-    Ok(tagged(r, [changes::LIST.to_owned()]))
+    let mut view = HomePage::new(&chrome.site, &list.items, page, list.pages());
+    let ids: Vec<i64> = list.items.iter().map(|a| a.id).collect();
+    CardView::count_comments(&mut view.articles, &s.store.comment_counts(&ids).await?);
+    let r = html(s, "home.html", &view)?;
+    // Each card shows its article's comment count: a comment's change drops this page too.
+    let tags = ids.iter().map(|id| changes::article(*id));
+    Ok(tagged(r, std::iter::once(changes::LIST.to_owned()).chain(tags)))
 }
 
 /// An article as its reader may read it: in full, or its preview and a call to join
@@ -49,8 +54,9 @@ pub(crate) async fn article(
     };
     let corrections = s.store.corrections_of(article.id).await?;
     let now = chrono::Utc::now();
-    let view = ArticlePage::new(&chrome.site, &article, &chrome.publication, now, &reader)
+let mut view = ArticlePage::new(&chrome.site, &article, &chrome.publication, now, &reader)
         .with_corrections(&article, &chrome.publication, &corrections);
+    view.comments = super::comments::section(&s, &article, &reader, CommentSort::Oldest, 1).await?;
     Ok(tagged(html(&s, "article.html", &view)?, article_tags(&article)))
 }
 

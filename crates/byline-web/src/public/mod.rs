@@ -3,6 +3,7 @@
 mod archives;
 mod articles;
 mod assets;
+pub(crate) mod comments;
 mod conditional;
 mod corrections;
 mod favicon;
@@ -32,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/r/{file}", get(republish::pixel))
         .route("/share/mastodon/", get(republish::mastodon))
         .route("/articles/{slug}/republish/", get(republish::republish))
+        .route("/articles/{slug}/comments/{part}/{n}/", get(comments::page))
         .route("/authors/{slug}/{file}", get(feeds::author_feed))
         .route("/feed.xml", get(feeds::site_rss))
         .route("/atom.xml", get(feeds::site_atom))

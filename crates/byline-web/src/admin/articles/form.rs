@@ -34,6 +34,8 @@ pub struct EditorForm {
     pub image_caption: String,
     /// `""` (follow the publication), `allow` or `forbid`.
     pub republish: String,
+    /// `""` (open) or `closed`.
+    pub comments: String,
     /// `YYYY-MM-DDTHH:MM`, UTC.
     pub published_at: String,
     /// `public`, `members`, `paid` or `tiers`.
@@ -78,6 +80,7 @@ impl Posted {
                 "image_alt" => f.image_alt = v,
                 "image_caption" => f.image_caption = v,
                 "republish" => f.republish = v,
+                "comments" => f.comments = v,
                 "published_at" => f.published_at = v,
                 "access" => f.access = v,
                 "tiers" => f.tiers.push(v),
@@ -149,6 +152,7 @@ impl EditorForm {
                 Some(true) => "allow".into(),
                 Some(false) => "forbid".into(),
             },
+            comments: if a.comments == Some(false) { "closed".into() } else { String::new() },
             published_at: a.published_at.map(|t| t.format(LOCAL).to_string()).unwrap_or_default(),
             access: a.access.clone().unwrap_or_else(|| "public".into()),
             tiers: a.tiers.clone(),
@@ -218,6 +222,7 @@ impl EditorForm {
             seo_title: opt(&self.seo_title),
             seo_description: opt(&self.seo_description),
             republish,
+            comments: (self.comments == "closed").then_some(false),
             access: opt(&self.access),
             // Checked tiers count only when the article is for specific tiers.
             tiers: if self.access.trim() == "tiers" { self.tiers.clone() } else { Vec::new() },

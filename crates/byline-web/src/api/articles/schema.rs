@@ -85,6 +85,9 @@ pub struct ArticleBody {
     pub(super) image_caption: Option<String>,
     /// May other sites republish it? null: follow the publication.
     pub(super) republish: Option<bool>,
+    /// Are comments open on it? null or true: open (as the publication allows); false: closed.
+    #[serde(default)]
+    pub(super) comments: Option<bool>,
     /// The publication time (kept for published articles; the time to schedule at).
     pub(super) published_at: Option<DateTime<Utc>>,
     /// When the article was last updated for readers (a correction, say); shown beside the
@@ -128,6 +131,7 @@ impl ArticleBody {
             seo_title: self.seo_title.clone(),
             seo_description: self.seo_description.clone(),
             republish: self.republish,
+            comments: self.comments,
             access: self.access.clone(),
             tiers: self.tiers.clone(),
         })
@@ -162,6 +166,8 @@ pub struct ArticleOut {
     pub(super) image_alt: Option<String>,
     pub(super) image_caption: Option<String>,
     pub(super) republish: Option<bool>,
+    /// false: comments closed on this article.
+    pub(super) comments: Option<bool>,
     pub(super) published_at: Option<DateTime<Utc>>,
     /// When the article was last updated for readers (not every save: see `modified_at`).
     pub(super) updated_at: Option<DateTime<Utc>>,
@@ -205,6 +211,7 @@ impl From<EditableArticle> for ArticleOut {
             image_alt: i.image_alt,
             image_caption: i.image_caption,
             republish: i.republish,
+            comments: i.comments,
             published_at: i.published_at,
             updated_at: i.updated_at,
             created_at: a.created_at,

@@ -1,0 +1,456 @@
+//! Comments on articles: who may comment (the publication's setting and the article's own
+//! switch), how replies thread, how long a member may edit, and what makes a comment held
+//! for moderation or refused outright. The text itself (the small Markdown subset and its
+//! sanitizing) is in [`crate::comment_text`].
+//!
+//! No IO: the store asks these rules with the facts it has read (is this the member's first
+//! comment? how old is the article?) and keeps what they answer.
+
+use crate::error::Invalid;
+use crate::members::Reader;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How long after posting a member may still edit their comment.
+pub const EDIT_WINDOW: Duration = Duration::minutes(15);
+/// Comments one member may post within [`RATE_WINDOW`].
+pub const PER_MEMBER: u64 = 10;
+/// Comments one client address may post within [`RATE_WINDOW`].
+pub const PER_CLIENT: u64 = 30;
+/// The window the rate limits count over.
+pub const RATE_WINDOW: Duration = Duration::minutes(10);
+/// The deepest thread a publication may choose.
+pub const MAX_DEPTH: u32 = 10;
+
+/// Who may comment: the publication's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentMode {
+    /// Nobody: comments are hidden everywhere.
+    Off,
+    /// Any signed-in member (their email was confirmed by their sign-in link).
+    #[default]
+    Members,
+    /// Members holding a paid tier.
+    Paid,
+    /// Anyone who confirms an email address by a link: members as they are, and readers
+    /// who join (free) from the comment form.
+    Everyone,
+}
+
+impl CommentMode {
+    pub const ALL: [CommentMode; 4] =
+        [CommentMode::Off, CommentMode::Members, CommentMode::Paid, CommentMode::Everyone];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentMode::Off => "off",
+            CommentMode::Members => "members",
+            CommentMode::Paid => "paid",
+            CommentMode::Everyone => "everyone",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CommentMode> {
+        CommentMode::ALL.into_iter().find(|m| m.as_str() == s.trim().to_ascii_lowercase())
+    }
+
+    /// May this reader post? `Err` says why not, in words for the page.
+    pub fn allows(self, reader: &Reader) -> Result<(), Refusal> {
+        match (self, reader) {
+            (CommentMode::Off, _) => Err(Refusal::Off),
+            (CommentMode::Paid, Reader::Member { paid: true, .. }) => Ok(()),
+            (CommentMode::Paid, Reader::Member { .. }) => Err(Refusal::PaidOnly),
+            (_, Reader::Anonymous) => Err(Refusal::SignIn),
+            (CommentMode::Members | CommentMode::Everyone, Reader::Member { .. }) => Ok(()),
+        }
+    }
+}
+
+/// Why a reader may not comment (here, now).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    Off,
+    SignIn,
+    PaidOnly,
+    ClosedByArticle,
+    ClosedByAge,
+    Banned,
+}
+
+impl Refusal {
+    pub fn message(self) -> &'static str {
+        match self {
+            Refusal::Off => "Comments are off on this publication.",
+            Refusal::SignIn => "Sign in (or join, free) to comment.",
+            Refusal::PaidOnly => "Comments are for paying members.",
+            Refusal::ClosedByArticle => "Comments are closed on this article.",
+            Refusal::ClosedByAge => "Comments on this article are closed: it is too old.",
+            Refusal::Banned => "You may not comment on this publication.",
+        }
+    }
+}
+
+/// The publication's comment settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentSettings {
+    pub mode: CommentMode,
+    /// The deepest a reply nests (1: no replies nest; default 3).
+    pub depth: u32,
+    /// Comments close this many days after an article is published (`None`: never).
+    pub close_after_days: Option<u32>,
+    /// Hold the first comment of a member who has none approved yet.
+    pub hold_first: bool,
+    /// Hold a comment with more links than this.
+    pub max_links: u32,
+    /// Hold a comment containing any of these words or phrases.
+    pub hold_words: Vec<String>,
+    /// Refuse a comment containing any of these words or phrases.
+    pub blocked_words: Vec<String>,
+    /// Top-level comments a page shows.
+    pub per_page: u32,
+}
+
+impl Default for CommentSettings {
+    fn default() -> Self {
+        Self {
+            mode: CommentMode::Members,
+            depth: 3,
+            close_after_days: None,
+            hold_first: true,
+            max_links: 2,
+            hold_words: Vec::new(),
+            blocked_words: Vec::new(),
+            per_page: 50,
+        }
+    }
+}
+
+impl CommentSettings {
+    /// Checks the numbers and tidies the word lists (trimmed, lower case, no blanks or
+    /// repeats).
+    pub fn validate(mut self) -> Result<Self, Invalid> {
+        let mut errors = Vec::new();
+        if !(1..=MAX_DEPTH).contains(&self.depth) {
+            errors.push(crate::error::FieldError::new(
+                "depth",
+                format!("must be from 1 to {MAX_DEPTH}, not {}", self.depth),
+            ));
+        }
+        if !(1..=500).contains(&self.per_page) {
+            errors.push(crate::error::FieldError::new(
+                "per_page",
+                format!("must be from 1 to 500, not {}", self.per_page),
+            ));
+        }
+        if self.close_after_days == Some(0) {
+            self.close_after_days = None;
+        }
+        if self.max_links > 100 {
+            errors.push(crate::error::FieldError::new("max_links", "must be 100 or fewer"));
+        }
+        self.hold_words = word_list(&self.hold_words);
+        self.blocked_words = word_list(&self.blocked_words);
+        if errors.is_empty() { Ok(self) } else { Err(Invalid(errors)) }
+    }
+
+    /// Are comments open on an article with this switch, published at `published_at`?
+    pub fn open_on(
+        &self,
+        article_allows: bool,
+        published_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<(), Refusal> {
+        if self.mode == CommentMode::Off {
+            return Err(Refusal::Off);
+        }
+        if !article_allows {
+            return Err(Refusal::ClosedByArticle);
+        }
+        if let (Some(days), Some(at)) = (self.close_after_days, published_at)
+            && now > at + Duration::days(i64::from(days))
+        {
+            return Err(Refusal::ClosedByAge);
+        }
+        Ok(())
+    }
+
+    /// What a new comment's verdict is, given its text and whether the member has had a
+    /// comment approved before.
+    pub fn judge(&self, body: &str, has_approved_before: bool) -> Verdict {
+        let words = normalise(body);
+        if let Some(w) = self.blocked_words.iter().find(|w| contains_word(&words, w)) {
+            return Verdict::Refused(format!(
+                "Your comment contains “{w}”, which this publication does not accept."
+            ));
+        }
+        let mut why = Vec::new();
+        if self.hold_first && !has_approved_before {
+            why.push(HoldReason::FirstComment);
+        }
+        let links = count_links(body);
+        if links > self.max_links as usize {
+            why.push(HoldReason::Links { count: links, max: self.max_links });
+        }
+        if let Some(w) = self.hold_words.iter().find(|w| contains_word(&words, w)) {
+            why.push(HoldReason::Word(w.clone()));
+        }
+        if why.is_empty() { Verdict::Approved } else { Verdict::Held(why) }
+    }
+
+    /// The parent a reply is kept under: `parent` itself unless it already sits at the
+    /// deepest level (0 is top level), in which case the reply joins it there, beside it
+    /// under the parent's parent (top level when threads do not nest).
+    pub fn reply_parent(
+        &self,
+        parent: i64,
+        parent_depth: u32,
+        grandparent: Option<i64>,
+    ) -> Option<i64> {
+        if parent_depth + 1 >= self.depth { grandparent } else { Some(parent) }
+    }
+}
+
+/// What becomes of a new comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Approved,
+    Held(Vec<HoldReason>),
+    /// Not kept; the reason is for the writer.
+    Refused(String),
+}
+
+/// Why a comment waits for a moderator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldReason {
+    FirstComment,
+    Links {
+        count: usize,
+        max: u32,
+    },
+    Word(String),
+    /// Reported by readers.
+    Reported,
+}
+
+impl HoldReason {
+    /// In words for the moderation queue.
+    pub fn describe(&self) -> String {
+        match self {
+            HoldReason::FirstComment => "first comment of a new commenter".into(),
+            HoldReason::Links { count, max } => format!("{count} links (more than {max})"),
+            HoldReason::Word(w) => format!("contains the held word “{w}”"),
+            HoldReason::Reported => "reported by a reader".into(),
+        }
+    }
+
+    /// Several reasons as one line.
+    pub fn describe_all(why: &[HoldReason]) -> String {
+        why.iter().map(HoldReason::describe).collect::<Vec<_>>().join("; ")
+    }
+}
+
+/// Where a comment is in moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    Pending,
+    Approved,
+    Spam,
+    Trash,
+    /// Deleted by its writer: kept (as "deleted") only while replies hang from it.
+    Deleted,
+}
+
+impl CommentStatus {
+    /// The statuses moderators see as queues.
+    pub const QUEUES: [CommentStatus; 4] = [
+        CommentStatus::Pending,
+        CommentStatus::Approved,
+        CommentStatus::Spam,
+        CommentStatus::Trash,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Pending => "pending",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Spam => "spam",
+            CommentStatus::Trash => "trash",
+            CommentStatus::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CommentStatus> {
+        [
+            CommentStatus::Pending,
+            CommentStatus::Approved,
+            CommentStatus::Spam,
+            CommentStatus::Trash,
+            CommentStatus::Deleted,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+}
+
+/// A comment as moderators and pages see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Comment {
+    pub id: i64,
+    pub article_id: i64,
+    pub parent_id: Option<i64>,
+    pub member_id: Option<i64>,
+    /// The name shown: the member's name, or "A member"; a staff reply's staff name.
+    pub author_name: String,
+    /// A reply by staff, marked as such.
+    pub staff: bool,
+    pub body: String,
+    pub body_html: String,
+    pub status: CommentStatus,
+    /// Why it was held, in words (empty when it was not).
+    pub held_because: String,
+    pub pinned: bool,
+    /// Hidden with all of its writer's comments (not shown, whatever its status).
+    pub hidden: bool,
+    pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Open reports by readers.
+    pub reports: i64,
+}
+
+impl Comment {
+    /// May its writer still edit it at `now`?
+    pub fn editable(&self, now: DateTime<Utc>) -> bool {
+        now < self.created_at + EDIT_WINDOW
+            && matches!(self.status, CommentStatus::Pending | CommentStatus::Approved)
+    }
+
+    /// Is it shown on the article's page?
+    pub fn public(&self) -> bool {
+        self.status == CommentStatus::Approved && !self.hidden
+    }
+}
+
+pub use crate::comment_form::{MAX_BODY_CHARS, MIN_SECONDS_TO_POST, check_body};
+
+/// Lower case, letters and digits only, words separated by single spaces, with a space at
+/// each end (so that " word " finds whole words).
+fn normalise(text: &str) -> String {
+    let mut out = String::from(" ");
+    for ch in text.chars().flat_map(char::to_lowercase) {
+        if ch.is_alphanumeric() {
+            out.push(ch);
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+fn contains_word(normalised: &str, word: &str) -> bool {
+    let w = normalise(word);
+    !w.trim().is_empty() && normalised.contains(&w)
+}
+
+fn word_list(words: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.split(['\n', ',']))
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Links in a comment: web addresses written out or linked.
+pub fn count_links(body: &str) -> usize {
+    let lower = body.to_lowercase();
+    lower.matches("http://").count() + lower.matches("https://").count() + {
+        // "www.example.org" without a scheme; not counted twice after one.
+        lower.match_indices("www.").filter(|(i, _)| !lower[..*i].ends_with("//")).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(paid: bool) -> Reader {
+        Reader::Member { paid, tiers: vec!["free".into()] }
+    }
+
+    #[test]
+    fn who_may_comment() {
+        assert_eq!(CommentMode::Members.allows(&member(false)), Ok(()));
+        assert_eq!(CommentMode::Members.allows(&Reader::Anonymous), Err(Refusal::SignIn));
+        assert_eq!(CommentMode::Paid.allows(&member(false)), Err(Refusal::PaidOnly));
+        assert_eq!(CommentMode::Paid.allows(&member(true)), Ok(()));
+        assert_eq!(CommentMode::Off.allows(&member(true)), Err(Refusal::Off));
+        assert_eq!(CommentMode::parse(" Everyone"), Some(CommentMode::Everyone));
+        assert_eq!(CommentMode::parse("all"), None);
+    }
+
+    #[test]
+    fn closing_by_switch_and_age() {
+        let now = Utc::now();
+        let s = CommentSettings { close_after_days: Some(7), ..Default::default() };
+        assert_eq!(s.open_on(true, Some(now - Duration::days(3)), now), Ok(()));
+        assert_eq!(s.open_on(true, Some(now - Duration::days(8)), now), Err(Refusal::ClosedByAge));
+        assert_eq!(s.open_on(false, Some(now), now), Err(Refusal::ClosedByArticle));
+        let off = CommentSettings { mode: CommentMode::Off, ..Default::default() };
+        assert_eq!(off.open_on(true, None, now), Err(Refusal::Off));
+    }
+
+    #[test]
+    fn verdicts() {
+        let s = CommentSettings {
+            hold_words: vec!["casino".into()],
+            blocked_words: vec!["slur".into(), "two words".into()],
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(s.judge("Thoughtful reply", true), Verdict::Approved);
+        assert_eq!(
+            s.judge("Thoughtful reply", false),
+            Verdict::Held(vec![HoldReason::FirstComment])
+        );
+        assert!(matches!(s.judge("what a SLUR!", true), Verdict::Refused(m) if m.contains("slur")));
+        assert!(matches!(s.judge("two   Words here", true), Verdict::Refused(_)));
+        // Whole words only.
+        assert_eq!(s.judge("slurry is mud", true), Verdict::Approved);
+        assert_eq!(
+            s.judge("Casino night", true),
+            Verdict::Held(vec![HoldReason::Word("casino".into())])
+        );
+        let links = "https://a.example https://b.example www.c.example";
+        assert_eq!(count_links(links), 3);
+        assert_eq!(
+            s.judge(links, true),
+            Verdict::Held(vec![HoldReason::Links { count: 3, max: 2 }])
+        );
+    }
+
+    #[test]
+    fn settings_are_checked() {
+        let bad = CommentSettings { depth: 0, per_page: 0, ..Default::default() };
+        assert_eq!(bad.validate().unwrap_err().0.len(), 2);
+    }
+
+    #[test]
+    fn replies_stop_nesting_at_the_depth() {
+        let s = CommentSettings::default();
+        assert_eq!(s.reply_parent(5, 0, None), Some(5));
+        assert_eq!(s.reply_parent(6, 1, Some(5)), Some(6));
+        assert_eq!(s.reply_parent(7, 2, Some(6)), Some(6));
+        let flat = CommentSettings { depth: 1, ..Default::default() };
+        assert_eq!(flat.reply_parent(5, 0, None), None);
+    }
+}

@@ -1,0 +1,49 @@
+//! Comments on articles: the publication's comment settings ([`settings`]), posting,
+//! editing, deleting and reporting by members ([`post`]), what pages and moderators read
+//! ([`read`]), moderation by staff ([`moderation`]), and commenters' standing: bans, hiding
+//! all of a member's comments, reply emails ([`bans`]).
+//!
+//! Every change that alters what an article's page shows logs that article's tag alone
+//! (`article:ID`), so the page cache drops that page and nothing else; every staff action is
+//! audited in its own transaction.
+
+mod bans;
+mod moderation;
+mod post;
+mod read;
+mod settings;
+
+pub use bans::{Ban, Commenter};
+pub use moderation::{ModerationAction, StaffReply};
+pub use post::{CommentRefused, NewComment};
+pub use read::{CommentQueue, QueuedComment, ReplyNotice};
+
+use crate::entity::comment as row;
+use byline_core::comments::{Comment, CommentStatus};
+
+/// A comment from its row, with its count of open reports.
+pub(crate) fn comment_from(m: row::Model, reports: i64) -> Comment {
+    Comment {
+        id: m.id,
+        article_id: m.article_id,
+        parent_id: m.parent_id,
+        member_id: m.member_id,
+        author_name: m.author_name,
+        // Members write comments, staff write replies (a member's go with them when deleted).
+        staff: m.member_id.is_none(),
+        body: m.body,
+        body_html: m.body_html,
+        status: CommentStatus::parse(&m.status).unwrap_or(CommentStatus::Pending),
+        held_because: m.held_because,
+        pinned: m.pinned,
+        hidden: m.hidden,
+        created_at: m.created_at,
+        edited_at: m.edited_at,
+        reports,
+    }
+}
+
+/// The audit log's name for a comment.
+pub(crate) fn subject(id: i64, article_id: i64) -> String {
+    format!("comment {id} on article {article_id}")
+}
