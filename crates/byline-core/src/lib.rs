@@ -22,6 +22,7 @@ pub mod media;
 pub mod member_list;
 pub mod member_pass;
 pub mod members;
+pub mod newsletters;
 pub mod page;
 pub mod publication;
 pub mod republish;

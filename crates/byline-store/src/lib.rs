@@ -17,6 +17,7 @@ mod jobs;
 mod media;
 mod members;
 mod migration;
+mod newsletters;
 mod pages;
 mod publication;
 mod republications;
@@ -40,6 +41,7 @@ pub use members::{
     Joined, LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked,
     LinkPurpose, LinkRefusal, LinkRequest, MemberEvent, MintedLink, SignedIn,
 };
+pub use newsletters::{ClaimedRecipient, Failure, NEWSLETTERS_TAG, NewSend};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
 pub use staff::{

@@ -13,6 +13,7 @@ pub mod ghost;
 pub mod mail;
 pub mod media;
 pub mod members;
+mod newsletters;
 mod nul;
 mod public;
 mod redirect;
@@ -49,6 +50,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(admin::routes(&state))
         .merge(members::routes(&state))
+        .merge(
+            newsletters::routes()
+                .layer(middleware::from_fn_with_state(state.clone(), members::passes::refresh)),
+        )
         .merge(api::routes())
         .merge(media::routes())
         .merge(ghost::routes().layer(middleware::from_fn_with_state(state.clone(), cache::serve)))

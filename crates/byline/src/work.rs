@@ -3,6 +3,7 @@
 
 use crate::config::Settings;
 use byline_core::jobs::{Job, MakeImageCopies, SendMemberLink};
+use byline_core::newsletters::DeliverSend;
 use byline_jobs::Registry;
 use byline_media::{Limits, MediaStorage};
 use byline_store::Store;
@@ -14,6 +15,8 @@ use std::process::ExitCode;
 pub struct MailWiring {
     pub mailer: Mailer,
     pub base_url: String,
+    /// Newsletter delivery, when this node has an SMTP server.
+    pub newsletters: Option<(byline_mail::Delivery, byline_mail::Site)>,
 }
 
 /// Every kind of job this binary runs, with what each handler needs.
@@ -24,6 +27,13 @@ pub fn registry(store: &Store, media: &MediaStorage, limits: Limits, mail: MailW
         let (s, m) = (s.clone(), m.clone());
         async move { byline_web::media::make_copies(&s, &m, limits, job).await }
     });
+    if let Some((delivery, site)) = mail.newsletters.clone() {
+        let s = store.clone();
+        r.register(move |job: DeliverSend| {
+            let (s, d, site) = (s.clone(), delivery.clone(), site.clone());
+            async move { byline_mail::deliver_send(&s, &d, &site, job).await }
+        });
+    }
     let (s, mail) = (store.clone(), std::sync::Arc::new(mail));
     r.register(move |job: SendMemberLink| {
         let (s, mail) = (s.clone(), mail.clone());
@@ -46,7 +56,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     }
     let store = crate::node::open(&settings).await?;
     let (media, limits) = settings.media()?;
-    let mail = MailWiring { mailer: settings.mailer()?, base_url: settings.base_url() };
+    let mail = MailWiring {
+        mailer: settings.mailer()?,
+        base_url: settings.base_url(),
+        newsletters: crate::newsletter::delivery(&settings)?,
+    };
     let registry = registry(&store, &media, limits, mail);
     let pool = byline_jobs::start(store.clone(), registry, settings.jobs());
     eprintln!("working the job queue with {} workers (Ctrl-C stops)", settings.workers);

@@ -3,6 +3,7 @@
 
 mod article;
 mod members;
+mod newsletters;
 mod pages;
 mod search;
 pub mod share;
@@ -11,6 +12,7 @@ mod site;
 
 pub use article::*;
 pub use members::*;
+pub use newsletters::*;
 pub use pages::*;
 pub use search::*;
 pub use shared::*;

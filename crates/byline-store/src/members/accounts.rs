@@ -152,6 +152,7 @@ pub(crate) async fn add_member_in(
     .await?;
     let id = res.last_insert_id;
     set_labels_in(db, id, &f.labels).await?;
+    crate::newsletters::subscribe_defaults_in(db, id).await?;
     events::record(db, id, "signup", how.as_str(), None).await?;
     Ok(id)
 }

@@ -205,6 +205,7 @@ const SECTIONS: &[(&str, &str, Option<Action>)] = &[
     ("Pages", "/admin/pages", Some(Action::ManagePages)),
     ("Members", "/admin/members", Some(Action::ViewMembers)),
     ("Tiers", "/admin/tiers", Some(Action::ViewMembers)),
+    ("Newsletters", "/admin/newsletters", Some(Action::ViewMembers)),
     ("Staff", "/admin/staff", Some(Action::ManageStaff)),
     ("Settings", "/admin/settings", Some(Action::ManageSettings)),
     ("API tokens", "/admin/tokens", Some(Action::ManageTokens)),

@@ -21,6 +21,7 @@ mod media;
 mod member;
 mod member_labels;
 mod members;
+mod newsletters;
 mod pages;
 mod password;
 pub(crate) mod sessions;
@@ -101,6 +102,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(members::routes())
         .merge(member_labels::routes())
         .merge(tiers::routes())
+        .merge(newsletters::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))

@@ -14,6 +14,7 @@ mod errors;
 mod me;
 mod media;
 mod members;
+mod newsletters;
 mod pages;
 mod settings;
 mod taxonomies;
@@ -68,6 +69,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .merge(settings::routes())
         .merge(media::routes())
         .merge(members::routes())
+        .merge(newsletters::routes())
         .merge(tiers::routes())
         .split_for_parts();
     doc.servers = Some(vec![utoipa::openapi::Server::new(BASE)]);
