@@ -259,50 +259,6 @@ impl Segment {
     }
 }
 
-/// Where one recipient of a send stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RecipientState {
-    /// Not yet sent (or to be tried again after a temporary failure).
-    Pending,
-    /// Held by a sender until its claim runs out.
-    Claimed,
-    /// The SMTP server accepted it.
-    Sent,
-    /// Given up after temporary failures, or refused for a reason not about the address.
-    Failed,
-    /// The server refused the address for good (5xx); the address is suppressed.
-    Bounced,
-    /// Not sent: the address was suppressed before its turn.
-    Skipped,
-}
-
-impl RecipientState {
-    pub const ALL: [RecipientState; 6] = [
-        RecipientState::Pending,
-        RecipientState::Claimed,
-        RecipientState::Sent,
-        RecipientState::Failed,
-        RecipientState::Bounced,
-        RecipientState::Skipped,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecipientState::Pending => "pending",
-            RecipientState::Claimed => "claimed",
-            RecipientState::Sent => "sent",
-            RecipientState::Failed => "failed",
-            RecipientState::Bounced => "bounced",
-            RecipientState::Skipped => "skipped",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
-
 /// A send of one article (or digest) to one newsletter's segment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Send {

@@ -88,7 +88,11 @@ async fn prepare(
     }
     let newsletter = store.send_newsletter(&send).await?;
     let publication = store.publication().await?;
-    let base = publication.base_url.clone().unwrap_or_else(|| site.base_url.clone());
+    let base = publication
+        .base_url
+        .clone()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| site.base_url.clone());
     let base = base.trim_end_matches('/').to_owned();
     let articles = store.published_articles_by_id(&send.article_ids).await?;
     if articles.is_empty() {

@@ -136,8 +136,8 @@ async fn a_send_reaches_its_segment_in_the_version_each_may_read() {
             ..Default::default()
         };
         s.create_newsletter(&paid_only, &me()).await.unwrap();
-        s.set_member_newsletters(free, &["insiders".into()]).await.unwrap();
-        s.set_member_newsletters(paid, &["insiders".into()]).await.unwrap();
+        s.set_member_newsletters(free, &["insiders".into(), "newsletter".into()]).await.unwrap();
+        s.set_member_newsletters(paid, &["insiders".into(), "newsletter".into()]).await.unwrap();
         let insiders = NewSend { newsletter: "insiders".into(), ..new(Segment::All) };
         assert_eq!(s.create_send(&insiders, &me()).await.unwrap().counts.total, 1);
         // A draft cannot be sent, and nothing is written.

@@ -145,7 +145,11 @@ pub(crate) async fn issue(
     };
     let newsletter = state.store.send_newsletter(&send).await?;
     let publication = state.store.publication().await?;
-    let base = publication.base_url.clone().unwrap_or_else(|| state.base_url.clone());
+    let base = publication
+        .base_url
+        .clone()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| state.base_url.clone());
     let base = base.trim_end_matches('/').to_owned();
     let articles: Vec<_> = state
         .store

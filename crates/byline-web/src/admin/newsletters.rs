@@ -256,7 +256,11 @@ async fn issue(
         slug => state.store.newsletter(slug).await?,
     };
     let publication = state.store.publication().await?;
-    let base = publication.base_url.clone().unwrap_or_else(|| state.base_url.clone());
+    let base = publication
+        .base_url
+        .clone()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| state.base_url.clone());
     let base = base.trim_end_matches('/').to_owned();
     let article = if full { article } else { article.for_reader(&Reader::Anonymous) };
     let ctx = IssueContext {
