@@ -28,6 +28,7 @@ pub mod member_list;
 pub mod member_pass;
 pub mod members;
 pub mod old_address;
+pub mod newsletters;
 pub mod page;
 pub mod publication;
 pub mod republish;

@@ -4,7 +4,6 @@
 //! asked for is loaded in full (`lists`); authors, tags and tiers in `named`.
 
 use crate::GhostError;
-use crate::browse::{envelope, meta};
 use crate::ids::{self, Kind as IdKind};
 use crate::params::Params;
 use crate::site::{self, Site};
@@ -28,7 +27,7 @@ pub async fn read(
         Resource::Posts => lists::posts(store, site, lookup, params, now).await,
         Resource::Pages => lists::pages(store, site, lookup, params, now).await,
         Resource::Newsletters => match lookup {
-            Lookup::Browse => Ok(envelope(resource, Vec::new(), Some(meta(params, 0)))),
+            Lookup::Browse => crate::newsletters::browse(store, params).await,
             _ => Err(resource.not_found()),
         },
         _ => named::read(store, site, resource, lookup, params, now).await,

@@ -12,6 +12,7 @@ mod error;
 pub mod ids;
 mod lists;
 mod named;
+mod newsletters;
 pub mod nql;
 pub mod params;
 mod people;

@@ -175,7 +175,7 @@ fn check_row<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<ImportedMember
         }
     };
     let complimentary = flag("complimentary_plan");
-    let _subscribed = flag("subscribed_to_emails");
+    let subscribed = get("subscribed_to_emails").is_some().then(|| flag("subscribed_to_emails"));
     let stripe_customer_id = get("stripe_customer_id").map(str::to_owned);
     if let Some(id) = &stripe_customer_id
         && (!id.starts_with("cus_") || id.chars().any(|c| !c.is_ascii_alphanumeric() && c != '_'))
@@ -192,7 +192,7 @@ fn check_row<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<ImportedMember
     };
     match fields {
         Ok(fields) if reasons.is_empty() => {
-            Ok(ImportedMember { fields, complimentary, stripe_customer_id, created_at })
+            Ok(ImportedMember { fields, complimentary, stripe_customer_id, created_at, subscribed })
         }
         _ => Err(reasons),
     }

@@ -21,6 +21,7 @@ mod media;
 mod members;
 mod migration;
 mod old_addresses;
+mod newsletters;
 mod pages;
 mod publication;
 mod republications;
@@ -53,6 +54,7 @@ pub use members::{
     LinkPurpose, LinkRefusal, LinkRequest, MemberEvent, MintedLink, SignedIn,
 };
 pub use old_addresses::{Destination, OldAddressRecord, Recorded};
+pub use newsletters::{ClaimedRecipient, Failure, NEWSLETTERS_TAG, NewSend};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
 pub use spam::{FormLimits, Gate};

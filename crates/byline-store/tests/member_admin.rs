@@ -120,6 +120,7 @@ async fn an_import_adds_once_and_updates_after() {
             .unwrap(),
             complimentary: true,
             stripe_customer_id: Some("cus_123".into()),
+            subscribed: None,
             created_at: Some(joined),
         };
         assert_eq!(s.import_member(&row, None).await.unwrap(), ImportOutcome::Added);

@@ -15,6 +15,7 @@ pub mod ghost;
 pub mod mail;
 pub mod media;
 pub mod members;
+mod newsletters;
 mod nul;
 mod public;
 mod redirect;
@@ -54,6 +55,10 @@ pub fn router(state: AppState) -> Router {
         .merge(members::routes(&state))
         .merge(contact::routes(&state))
         .merge(comments::routes(&state))
+        .merge(
+            newsletters::routes()
+                .layer(middleware::from_fn_with_state(state.clone(), members::passes::refresh)),
+        )
         .merge(api::routes())
         .merge(media::routes())
         .merge(ghost::routes().layer(middleware::from_fn_with_state(state.clone(), cache::serve)))

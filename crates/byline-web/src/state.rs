@@ -36,6 +36,10 @@ pub struct AppState {
     /// Stripe, when `stripe_secret_key` and `stripe_webhook_secret` are set; without it
     /// paid tiers are only granted by staff.
     pub stripe: Option<byline_stripe::Stripe>,
+    /// The postal address at the foot of newsletters (and their web pages).
+    pub postal_address: Option<String>,
+    /// Newsletter delivery (the admin's test send), when `smtp_host` is set.
+    pub newsletter_delivery: Option<byline_mail::Delivery>,
     /// The page frame's data (publication, taxonomies, pages), kept until a `site` change.
     frame: Arc<RwLock<Option<Arc<Frame>>>>,
     /// Where this process is in the store's change log; -1 before the first look.
@@ -81,6 +85,8 @@ impl AppState {
             stripe: None,
             search: None,
             search_limit: Arc::default(),
+            postal_address: None,
+            newsletter_delivery: None,
         }
     }
 

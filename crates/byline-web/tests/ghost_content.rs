@@ -424,8 +424,14 @@ async fn authors_tags_pages_settings_tiers_newsletters_and_the_search_index() {
             .collect();
         assert_eq!(tiers, ["free", "paid"]);
         let a = ghost(&app, &format!("newsletters/?key={key}")).await;
-        assert_eq!(a.json["newsletters"], Value::Array(vec![]));
-        assert_eq!(a.json["meta"]["pagination"]["total"], 0);
+        let newsletters = a.json["newsletters"].as_array().unwrap();
+        assert_eq!(newsletters.len(), 1, "a new publication's one newsletter");
+        assert_eq!(newsletters[0]["slug"], "newsletter");
+        assert_eq!(newsletters[0]["status"], "active");
+        assert_eq!(newsletters[0]["visibility"], "members");
+        assert_eq!(newsletters[0]["subscribe_on_signup"], true);
+        assert_eq!(newsletters[0]["id"].as_str().unwrap().len(), 24);
+        assert_eq!(a.json["meta"]["pagination"]["total"], 1);
 
         let a = ghost(&app, &format!("search-index/posts/?key={key}")).await;
         let posts = a.json["posts"].as_array().unwrap();

@@ -50,6 +50,9 @@ pub enum Command {
     /// Members: import and export CSV (Ghost's columns), list, grant tiers.
     #[command(subcommand)]
     Members(crate::members::Members),
+    /// Newsletters: send an article, see sends, retry failures, the suppression list.
+    #[command(subcommand)]
+    Newsletter(crate::newsletter::Newsletter),
     /// For the benchmark harness and tests: print a member pass cookie for an email
     /// (adding the member, and granting `--tier` for free, when needed).
     #[command(hide = true)]

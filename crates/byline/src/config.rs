@@ -77,6 +77,16 @@ pub struct Settings {
     /// Let webhooks reach private, loopback and link-local addresses (off: such targets are
     /// refused, so an integration cannot probe the internal network).
     pub webhooks_allow_private: bool,
+    /// Newsletter messages on the wire at once (and SMTP connections kept).
+    pub newsletter_concurrency: usize,
+    /// Newsletter messages a second at most; 0: as fast as the SMTP server takes them.
+    pub newsletter_rate: u32,
+    /// DKIM: the selector, and the private key (PEM text, or the path of a PEM file;
+    /// redacted in Debug). Newsletters are signed when both are set.
+    pub dkim_selector: Option<String>,
+    pub dkim_private_key: Option<String>,
+    /// The publication's postal address, at the foot of every newsletter.
+    pub postal_address: Option<String>,
 }
 
 impl Default for Settings {
@@ -112,6 +122,11 @@ impl Default for Settings {
             search_dir: None,
             search_per_minute: byline_web::search_limit::DEFAULT_SEARCHES_PER_MINUTE,
             webhooks_allow_private: false,
+            newsletter_concurrency: 4,
+            newsletter_rate: 0,
+            dkim_selector: None,
+            dkim_private_key: None,
+            postal_address: None,
         }
     }
 }
@@ -149,6 +164,11 @@ impl std::fmt::Debug for Settings {
             .field("search_dir", &self.search_dir)
             .field("search_per_minute", &self.search_per_minute)
             .field("webhooks_allow_private", &self.webhooks_allow_private)
+            .field("newsletter_concurrency", &self.newsletter_concurrency)
+            .field("newsletter_rate", &self.newsletter_rate)
+            .field("dkim_selector", &self.dkim_selector)
+            .field("dkim_private_key", &self.dkim_private_key.as_ref().map(|_| "***"))
+            .field("postal_address", &self.postal_address)
             .finish()
     }
 }
@@ -249,6 +269,12 @@ impl Settings {
         }
         if self.workers > 64 {
             bail!("invalid configuration: workers must be between 0 and 64, not {}", self.workers);
+        }
+        if self.newsletter_concurrency == 0 || self.newsletter_concurrency > 256 {
+            bail!(
+                "invalid configuration: newsletter_concurrency must be between 1 and 256, not {}",
+                self.newsletter_concurrency
+            );
         }
         if self.job_lease_secs == 0 || self.job_lease_secs > 3600 {
             bail!(

@@ -14,6 +14,7 @@ mod integration;
 mod jobs;
 mod member_pass;
 mod members;
+mod newsletter;
 mod node;
 mod republications;
 mod search;
@@ -133,5 +134,6 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             member_pass::print(settings, &args).await
         }
         cli::Command::Members(m) => members::run(m).await,
+        cli::Command::Newsletter(n) => newsletter::run(n).await,
     }
 }

@@ -36,6 +36,9 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
         .with_cache_mb(settings.cache_mb)
         .with_media(media, limits);
     state.per_page = settings.per_page;
+    state.postal_address = settings.postal_address.clone();
+    let newsletters = crate::newsletter::delivery(&settings)?;
+    state.newsletter_delivery = newsletters.as_ref().map(|(d, _)| d.clone());
     state.mailer = settings.mailer()?;
     state.trusted_proxies = std::sync::Arc::new(settings.trusted_proxies()?);
     match settings.stripe()? {
@@ -58,7 +61,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             "no smtp_host is set: staff email (password resets, invitations) is written to this log"
         ),
     }
-    let mail = crate::work::MailWiring { mailer: state.mailer.clone(), base_url: base_url.clone() };
+    let mail = crate::work::MailWiring {
+        mailer: state.mailer.clone(),
+        base_url: base_url.clone(),
+        newsletters: newsletters.clone(),
+    };
     let webhooks =
         byline_webhooks::Deliverer::new(settings.base_url(), settings.webhooks_allow_private);
     let registry = crate::work::registry(&store, &state.media, limits, mail, webhooks);
@@ -67,6 +74,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
     tokio::spawn(state.clone().follow_changes());
     let tracker = state.tracker.clone();
     tokio::spawn(publish_scheduled(store.clone()));
+    tokio::spawn(crate::newsletter::start_due_sends(store.clone()));
     tokio::spawn(flush_views_every(store.clone(), tracker.clone(), Duration::from_secs(10)));
 
     let mut limits = settings.connection_limits();

@@ -6,6 +6,7 @@ use byline_core::jobs::{
     DeliverWebhook, Job, MakeImageCopies, SendCommentDigest, SendCommentReply, SendCommentReport,
     SendContactMessage, SendMemberLink,
 };
+use byline_core::newsletters::DeliverSend;
 use byline_jobs::Registry;
 use byline_media::{Limits, MediaStorage};
 use byline_store::Store;
@@ -17,6 +18,8 @@ use std::process::ExitCode;
 pub struct MailWiring {
     pub mailer: Mailer,
     pub base_url: String,
+    /// Newsletter delivery, when this node has an SMTP server.
+    pub newsletters: Option<(byline_mail::Delivery, byline_mail::Site)>,
 }
 
 /// Every kind of job this binary runs, with what each handler needs.
@@ -33,6 +36,13 @@ pub fn registry(
         let (s, m) = (s.clone(), m.clone());
         async move { byline_web::media::make_copies(&s, &m, limits, job).await }
     });
+    if let Some((delivery, site)) = mail.newsletters.clone() {
+        let s = store.clone();
+        r.register(move |job: DeliverSend| {
+            let (s, d, site) = (s.clone(), delivery.clone(), site.clone());
+            async move { byline_mail::deliver_send(&s, &d, &site, job).await }
+        });
+    }
     let mail = std::sync::Arc::new(mail);
     let (s, contact_mail) = (store.clone(), mail.clone());
     r.register(move |job: SendContactMessage| {
@@ -89,7 +99,11 @@ pub async fn run(settings: Settings) -> anyhow::Result<ExitCode> {
     }
     let store = crate::node::open(&settings).await?;
     let (media, limits) = settings.media()?;
-    let mail = MailWiring { mailer: settings.mailer()?, base_url: settings.base_url() };
+    let mail = MailWiring {
+        mailer: settings.mailer()?,
+        base_url: settings.base_url(),
+        newsletters: crate::newsletter::delivery(&settings)?,
+    };
     let webhooks =
         byline_webhooks::Deliverer::new(settings.base_url(), settings.webhooks_allow_private);
     let registry = registry(&store, &media, limits, mail, webhooks);

@@ -23,6 +23,8 @@ pub struct MemberFormPage<'a> {
     pub name: String,
     /// What is wrong with what was sent, to show beside the form.
     pub error: Option<String>,
+    /// The newsletters a joining reader may choose (the join page only).
+    pub newsletters: Vec<super::NewsletterChoice>,
 }
 
 impl<'a> MemberFormPage<'a> {
@@ -33,6 +35,7 @@ impl<'a> MemberFormPage<'a> {
             email: String::new(),
             name: String::new(),
             error: None,
+            newsletters: Vec::new(),
         }
     }
 }
@@ -104,6 +107,8 @@ pub struct MemberAccountPage<'a> {
     pub tiers: Vec<HeldTier>,
     /// Offer "Manage billing" (Stripe's billing portal).
     pub billing: bool,
+    /// The newsletters on offer, ticked where the member receives them.
+    pub newsletters: Vec<super::NewsletterChoice>,
     /// What just happened ("Your name is saved").
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -131,6 +136,7 @@ impl<'a> MemberAccountPage<'a> {
                 })
                 .collect(),
             billing,
+            newsletters: Vec::new(),
             notice: None,
             error: None,
         }

@@ -157,6 +157,7 @@ pub(crate) async fn add_member_in(
     .await?;
     let id = res.last_insert_id;
     set_labels_in(db, id, &f.labels).await?;
+    crate::newsletters::subscribe_defaults_in(db, id).await?;
     events::record(db, id, "signup", how.as_str(), None).await?;
     crate::webhooks::fire(db, &["member.added"], id, serde_json::json!({})).await?;
     Ok(id)

@@ -68,6 +68,8 @@ pub struct LinkRequest {
     pub email: String,
     /// The name given on the join page.
     pub name: Option<String>,
+    /// The newsletters chosen on the join page (`None`: the default ones).
+    pub newsletters: Option<Vec<String>>,
     /// For a change of email: whose address changes.
     pub member_id: Option<i64>,
     /// The client's address, for the per-client limit.
@@ -115,6 +117,8 @@ pub struct SignedIn {
 struct LinkData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    newsletters: Option<Vec<String>>,
 }
 
 impl Store {
@@ -161,7 +165,11 @@ impl Store {
             (_, Some(m)) => (LinkPurpose::SignIn, Some(m.id)),
             (_, None) => (LinkPurpose::SignUp, None),
         };
-        let data = LinkData { name: req.name.clone().filter(|_| purpose == LinkPurpose::SignUp) };
+        let sign_up = purpose == LinkPurpose::SignUp;
+        let data = LinkData {
+            name: req.name.clone().filter(|_| sign_up),
+            newsletters: req.newsletters.clone().filter(|_| sign_up),
+        };
         let link_id = row::Entity::insert(row::ActiveModel {
             // Nobody is ever given this token: the mail job mints the one that works.
             token_hash: Set(hash_token(&new_token())),
@@ -270,7 +278,11 @@ impl Store {
                     note: None,
                     labels: Vec::new(),
                 };
-                add_member_in(&txn, &fields, Joined::SignUp).await?
+                let id = add_member_in(&txn, &fields, Joined::SignUp).await?;
+                if let Some(chosen) = &data.newsletters {
+                    crate::newsletters::choose_in(&txn, id, chosen).await?;
+                }
+                id
             }
             // A sign-in link whose member was deleted since.
             LinkPurpose::SignIn => return Ok(Err(LinkRefusal::Unknown)),

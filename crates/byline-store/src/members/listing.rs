@@ -83,7 +83,7 @@ impl Store {
         Ok(c)
     }
 
-    fn members_select(&self, q: &MemberQuery) -> Select<row::Entity> {
+    pub(crate) fn members_select(&self, q: &MemberQuery) -> Select<row::Entity> {
         let mut s = row::Entity::find();
         if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             // Both sides folded by the database, so each backend folds case alike.

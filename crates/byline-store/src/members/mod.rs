@@ -17,6 +17,7 @@ mod tiers;
 
 pub use accounts::Joined;
 pub use events::MemberEvent;
+pub(crate) use events::record as record_event;
 pub use links::{
     LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked, LinkPurpose,
     LinkRefusal, LinkRequest, MintedLink, SignedIn,

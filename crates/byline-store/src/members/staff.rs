@@ -24,6 +24,9 @@ pub struct ImportedMember {
     pub stripe_customer_id: Option<String>,
     /// When they joined; kept. `None`: now (or unchanged for a member already here).
     pub created_at: Option<DateTime<Utc>>,
+    /// `subscribed_to_emails`: `true` gives the default newsletters (to a member already
+    /// here: unless they have some), `false` none; `None` (empty) is Ghost's default, true.
+    pub subscribed: Option<bool>,
 }
 
 /// What importing a row did.
@@ -185,6 +188,13 @@ impl Store {
                 (id, ImportOutcome::Added)
             }
         };
+        match m.subscribed {
+            Some(false) => crate::newsletters::set_in(&txn, id, &[]).await?,
+            _ if outcome == ImportOutcome::Updated => {
+                crate::newsletters::subscribe_defaults_unless_any_in(&txn, id).await?
+            }
+            _ => {}
+        }
         if m.complimentary {
             let held = member_in(&txn, id)
                 .await?

@@ -23,6 +23,7 @@ mod m0016_member_link_client;
 mod m0017_article_preview;
 mod m0018_stripe;
 mod m0021_integrations;
+mod m0022_newsletters;
 mod m0025_comments;
 mod m0028_contact_desk;
 mod m0029_corrections;
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_article_preview::Migration),
             Box::new(m0018_stripe::Migration),
             Box::new(m0021_integrations::Migration),
+            Box::new(m0022_newsletters::Migration),
             Box::new(m0025_comments::Migration),
             Box::new(m0028_contact_desk::Migration),
             Box::new(m0029_corrections::Migration),

@@ -207,6 +207,7 @@ const SECTIONS: &[(&str, &str, Option<Action>)] = &[
     ("Inbox", "/admin/inbox", Some(Action::ViewMembers)),
     ("Tiers", "/admin/tiers", Some(Action::ViewMembers)),
     ("Comments", "/admin/comments", Some(Action::ModerateComments)),
+    ("Newsletters", "/admin/newsletters", Some(Action::ViewMembers)),
     ("Staff", "/admin/staff", Some(Action::ManageStaff)),
     ("Settings", "/admin/settings", Some(Action::ManageSettings)),
     ("API tokens", "/admin/tokens", Some(Action::ManageTokens)),

@@ -26,6 +26,7 @@ mod member;
 mod member_labels;
 mod members;
 mod old_addresses;
+mod newsletters;
 mod pages;
 mod password;
 pub(crate) mod sessions;
@@ -112,6 +113,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(webhooks::routes())
         .merge(old_addresses::routes())
         .merge(comments::routes())
+        .merge(newsletters::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))

@@ -16,6 +16,7 @@ mod errors;
 mod me;
 mod media;
 mod members;
+mod newsletters;
 mod pages;
 mod settings;
 mod taxonomies;
@@ -71,6 +72,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .merge(settings::routes())
         .merge(media::routes())
         .merge(members::routes())
+        .merge(newsletters::routes())
         .merge(tiers::routes())
         .merge(comments::routes())
         .split_for_parts();

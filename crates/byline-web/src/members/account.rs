@@ -48,6 +48,9 @@ async fn account_page(
         MemberAccountPage::new(&chrome.site, m, state.stripe_enabled(), chrono::Utc::now());
     view.notice = notice;
     view.error = error;
+    let chosen = state.store.member_newsletters(m.id).await?;
+    let paid = m.status != byline_core::members::MemberStatus::Free;
+    view.newsletters = crate::newsletters::choices(state, paid, Some(&chosen)).await?;
     page(state, status, "member_account.html", &view)
 }
 
@@ -60,6 +63,31 @@ pub(crate) async fn show(
         Err(r) => return Ok(r),
     };
     account_page(&state, &m, StatusCode::OK, None, None).await
+}
+
+/// Saves the member's choice of newsletters (the ticked `newsletter-SLUG` boxes).
+pub(crate) async fn newsletters(
+    State(state): State<AppState>,
+    pass: Option<Extension<Pass>>,
+    Form(sent): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let m = match member(&state, pass).await {
+        Ok(m) => m,
+        Err(r) => return Ok(r),
+    };
+    let slugs = crate::newsletters::ticked(&sent);
+    match state.store.set_member_newsletters(m.id, &slugs).await {
+        Ok(_) => {
+            let notice = Some("Your newsletters are saved.".to_owned());
+            account_page(&state, &m, StatusCode::OK, notice, None).await
+        }
+        Err(e) if e.is_not_found() => {
+            let why =
+                Some("One of those newsletters is no longer offered; nothing changed.".into());
+            account_page(&state, &m, StatusCode::UNPROCESSABLE_ENTITY, None, why).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -124,6 +152,7 @@ pub(crate) async fn change_email(
         purpose: LinkPurpose::ChangeEmail,
         email: email.clone(),
         name: None,
+        newsletters: None,
         member_id: Some(m.id),
         client: client.0,
     };

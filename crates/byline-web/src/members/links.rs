@@ -28,6 +28,24 @@ pub(crate) struct EmailForm {
     email: String,
     #[serde(default)]
     name: String,
+    /// The newsletters ticked on the join page (`None`: none were offered, so the
+    /// default ones).
+    #[serde(skip)]
+    newsletters: Option<Vec<String>>,
+}
+
+impl EmailForm {
+    /// The join form: email, name, and the ticked `newsletter-SLUG` boxes when the page
+    /// offered newsletters (`newsletters_offered`).
+    fn from_join(form: &std::collections::HashMap<String, String>) -> Self {
+        EmailForm {
+            email: form.get("email").cloned().unwrap_or_default(),
+            name: form.get("name").cloned().unwrap_or_default(),
+            newsletters: form
+                .contains_key("newsletters_offered")
+                .then(|| crate::newsletters::ticked(form)),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -55,6 +73,10 @@ async fn form(
     let mut view = MemberFormPage::new(&chrome.site, which.0, which.1);
     view.email = sent.email.trim().to_owned();
     view.name = sent.name.trim().to_owned();
+    if which.1 == JOIN.1 {
+        view.newsletters =
+            crate::newsletters::choices(state, false, sent.newsletters.as_deref()).await?;
+    }
     view.error = error;
     page(state, status, which.2, &view)
 }
@@ -70,9 +92,9 @@ pub(crate) async fn signin_form(State(state): State<AppState>) -> Result<Respons
 pub(crate) async fn join(
     State(state): State<AppState>,
     client: ClientAddr,
-    Form(sent): Form<EmailForm>,
+    Form(sent): Form<std::collections::HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    ask(&state, JOIN, LinkPurpose::SignUp, client, sent).await
+    ask(&state, JOIN, LinkPurpose::SignUp, client, EmailForm::from_join(&sent)).await
 }
 
 pub(crate) async fn signin(
@@ -106,6 +128,7 @@ async fn ask(
         purpose,
         email: email.clone(),
         name: (!name.is_empty()).then(|| name.to_owned()),
+        newsletters: sent.newsletters.clone(),
         member_id: None,
         client: client.0,
     };

@@ -34,6 +34,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/members/account/name/", post(account::rename))
         .route("/members/account/email/", post(account::change_email))
         .route("/members/account/data/", get(account::data))
+        .route("/members/account/newsletters/", post(account::newsletters))
         .route("/members/account/delete/", post(account::delete))
         .layer(middleware::from_fn_with_state(state.clone(), guard::same_site_only))
         .layer(middleware::from_fn_with_state(state.clone(), passes::refresh))
