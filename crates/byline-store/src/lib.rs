@@ -25,6 +25,7 @@ mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod transfer;
 
 pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::IndexedArticle;
