@@ -73,7 +73,7 @@ pub fn unpack(path: &str, bytes: Vec<u8>) -> Result<ExportFile, Problem> {
 
 /// The line of `needle`'s first occurrence in `text`.
 fn line_of(text: &str, needle: &str) -> Option<usize> {
-    text.find(needle).map(|i| text[..i].lines().count().max(1))
+    text.find(needle).map(|i| text[..i].matches('\n').count() + 1)
 }
 
 /// Checks the document's shape and returns its tables in restore order.
