@@ -1,19 +1,23 @@
 //! `byline export static`: the whole public site (articles, pages, archives with pagination,
 //! feeds, sitemaps, the theme's assets, and a search page with its prebuilt index) as files
-//! for any static host or CDN.
+//! for any static host or CDN; and `byline export json`: the whole publication as one
+//! versioned JSON document ([`json`]).
 //!
 //! Everything is loaded in a handful of queries, then every page is rendered from memory on
 //! all cores with the same view-models the server uses, so an exported page is the page the
 //! server would send. Depends on core, store and render; never on HTTP.
 
 mod error;
+pub mod json;
 mod load;
 mod media;
 mod options;
 mod plan;
 mod search;
+mod tar;
 
 pub use error::ExportError;
+pub use json::{JsonReport, export_json, json_document};
 pub use media::{MediaCopied, copy_media};
 pub use options::Options;
 pub use plan::Report;

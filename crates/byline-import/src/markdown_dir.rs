@@ -6,8 +6,10 @@ use crate::frontmatter::parse;
 use crate::report::{Problem, Report};
 use crate::settings;
 use crate::source::SourceFile;
+use crate::{Options, Progress};
+use byline_core::PageInput;
 use byline_core::slugify;
-use byline_store::Store;
+use byline_store::{Outcome, Saved, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
@@ -16,7 +18,22 @@ use std::collections::{BTreeMap, HashSet};
 /// other Markdown file as an article. Each file stands alone: one that fails is reported
 /// and the rest go on.
 pub async fn import(store: &Store, files: &[SourceFile], now: DateTime<Utc>) -> Report {
-    let mut report = Report::default();
+    import_with(store, files, now, &Options::default(), &crate::no_progress).await
+}
+
+/// [`import`] with options (a dry run) and a progress callback told `(files done, files)`.
+pub async fn import_with(
+    store: &Store,
+    files: &[SourceFile],
+    now: DateTime<Utc>,
+    options: &Options,
+    progress: Progress<'_>,
+) -> Report {
+    let dry = options.dry_run;
+    let mut report = Report { dry_run: dry, ..Report::default() };
+    let total = files.len() as u64;
+    let mut done = 0u64;
+    progress(0, total);
     let mut authors = Vec::new();
     let mut pages = Vec::new();
     let mut articles = Vec::new();
@@ -34,7 +51,7 @@ pub async fn import(store: &Store, files: &[SourceFile], now: DateTime<Utc>) -> 
             }
         };
         match kind(&f.path) {
-            Kind::Settings => settings::apply(store, &f.path, text, &mut report).await,
+            Kind::Settings => settings::apply(store, &f.path, text, dry, &mut report).await,
             Kind::Author => authors.push((f.path.as_str(), text.as_str())),
             Kind::Page => pages.push((f.path.as_str(), text.as_str())),
             Kind::Article => articles.push((f.path.as_str(), text.as_str())),
@@ -42,15 +59,19 @@ pub async fn import(store: &Store, files: &[SourceFile], now: DateTime<Utc>) -> 
         }
     }
     for (path, text) in authors {
+        done += 1;
+        progress(done, total);
         match author(path, text) {
-            Ok(input) => match store.save_author(&input).await {
-                Ok(s) => report.authors.add(s.outcome),
+            Ok(input) => match would(dry, || store.save_author(&input)).await {
+                Ok(o) => report.authors.add(o),
                 Err(e) => fail(&mut report, Kind::Author, store_problem(path, None, e)),
             },
             Err(p) => fail(&mut report, Kind::Author, p),
         }
     }
     for (path, text) in pages {
+        done += 1;
+        progress(done, total);
         let doc = match parse(path, text) {
             Ok(d) => d,
             Err(p) => {
@@ -59,8 +80,8 @@ pub async fn import(store: &Store, files: &[SourceFile], now: DateTime<Utc>) -> 
             }
         };
         match page(&doc) {
-            Ok(input) => match store.save_page(&input).await {
-                Ok(s) => report.pages.add(s.outcome),
+            Ok(input) => match would_page(dry, store, &input, now).await {
+                Ok(o) => report.pages.add(o),
                 Err(e) => fail(&mut report, Kind::Page, store_problem(path, Some(&doc), e)),
             },
             Err(p) => fail(&mut report, Kind::Page, p),
@@ -85,6 +106,8 @@ pub async fn import(store: &Store, files: &[SourceFile], now: DateTime<Utc>) -> 
     };
     let mut ignored: BTreeMap<String, (usize, String)> = BTreeMap::new();
     for (path, text) in articles {
+        done += 1;
+        progress(done, total);
         let doc = match parse(path, text) {
             Ok(d) => d,
             Err(p) => {
@@ -97,8 +120,8 @@ pub async fn import(store: &Store, files: &[SourceFile], now: DateTime<Utc>) -> 
         {
             // Jekyll and Hugo mark standalone pages this way.
             match page(&doc) {
-                Ok(input) => match store.save_page(&input).await {
-                    Ok(s) => report.pages.add(s.outcome),
+                Ok(input) => match would_page(dry, store, &input, now).await {
+                    Ok(o) => report.pages.add(o),
                     Err(e) => fail(&mut report, Kind::Page, store_problem(path, Some(&doc), e)),
                 },
                 Err(p) => fail(&mut report, Kind::Page, p),
@@ -115,9 +138,9 @@ pub async fn import(store: &Store, files: &[SourceFile], now: DateTime<Utc>) -> 
             Ok(input) => match input.validate() {
                 Ok(fields) => {
                     let key = format!("markdown:{path}");
-                    match store.save_article(&fields, Some(&key)).await {
-                        Ok(s) => {
-                            report.articles.add(s.outcome);
+                    match would(dry, || store.save_article(&fields, Some(&key))).await {
+                        Ok(o) => {
+                            report.articles.add(o);
                             for name in &fields.authors {
                                 if known_authors.insert(slugify(name)) {
                                     report.authors.created += 1;
@@ -150,6 +173,28 @@ pub async fn import(store: &Store, files: &[SourceFile], now: DateTime<Utc>) -> 
         });
     }
     report
+}
+
+/// Saves through `save`, or in a dry run saves nothing and counts the item as one that
+/// would be written.
+async fn would<T, F>(dry: bool, save: impl FnOnce() -> F) -> Result<Outcome, StoreError>
+where
+    F: std::future::Future<Output = Result<Saved<T>, StoreError>>,
+{
+    if dry { Ok(Outcome::Created) } else { save().await.map(|s| s.outcome) }
+}
+
+async fn would_page(
+    dry: bool,
+    store: &Store,
+    input: &PageInput,
+    now: DateTime<Utc>,
+) -> Result<Outcome, StoreError> {
+    if dry {
+        input.validate(now).map(|_| Outcome::Created).map_err(Into::into)
+    } else {
+        store.save_page(input).await.map(|s| s.outcome)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -46,6 +46,16 @@ pub struct Report {
     pub authors: Counts,
     pub pages: Counts,
     pub articles: Counts,
+    /// Taxonomies and terms (a site's taxonomies, its sections, described tags).
+    pub terms: Counts,
+    /// Members, their labels and tiers (a Byline export).
+    pub members: Counts,
+    /// Media library entries and files (a Byline export).
+    pub media: Counts,
+    /// Old addresses that now redirect.
+    pub redirects: Counts,
+    /// Nothing was written: the counts say what an import would do.
+    pub dry_run: bool,
     /// Files that were not imported, and why.
     pub errors: Vec<Problem>,
     /// Things imported with a caveat (an ignored key, a skipped file).
@@ -54,7 +64,16 @@ pub struct Report {
 
 impl Report {
     pub fn total(&self) -> Counts {
-        let all = [self.settings, self.authors, self.pages, self.articles];
+        let all = [
+            self.settings,
+            self.authors,
+            self.pages,
+            self.articles,
+            self.terms,
+            self.members,
+            self.media,
+            self.redirects,
+        ];
         all.iter().fold(Counts::default(), |acc, c| Counts {
             created: acc.created + c.created,
             updated: acc.updated + c.updated,
@@ -83,6 +102,22 @@ impl fmt::Display for Report {
         row(f, "authors", self.authors)?;
         row(f, "pages", self.pages)?;
         row(f, "articles", self.articles)?;
-        row(f, "total", self.total())
+        if self.terms != Counts::default() {
+            row(f, "terms", self.terms)?;
+        }
+        if self.members != Counts::default() {
+            row(f, "members", self.members)?;
+        }
+        if self.media != Counts::default() {
+            row(f, "media", self.media)?;
+        }
+        if self.redirects != Counts::default() {
+            row(f, "redirects", self.redirects)?;
+        }
+        row(f, "total", self.total())?;
+        if self.dry_run {
+            writeln!(f, "dry run: nothing was written (\"created\" counts what would be written)")?;
+        }
+        Ok(())
     }
 }

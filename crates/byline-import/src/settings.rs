@@ -50,7 +50,13 @@ struct TermEntry {
 /// Applies `publication.toml`: keys it sets replace the current settings, keys it leaves out
 /// keep theirs. Taxonomies and terms are created or updated; terms in file order, so a parent
 /// listed before its children is found.
-pub(crate) async fn apply(store: &Store, path: &str, text: &str, report: &mut Report) {
+pub(crate) async fn apply(
+    store: &Store,
+    path: &str,
+    text: &str,
+    dry_run: bool,
+    report: &mut Report,
+) {
     let at =
         |line: Option<usize>, message: String| Problem { path: path.to_owned(), line, message };
     let file: File = match toml::from_str(text) {
@@ -62,6 +68,12 @@ pub(crate) async fn apply(store: &Store, path: &str, text: &str, report: &mut Re
             return;
         }
     };
+    if dry_run {
+        // The file reads; what it sets is counted, nothing is saved.
+        report.settings.updated += 1;
+        report.settings.created += file.taxonomies.len() + file.terms.len();
+        return;
+    }
     let line_of =
         |key: &str| text.lines().position(|l| l.trim_start().starts_with(key)).map(|i| i + 1);
 

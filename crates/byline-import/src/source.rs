@@ -32,6 +32,15 @@ const SKIPPED_DIRS: [&str; 12] = [
 /// Every Markdown file and the `publication.toml` below `root`, sorted by path. Hidden
 /// entries and site machinery (themes, build output) are skipped.
 pub fn read_dir(root: &Path) -> Result<Vec<SourceFile>, std::io::Error> {
+    read_tree(root, &wanted)
+}
+
+/// Every file below `root` that `wanted` takes (given its path relative to `root`), sorted
+/// by path; hidden entries and site machinery are skipped.
+pub(crate) fn read_tree(
+    root: &Path,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<Vec<SourceFile>, std::io::Error> {
     let meta = std::fs::metadata(root)?;
     if !meta.is_dir() {
         return Err(std::io::Error::new(

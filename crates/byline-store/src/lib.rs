@@ -32,6 +32,7 @@ mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod webhooks;
+pub mod transfer;
 
 pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::IndexedArticle;

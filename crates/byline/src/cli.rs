@@ -216,6 +216,21 @@ pub enum Export {
     /// The whole public site (articles, pages, archives, feeds, sitemaps, assets) as static
     /// files for any static host or CDN.
     Static(ExportStaticArgs),
+    /// The whole publication (settings, authors, taxonomies, articles with their revisions,
+    /// pages, redirects, members, tiers, media records) as one versioned JSON file, the
+    /// format of docs/export-format.md. Staff accounts and secrets are left out.
+    Json(ExportJsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportJsonArgs {
+    /// The file to write (replaced if it exists)
+    pub file: PathBuf,
+    /// Write a tar archive holding the JSON (as byline.json) and the media files (media/)
+    #[arg(long)]
+    pub with_media: bool,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Args)]
@@ -309,11 +324,15 @@ pub struct ServeArgs {
 pub enum Import {
     /// Import a folder of Markdown files (Hugo, Jekyll, Zola or Byline layout). Importing the
     /// same folder again updates what changed.
+    /// A Hugo, Jekyll or Zola site's root folder is read with its configuration.
     Markdown(ImportMarkdownArgs),
     /// Import a WordPress export (WXR 1.0 to 1.2, from Tools → Export): authors, categories,
     /// tags and custom taxonomies, posts, pages, attachments and every old address (as 301
     /// redirects). Importing the same file again updates instead of duplicating.
     Wordpress(ImportWordPressArgs),
+    /// Restore a `byline export json` file (or its --with-media archive) into an empty
+    /// publication.
+    Json(ImportJsonArgs),
 }
 
 #[derive(Debug, Args)]
@@ -348,9 +367,23 @@ fn taxonomy_mapping(s: &str) -> Result<(String, String), String> {
 }
 
 #[derive(Debug, Args)]
+pub struct ImportJsonArgs {
+    /// The export file
+    pub file: PathBuf,
+    /// Check everything (inside a transaction that is rolled back) and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct ImportMarkdownArgs {
     /// The folder to import
     pub dir: PathBuf,
+    /// Read and check every file, write nothing, and report what would be imported
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub publication: PublicationArgs,
 }

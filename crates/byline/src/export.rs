@@ -36,3 +36,36 @@ pub async fn static_site(settings: Settings, args: &ExportStaticArgs) -> anyhow:
     );
     Ok(ExitCode::SUCCESS)
 }
+
+/// `byline export json FILE [--with-media]`.
+pub async fn json(
+    settings: Settings,
+    args: &crate::cli::ExportJsonArgs,
+) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let store = crate::node::open(&settings).await?;
+    let (media, _) = settings.media()?;
+    let bar = crate::progress::bar("tables");
+    let progress = crate::progress::callback(&bar);
+    let storage = args.with_media.then_some(&media);
+    let report = byline_export::export_json(&store, &args.file, storage, &progress).await?;
+    bar.finish_and_clear();
+    for (table, rows) in &report.tables {
+        outln!("{table:<18} {rows:>7} rows");
+    }
+    if args.with_media {
+        outln!(
+            "{:<18} {:>7} files ({:.1} MB)",
+            "media files",
+            report.media_files,
+            report.media_bytes as f64 / 1e6
+        );
+    }
+    outln!(
+        "wrote {} ({:.1} MB of JSON) in {:.2} s",
+        args.file.display(),
+        report.bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}

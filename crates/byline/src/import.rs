@@ -1,17 +1,34 @@
-//! `byline import markdown DIR` and `byline import wordpress FILE`.
+//! `byline import markdown DIR`, `byline import wordpress FILE` and `byline import json FILE`.
 
 use crate::config::Settings;
 use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Imports the folder and prints the report; exits non-zero when any file failed (the others
-/// are imported all the same).
-pub async fn markdown(settings: Settings, dir: &Path) -> anyhow::Result<ExitCode> {
-    let files =
-        byline_import::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+/// Imports the folder (a whole Hugo, Jekyll or Zola site when its configuration is there)
+/// and prints the report; exits non-zero when any file failed (the others are imported all
+/// the same).
+pub async fn markdown(settings: Settings, dir: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let options = byline_import::Options { dry_run };
+    let site =
+        byline_import::read_site(dir).map_err(|p| anyhow::anyhow!("{}: {}", dir.display(), p))?;
     let store = crate::node::open(&settings).await?;
-    let report = byline_import::import(&store, &files, chrono::Utc::now()).await;
+    let bar = crate::progress::bar("files");
+    let report = match &site {
+        Some(site) => {
+            eprintln!("importing the {} site in {}", site.config.generator.name(), dir.display());
+            let progress = crate::progress::callback(&bar);
+            byline_import::import_site(&store, site, chrono::Utc::now(), &options, &progress).await
+        }
+        None => {
+            let files = byline_import::read_dir(dir)
+                .with_context(|| format!("cannot read {}", dir.display()))?;
+            let progress = crate::progress::callback(&bar);
+            byline_import::import_with(&store, &files, chrono::Utc::now(), &options, &progress)
+                .await
+        }
+    };
+    bar.finish_and_clear();
     out!("{report}");
     let failed = report.total().failed;
     if failed > 0 {
@@ -92,4 +109,34 @@ impl byline_import::wordpress::Progress for Bar {
             b.finish_and_clear();
         }
     }
+}
+/// Restores an export into this (empty) publication, media files included when the file is
+/// a `--with-media` archive.
+pub async fn json(settings: Settings, file: &Path, dry_run: bool) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.display().to_string();
+    let unpacked = byline_import::json::unpack(&name, bytes).map_err(|p| anyhow::anyhow!("{p}"))?;
+    let store = crate::node::open(&settings).await?;
+    let (media, _) = settings.media()?;
+    let report = byline_import::json::import_json(&store, &name, &unpacked, Some(&media), dry_run)
+        .await
+        .map_err(|p| anyhow::anyhow!("{p}"))?;
+    out!("{report}");
+    if !unpacked.media.is_empty() {
+        outln!(
+            "{} media files {}",
+            unpacked.media.len(),
+            if dry_run { "checked" } else { "restored" }
+        );
+    }
+    if report.total().failed > 0 {
+        return Ok(ExitCode::FAILURE);
+    }
+    if !dry_run {
+        eprintln!(
+            "restored; staff accounts are not part of an export: add yours with `byline user add`, \
+             and rebuild the search index with `byline search reindex`"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,7 @@ mod member_pass;
 mod members;
 mod newsletter;
 mod node;
+mod progress;
 mod republications;
 mod search;
 mod serve;
@@ -54,7 +55,11 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         }
         cli::Command::Import(cli::Import::Markdown(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
-            import::markdown(settings, &args.dir).await
+            import::markdown(settings, &args.dir, args.dry_run).await
+        }
+        cli::Command::Import(cli::Import::Json(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            import::json(settings, &args.file, args.dry_run).await
         }
         cli::Command::Import(cli::Import::Wordpress(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
@@ -99,6 +104,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Export(cli::Export::Static(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             export::static_site(settings, &args).await
+        }
+        cli::Command::Export(cli::Export::Json(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            export::json(settings, &args).await
         }
         cli::Command::Republications(cli::Republications::List(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An article as one save left it: every field as JSON.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "article_revision")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// The tiers an article with `access = tiers` is for.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "article_tier")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A paid or complimentary tier a member holds.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "member_tier")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// The publication's settings: a single row with id 1.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "publication")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An article's, author's or page's old slug, and what it now leads to.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "slug_redirect")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A term's old slug in its taxonomy, and the term it now leads to.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "term_redirect")]
 pub struct Model {
     #[sea_orm(primary_key)]
