@@ -23,6 +23,7 @@ mod m0016_member_link_client;
 mod m0017_article_preview;
 mod m0018_stripe;
 mod m0021_integrations;
+mod m0033_article_labels;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_article_preview::Migration),
             Box::new(m0018_stripe::Migration),
             Box::new(m0021_integrations::Migration),
+            Box::new(m0033_article_labels::Migration),
         ]
     }
 }
