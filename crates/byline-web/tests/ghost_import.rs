@@ -13,7 +13,13 @@ use chrono::Utc;
 use std::path::PathBuf;
 
 fn fixture(name: &str) -> (String, String) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/ghost");
+    // ../shared/fixtures beside the repository (or beside the folder of worktrees).
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = manifest
+        .ancestors()
+        .map(|a| a.join("shared/fixtures/ghost"))
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| manifest.join("../../../shared/fixtures/ghost"));
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the Ghost fixtures must be at {}: {e}", dir.display()));
@@ -242,7 +248,8 @@ async fn secrets_never_stored_internal_tags_hidden_and_bad_records_named() {
 
         let again = run(s, "crafted.json", &text, false).await;
         assert_eq!(again.kind("articles").unchanged, 2, "{again}");
-        assert_eq!(again.kind("labels").unchanged + again.kind("labels").created, 0, "{again}");
+        assert_eq!(again.kind("labels").unchanged, 1, "{again}");
+        assert_eq!(again.kind("labels").created + again.kind("labels").updated, 0, "{again}");
     }
 }
 
