@@ -1,3 +1,5 @@
+//! `byline export ghost` (see `ghost.rs`): the publication as a Ghost import file.
+//!
 //! `byline export static`: the whole public site (articles, pages, archives with pagination,
 //! feeds, sitemaps, the theme's assets) as files for any static host or CDN.
 //!
@@ -6,12 +8,14 @@
 //! server would send. Depends on core, store and render; never on HTTP.
 
 mod error;
+mod ghost;
 mod load;
 mod media;
 mod options;
 mod plan;
 
 pub use error::ExportError;
+pub use ghost::{GhostExport, ghost_export};
 pub use media::{MediaCopied, copy_media};
 pub use options::Options;
 pub use plan::Report;

@@ -213,6 +213,17 @@ pub enum Export {
     /// The whole public site (articles, pages, archives, feeds, sitemaps, assets) as static
     /// files for any static host or CDN.
     Static(ExportStaticArgs),
+    /// A file Ghost's "Import content" takes: posts (with drafts), pages, tags, authors and
+    /// tiers, bodies as Markdown cards.
+    Ghost(ExportGhostArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportGhostArgs {
+    /// The JSON file to write
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Args)]
@@ -307,6 +318,25 @@ pub enum Import {
     /// Import a folder of Markdown files (Hugo, Jekyll, Zola or Byline layout). Importing the
     /// same folder again updates what changed.
     Markdown(ImportMarkdownArgs),
+    /// Import a Ghost export (JSON from Ghost 1 to 6: Settings → Labs → Export): posts,
+    /// pages, tags, authors, tiers, members and settings. Importing the same file again
+    /// updates instead of duplicating.
+    Ghost(ImportGhostArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportGhostArgs {
+    /// The export (`*.ghost.*.json`)
+    pub file: PathBuf,
+    /// Check everything and report what would be imported, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The Ghost site's address: links Ghost wrote as `__GHOST_URL__/…` (its images) point
+    /// there [default: paths on this site]
+    #[arg(long, value_name = "URL")]
+    pub ghost_url: Option<String>,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
 }
 
 #[derive(Debug, Args)]
