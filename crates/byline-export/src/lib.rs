@@ -1,3 +1,5 @@
+//! `byline export ghost` (see `ghost.rs`): the publication as a Ghost import file.
+//!
 //! `byline export static`: the whole public site (articles, pages, archives with pagination,
 //! feeds, sitemaps, the theme's assets, and a search page with its prebuilt index) as files
 //! for any static host or CDN; and `byline export json`: the whole publication as one
@@ -9,6 +11,7 @@
 
 mod error;
 pub mod json;
+mod ghost;
 mod load;
 mod media;
 mod options;
@@ -18,6 +21,7 @@ mod tar;
 
 pub use error::ExportError;
 pub use json::{JsonReport, export_json, json_document};
+pub use ghost::{GhostExport, ghost_export};
 pub use media::{MediaCopied, copy_media};
 pub use options::Options;
 pub use plan::Report;

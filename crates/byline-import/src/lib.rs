@@ -1,4 +1,4 @@
-//! Byline's importers. Today: a folder of Markdown files with front matter, in the
+//! Byline's importers: a Ghost export (see [`ghost`]), a folder of Markdown files with front matter, in the
 //! conventions of Hugo, Jekyll and Zola plus Byline's own keys (see README, "Import format"),
 //! and the demo publication embedded in the binary, which uses the same format.
 //!
@@ -10,6 +10,7 @@
 mod entries;
 mod frontmatter;
 pub mod json;
+pub mod ghost;
 mod markdown_dir;
 pub mod members_csv;
 mod report;

@@ -5,6 +5,7 @@ pub mod api_token;
 pub mod article;
 pub mod article_author;
 pub mod article_correction;
+pub mod article_label;
 pub mod article_revision;
 pub mod article_term;
 #[allow(dead_code)] // until articles are gated by tier (issue 11 point 5)

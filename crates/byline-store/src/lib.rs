@@ -6,6 +6,7 @@
 //! must not depend on HTTP, rendering or importers.
 
 mod api_tokens;
+mod article_labels;
 mod articles;
 mod audit;
 mod authors;

@@ -220,6 +220,9 @@ pub enum Export {
     /// pages, redirects, members, tiers, media records) as one versioned JSON file, the
     /// format of docs/export-format.md. Staff accounts and secrets are left out.
     Json(ExportJsonArgs),
+    /// A file Ghost's "Import content" takes: posts (with drafts), pages, tags, authors and
+    /// tiers, bodies as Markdown cards.
+    Ghost(ExportGhostArgs),
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +232,14 @@ pub struct ExportJsonArgs {
     /// Write a tar archive holding the JSON (as byline.json) and the media files (media/)
     #[arg(long)]
     pub with_media: bool,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportGhostArgs {
+    /// The JSON file to write
+    pub file: PathBuf,
     #[command(flatten)]
     pub publication: PublicationArgs,
 }
@@ -333,6 +344,10 @@ pub enum Import {
     /// Restore a `byline export json` file (or its --with-media archive) into an empty
     /// publication.
     Json(ImportJsonArgs),
+    /// Import a Ghost export (JSON from Ghost 1 to 6: Settings → Labs → Export): posts,
+    /// pages, tags, authors, tiers, members and settings. Importing the same file again
+    /// updates instead of duplicating.
+    Ghost(ImportGhostArgs),
 }
 
 #[derive(Debug, Args)]
@@ -373,6 +388,21 @@ pub struct ImportJsonArgs {
     /// Check everything (inside a transaction that is rolled back) and write nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub publication: PublicationArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportGhostArgs {
+    /// The export (`*.ghost.*.json`)
+    pub file: PathBuf,
+    /// Check everything and report what would be imported, writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The Ghost site's address: links Ghost wrote as `__GHOST_URL__/…` (its images) point
+    /// there [default: paths on this site]
+    #[arg(long, value_name = "URL")]
+    pub ghost_url: Option<String>,
     #[command(flatten)]
     pub publication: PublicationArgs,
 }

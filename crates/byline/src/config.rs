@@ -224,6 +224,7 @@ impl Settings {
                 "feed_validator",
                 "sitemap_xsd_dir",
                 "test_smtp_python",
+                "test_ghost_dir",
             ]))
             .merge(Serialized::globals(flags))
             .extract()

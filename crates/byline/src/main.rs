@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod connections;
 mod export;
+mod ghost;
 mod import;
 mod integration;
 mod jobs;
@@ -65,6 +66,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
             let settings = config::Settings::load(&args.publication, None)?;
             import::wordpress(settings, &args).await
         }
+        cli::Command::Import(cli::Import::Ghost(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            ghost::import(settings, &args).await
+        }
         cli::Command::User(cli::User::Add(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             user::add(settings, &args).await
@@ -108,6 +113,10 @@ async fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         cli::Command::Export(cli::Export::Json(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;
             export::json(settings, &args).await
+        }
+        cli::Command::Export(cli::Export::Ghost(args)) => {
+            let settings = config::Settings::load(&args.publication, None)?;
+            ghost::export(settings, &args).await
         }
         cli::Command::Republications(cli::Republications::List(args)) => {
             let settings = config::Settings::load(&args.publication, None)?;

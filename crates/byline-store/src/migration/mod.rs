@@ -29,6 +29,7 @@ mod m0028_contact_desk;
 mod m0029_corrections;
 mod m0030_webhooks;
 mod m0031_old_addresses;
+mod m0033_article_labels;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0029_corrections::Migration),
             Box::new(m0030_webhooks::Migration),
             Box::new(m0031_old_addresses::Migration),
+            Box::new(m0033_article_labels::Migration),
         ]
     }
 }
