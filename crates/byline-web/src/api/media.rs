@@ -191,7 +191,7 @@ async fn describe(
     State(state): State<AppState>,
     actor: ApiActor,
     Path(id): Path<i64>,
-    Json(body): Json<Describe>,
+    super::body::JsonBody(body): super::body::JsonBody<Describe>,
 ) -> Result<Json<MediaJson>, WebError> {
     Ok(Json(crate::media::describe(&state, &actor.0, id, &body.alt).await?.into()))
 }
