@@ -10,8 +10,8 @@
 //! server would send. Depends on core, store and render; never on HTTP.
 
 mod error;
-pub mod json;
 mod ghost;
+pub mod json;
 mod load;
 mod media;
 mod options;
@@ -20,8 +20,8 @@ mod search;
 mod tar;
 
 pub use error::ExportError;
-pub use json::{JsonReport, export_json, json_document};
 pub use ghost::{GhostExport, ghost_export};
+pub use json::{JsonReport, export_json, json_document};
 pub use media::{MediaCopied, copy_media};
 pub use options::Options;
 pub use plan::Report;

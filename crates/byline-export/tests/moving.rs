@@ -237,7 +237,7 @@ bo@example.org,Bo,,false,false,,,2021-01-02
 
 #[tokio::test]
 async fn a_json_export_restores_into_an_empty_publication_and_exports_byte_for_byte() {
-    use byline_import::json::{ExportFile, import_json, unpack};
+    use byline_import::json::{ExportFile, import_json};
     for db in databases().await {
         let s = &db.store;
         let r = byline_import::import(s, &byline_import::demo(), Utc::now()).await;

@@ -9,8 +9,8 @@
 
 mod entries;
 mod frontmatter;
-pub mod json;
 pub mod ghost;
+pub mod json;
 mod markdown_dir;
 pub mod members_csv;
 mod report;

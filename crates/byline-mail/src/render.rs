@@ -362,6 +362,7 @@ mod tests {
             seo_title: None,
             seo_description: None,
             republish: None,
+            comments: None,
             access: Access::Paid,
             preview_html: String::new(),
             members_from: 0,

@@ -11,9 +11,9 @@ mod articles;
 mod audit;
 mod authors;
 pub mod changes;
+mod comments;
 mod contact;
 mod corrections;
-mod comments;
 mod entity;
 mod error;
 mod integrations;
@@ -21,8 +21,8 @@ mod jobs;
 mod media;
 mod members;
 mod migration;
-mod old_addresses;
 mod newsletters;
+mod old_addresses;
 mod pages;
 mod publication;
 mod republications;
@@ -32,19 +32,19 @@ mod staff;
 mod taxonomies;
 #[cfg(feature = "testing")]
 pub mod testing;
-mod webhooks;
 pub mod transfer;
+mod webhooks;
 
 pub use api_tokens::{NewApiToken, TokenListing};
 pub use articles::IndexedArticle;
 pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
-pub use contact::{CONTACT_LIMITS, ContactOutcome, InboxFilter};
-pub use corrections::CORRECTIONS_TAG;
 pub use comments::{
     Ban, CommentQueue, CommentRefused, Commenter, ModerationAction, NewComment, QueuedComment,
     ReplyNotice, StaffReply,
 };
+pub use contact::{CONTACT_LIMITS, ContactOutcome, InboxFilter};
+pub use corrections::CORRECTIONS_TAG;
 pub use error::StoreError;
 pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
 pub use members::{
@@ -55,8 +55,8 @@ pub use members::{
     Joined, LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked,
     LinkPurpose, LinkRefusal, LinkRequest, MemberEvent, MintedLink, SignedIn,
 };
-pub use old_addresses::{Destination, OldAddressRecord, Recorded};
 pub use newsletters::{ClaimedRecipient, Failure, NEWSLETTERS_TAG, NewSend};
+pub use old_addresses::{Destination, OldAddressRecord, Recorded};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;
 pub use spam::{FormLimits, Gate};

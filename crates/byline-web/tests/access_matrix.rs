@@ -52,6 +52,7 @@ const MATRIX: &[(Action, [bool; 5])] = {
         (ViewMembers, [false, false, true, true, true]),
         (ManageMembers, [false, false, false, true, true]),
         (ManageTiers, [false, false, false, true, true]),
+        (ModerateComments, [false, false, true, true, true]),
         (TransferOwnership, [false, false, false, false, true]),
     ]
 };
@@ -192,6 +193,10 @@ async fn probes(action: Action, s: &Store, own_slug: &str, n: usize) -> Vec<Prob
         ],
         ManageJobs => vec![Screen("/admin/jobs".into())],
         ViewAuditLog => vec![Screen("/admin/audit".into())],
+        ModerateComments => vec![
+            Screen("/admin/comments".into()),
+            Api("GET", "/comments?status=pending".into(), None),
+        ],
         ViewMembers => vec![
             Screen("/admin/members".into()),
             Screen("/admin/tiers".into()),

@@ -256,7 +256,14 @@ async fn webhooks_for_pages_tags_and_members() {
         let who = editor(s).await;
         let integration = s.create_integration(&who, "Hooks").await.unwrap().integration;
         let (rx, url) = server(&[]).await;
-        for e in ["page.added", "page.deleted", "tag.added", "tag.edited", "member.added", "member.deleted"] {
+        for e in [
+            "page.added",
+            "page.deleted",
+            "tag.added",
+            "tag.edited",
+            "member.added",
+            "member.deleted",
+        ] {
             s.create_webhook(&who, integration.id, e, &url).await.unwrap();
         }
         let page = byline_core::PageInput {
@@ -265,10 +272,12 @@ async fn webhooks_for_pages_tags_and_members() {
             ..Default::default()
         };
         let page = s.create_page(&who, &page).await.unwrap();
-        let themes = s.taxonomies().await.unwrap().into_iter().find(|t| t.slug == "themes").unwrap();
+        let themes =
+            s.taxonomies().await.unwrap().into_iter().find(|t| t.slug == "themes").unwrap();
         let term = byline_core::TermInput { name: "Water".into(), ..Default::default() };
         let term = s.create_term(&who, themes.id, &term, None).await.unwrap();
-        let renamed = byline_core::TermInput { name: "Water & rivers".into(), ..Default::default() };
+        let renamed =
+            byline_core::TermInput { name: "Water & rivers".into(), ..Default::default() };
         s.update_term(&who, term.id, &renamed, None).await.unwrap();
         let fields = byline_core::members::MemberFields {
             email: "reader@example.net".into(),
@@ -287,11 +296,14 @@ async fn webhooks_for_pages_tags_and_members() {
         assert_eq!(ran.len(), 2, "{ran:?}");
         assert!(ran.iter().all(Result::is_ok), "{ran:?}");
         let seen = rx.seen.lock().unwrap();
-        let bodies: Vec<Value> = seen.iter().map(|(_, b)| serde_json::from_slice(b).unwrap()).collect();
+        let bodies: Vec<Value> =
+            seen.iter().map(|(_, b)| serde_json::from_slice(b).unwrap()).collect();
         let find = |key: &str, pred: &dyn Fn(&Value) -> bool| {
-            bodies.iter().find(|b| b.get(key).is_some_and(pred)).cloned().unwrap_or_else(|| {
-                panic!("no {key} payload matching in {bodies:?}")
-            })
+            bodies
+                .iter()
+                .find(|b| b.get(key).is_some_and(pred))
+                .cloned()
+                .unwrap_or_else(|| panic!("no {key} payload matching in {bodies:?}"))
         };
         let added = find("page", &|p| p["current"]["title"] == "Ethics");
         assert_eq!(added["page"]["current"]["slug"], "ethics");

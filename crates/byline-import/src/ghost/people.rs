@@ -255,6 +255,9 @@ impl Run<'_> {
                     complimentary: false,
                     stripe_customer_id: customer_of.get(&id).cloned(),
                     created_at: created_at?,
+                    // Ghost before 4.x marks it on the member; later exports leave it out
+                    // (the publication's default newsletters then).
+                    subscribed: m.get("subscribed").and_then(serde_json::Value::as_bool),
                 })
             });
             let member = match checked {

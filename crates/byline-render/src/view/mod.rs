@@ -2,8 +2,8 @@
 //! the theme contract (docs/THEMES.md); changing one breaks themes, so add rather than rename.
 
 mod article;
-mod contact;
 mod comments;
+mod contact;
 mod members;
 mod newsletters;
 mod pages;
@@ -13,8 +13,8 @@ pub(crate) mod shared;
 mod site;
 
 pub use article::*;
-pub use contact::*;
 pub use comments::*;
+pub use contact::*;
 pub use members::*;
 pub use newsletters::*;
 pub use pages::*;

@@ -54,7 +54,7 @@ pub(crate) async fn article(
     };
     let corrections = s.store.corrections_of(article.id).await?;
     let now = chrono::Utc::now();
-let mut view = ArticlePage::new(&chrome.site, &article, &chrome.publication, now, &reader)
+    let mut view = ArticlePage::new(&chrome.site, &article, &chrome.publication, now, &reader)
         .with_corrections(&article, &chrome.publication, &corrections);
     view.comments = super::comments::section(&s, &article, &reader, CommentSort::Oldest, 1).await?;
     Ok(tagged(html(&s, "article.html", &view)?, article_tags(&article)))
