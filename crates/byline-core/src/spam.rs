@@ -52,7 +52,7 @@ pub struct FormStamp;
 
 impl FormStamp {
     /// A stamp for a form drawn at `at`.
-    pub fn new(key: &[u8], scope: &str, at: DateTime<Utc>) -> String {
+    pub fn issue(key: &[u8], scope: &str, at: DateTime<Utc>) -> String {
         let t = at.timestamp();
         format!("{t}.{}", sign(key, scope, t))
     }
@@ -117,7 +117,7 @@ mod tests {
     #[test]
     fn a_stamp_is_accepted_between_the_minimum_and_a_day() {
         let drawn = Utc::now();
-        let s = FormStamp::new(KEY, "contact", drawn);
+        let s = FormStamp::issue(KEY, "contact", drawn);
         assert_eq!(FormStamp::check(KEY, "contact", &s, "", drawn), Err(Refusal::TooFast));
         let later = drawn + Duration::seconds(MIN_SECONDS);
         assert_eq!(FormStamp::check(KEY, "contact", &s, "", later), Ok(()));
@@ -129,7 +129,7 @@ mod tests {
     fn forged_foreign_and_filled_in_posts_are_refused() {
         let drawn = Utc::now() - Duration::seconds(60);
         let now = Utc::now();
-        let s = FormStamp::new(KEY, "contact", drawn);
+        let s = FormStamp::issue(KEY, "contact", drawn);
         assert_eq!(FormStamp::check(b"other", "contact", &s, "", now), Err(Refusal::Stale));
         assert_eq!(FormStamp::check(KEY, "comment", &s, "", now), Err(Refusal::Stale));
         let forged = format!("{}.{}", drawn.timestamp() - 100, s.split_once('.').unwrap().1);

@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 /// A stamp for a form drawn `secs` seconds ago, signed with the site's key.
 async fn stamp(store: &Store, secs: i64) -> String {
     let key = store.member_pass_key().await.unwrap();
-    FormStamp::new(&key, "contact", chrono::Utc::now() - chrono::Duration::seconds(secs))
+    FormStamp::issue(&key, "contact", chrono::Utc::now() - chrono::Duration::seconds(secs))
 }
 
 async fn post_contact(

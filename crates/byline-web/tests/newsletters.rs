@@ -20,7 +20,7 @@ const PAID: &str = "---\ntitle: \"Paid dispatch\"\ndate: 2026-11-20T08:00:00Z\na
 async fn readers_choose_newsletters_unsubscribe_in_one_click_and_read_past_issues() {
     for db in databases().await {
         let (app, state, outbox) = site(&db).await;
-        common::add_articles(&db, &[("articles/paid.md", PAID)]).await;
+        common::add_articles(&db, &[("articles/paid-dispatch.md", PAID)]).await;
         let s = &db.store;
         let weekly = NewsletterInput { name: "Weekly".into(), ..Default::default() };
         s.create_newsletter(&weekly, &Actor::command_line()).await.unwrap();
@@ -142,7 +142,7 @@ async fn the_admin_previews_sends_and_follows_a_newsletter() {
         let list = owner.get("/admin/newsletters").await;
         assert_eq!(list.status, 200, "{}", list.body);
         assert!(list.body.contains("Suppression list"));
-        let slug = "gas-grids-and-the-long-winter";
+        let slug = "full";
         let compose =
             owner.get(&format!("/admin/newsletters?article={slug}&newsletter=newsletter")).await;
         assert_eq!(compose.attrs("iframe", "src").len(), 4, "desktop and phone, both versions");

@@ -289,24 +289,24 @@ async fn the_newsroom_searches_drafts_and_gated_text_with_the_engine() {
                 .collect()
         };
 
-        // One typo, which a LIKE could never match: the engine finds the draft.
+        // One typo, which a LIKE could never match: the engine finds the draft, first (other
+        // words within two edits may follow, ranked lower).
         let (s, v) = api(&app, "GET", "/articles?q=zepelins", &editor, Value::Null).await;
         assert_eq!(s, 200, "{v}");
-        assert_eq!(found(&v), ["Zeppelins Return to Chisinau"], "{v}");
-        assert_eq!(v["total"], 1);
+        assert_eq!(found(&v)[0], "Zeppelins Return to Chisinau", "{v}");
         // Text past the members-only line is found by the newsroom, stemmed.
         let (_, v) = api(&app, "GET", "/articles?q=quartermasters", &editor, Value::Null).await;
         assert_eq!(found(&v), ["A Members' Letter"], "{v}");
         // Filters still apply to what the engine found.
         let (_, v) =
             api(&app, "GET", "/articles?q=zepelins&status=published", &editor, Value::Null).await;
-        assert_eq!(v["total"], 0, "{v}");
+        assert!(!found(&v).contains(&"Zeppelins Return to Chisinau".to_owned()), "{v}");
         // A contributor sees only their own articles, whatever the engine found.
         let (_, v) = api(&app, "GET", "/articles?q=zepelins", &writer, Value::Null).await;
         assert_eq!(v["total"], 0, "{v}");
         // Readers never meet the draft nor the gated text, nor a suggestion drawn from them.
         let (_, v) = json_get(&app, "/api/search?q=zepelins").await;
-        assert_eq!(v["total"], 0, "{v}");
+        assert!(!titles(&v).contains(&"Zeppelins Return to Chisinau".to_owned()), "{v}");
         assert!(!v["suggestion"].to_string().contains("zeppelin"), "{v}");
         let (_, v) = json_get(&app, "/api/search?q=quartermaster").await;
         assert_eq!(v["total"], 0, "{v}");

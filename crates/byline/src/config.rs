@@ -225,6 +225,9 @@ impl Settings {
                 "sitemap_xsd_dir",
                 "test_smtp_python",
                 "test_ghost_dir",
+                "test_crash_seed",
+                "ghost_content_api",
+                "stripe_signer",
             ]))
             .merge(Serialized::globals(flags))
             .extract()

@@ -84,6 +84,7 @@ async fn the_cli_reports_a_dry_run_and_a_broken_file() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+#[ignore = "not yet verified against a real Ghost in CI (installing Ghost 5 from npm takes ~10 minutes); run with BYLINE_TEST_GHOST_DIR set and --ignored"]
 async fn an_export_for_ghost_imports_into_a_real_ghost_intact() {
     let Some(app) = ghost_server::installed() else { return };
     for db in databases().await {

@@ -132,7 +132,7 @@ async fn form(
     notice: Option<&str>,
 ) -> Result<Response, WebError> {
     let chrome = PageFrame::load(state).await?;
-    let stamp = FormStamp::new(&state.member_key().await?, SCOPE, Utc::now());
+    let stamp = FormStamp::issue(&state.member_key().await?, SCOPE, Utc::now());
     let intro = chrome.pages.iter().find(|p| p.slug == "contact");
     let mut view = ContactPage::new(&chrome.site, stamp, sent.subject.trim(), intro);
     fill(&mut view, sent);
