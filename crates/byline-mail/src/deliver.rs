@@ -225,9 +225,8 @@ fn classify(e: &lettre::transport::smtp::Error, s: &DeliverySettings) -> Outcome
         // 5xx: the server will never take this message for this address; the rule
         // is to suppress the address.
         Outcome::Bounced(text)
-    } else if e.is_transient() {
-        Outcome::Retry(text)
-    } else if e.is_response() {
+    } else if e.is_transient() || e.is_response() {
+        // 4xx, or an answer that is neither: try again later.
         Outcome::Retry(text)
     } else if e.is_client() {
         Outcome::Failed(text)

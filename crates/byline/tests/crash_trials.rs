@@ -89,7 +89,7 @@ fn writer(
                     Some(&token),
                     Some(&doc),
                 )
-                .map(|a| (a.status == 200).then(|| Acked::Update { id, title }))
+                .map(|a| (a.status == 200).then_some(Acked::Update { id, title }))
             }
             _ => {
                 let title = format!("Crash {trial}-{n}");

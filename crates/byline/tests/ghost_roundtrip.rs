@@ -125,11 +125,14 @@ async fn an_export_for_ghost_imports_into_a_real_ghost_intact() {
     }
 }
 
+/// By slug: the title, the status, the authors in order and the tags.
+type Expected = BTreeMap<String, (String, String, Vec<String>, BTreeSet<String>)>;
+
 fn check_in_ghost(
     app: &Path,
     dir: &Path,
     json: &[u8],
-    expected: &BTreeMap<String, (String, String, Vec<String>, BTreeSet<String>)>,
+    expected: &Expected,
     pages: &[String],
     authors: &[String],
 ) {

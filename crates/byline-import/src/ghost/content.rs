@@ -111,11 +111,9 @@ impl Writer {
         for child in el.children() {
             match child.value() {
                 Node::Text(t) => push_text(&mut inline, t),
-                Node::Comment(c) => {
-                    if c.trim().eq_ignore_ascii_case("members-only") {
-                        self.paragraph(&mut inline);
-                        self.out.push(byline_core::gating::MEMBERS_ONLY_MARKER.to_owned());
-                    }
+                Node::Comment(c) if c.trim().eq_ignore_ascii_case("members-only") => {
+                    self.paragraph(&mut inline);
+                    self.out.push(byline_core::gating::MEMBERS_ONLY_MARKER.to_owned());
                 }
                 Node::Element(_) => {
                     let Some(e) = ElementRef::wrap(child) else { continue };

@@ -71,7 +71,7 @@ pub fn convert(body: &str, resolve: &dyn Fn(&str) -> Option<String>) -> Converte
         }
         for marker in ["```", "~~~"] {
             if trimmed.starts_with(marker) {
-                let n = trimmed.chars().take_while(|c| Some(*c) == marker.chars().next()).count();
+                let n = trimmed.chars().take_while(|c| marker.starts_with(*c)).count();
                 state = State::Fence(marker[..1].repeat(n));
             }
         }

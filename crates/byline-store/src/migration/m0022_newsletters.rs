@@ -150,8 +150,8 @@ impl MigrationTrait for Migration {
                 "members".into(),
                 true.into(),
                 0.into(),
-                now.clone().into(),
-                now.into(),
+                now.clone(),
+                now,
             ])
             .on_conflict(OnConflict::column("slug").do_nothing().to_owned())
             .to_owned();
