@@ -26,6 +26,9 @@ pub struct GhostExport {
     pub tags: usize,
     pub users: usize,
     pub products: usize,
+    /// Values shortened to the lengths Ghost's importer accepts, one line each
+    /// (e.g. "author anna-kowalska: bio shortened from 412 to 250 characters").
+    pub shortened: Vec<String>,
     /// The JSON, ready to write.
     pub json: String,
 }
@@ -65,6 +68,7 @@ pub async fn ghost_export(
     let labels = store.article_labels().await?;
     let tiers = store.tiers().await?;
 
+    let mut fit = Fit::default();
     let mut users = Vec::new();
     let mut user_ids: HashMap<String, String> = HashMap::new();
     for a in &authors {
@@ -72,8 +76,10 @@ pub async fn ghost_export(
         user_ids.insert(a.slug.clone(), id.clone());
         let email = a.email.clone().unwrap_or_else(|| format!("{}@authors.invalid", a.slug));
         users.push(json!({
-            "id": id, "name": a.name, "slug": a.slug, "email": email,
-            "bio": a.bio, "website": a.website, "profile_image": a.photo,
+            "id": id, "name": fit.text(&a.name, 191, "author", &a.slug, "name"),
+            "slug": a.slug, "email": email,
+            "bio": fit.opt(a.bio.as_deref(), 250, "author", &a.slug, "bio"),
+            "website": a.website, "profile_image": a.photo,
             "status": "active", "visibility": "public",
             "created_at": time(Some(now)), "updated_at": time(Some(now)),
         }));
@@ -93,7 +99,8 @@ pub async fn ghost_export(
             let id = ghost_id(3, term.id);
             tag_ids.insert((t.slug.clone(), term.slug.clone()), id.clone());
             tags.push(json!({
-                "id": id, "name": term.name, "slug": slug, "description": term.description,
+                "id": id, "name": fit.text(&term.name, 191, "tag", &slug, "name"), "slug": slug,
+                "description": fit.opt(term.description.as_deref(), 500, "tag", &slug, "description"),
                 "visibility": "public",
                 "created_at": time(Some(now)), "updated_at": time(Some(now)),
             }));
@@ -119,7 +126,8 @@ pub async fn ghost_export(
         let id = ghost_id(6, t.id);
         product_ids.insert(t.slug.clone(), id.clone());
         products.push(json!({
-            "id": id, "name": t.name, "slug": t.slug, "description": t.description,
+            "id": id, "name": fit.text(&t.name, 191, "tier", &t.slug, "name"), "slug": t.slug,
+            "description": fit.opt(t.description.as_deref(), 191, "tier", &t.slug, "description"),
             "type": "paid", "active": t.active,
             "visibility": if t.visible { "public" } else { "none" },
             "monthly_price": t.monthly_price, "yearly_price": t.yearly_price,
@@ -153,21 +161,25 @@ pub async fn ghost_export(
             Some("tiers") => ("tiers", input.tiers.clone()),
             _ => ("public", Vec::new()),
         };
+        let name = input.slug.clone().unwrap_or_else(|| post_id.clone());
         posts.push(json!({
-            "id": post_id, "title": input.title, "slug": input.slug,
+            "id": post_id, "title": fit.text(&input.title, 255, "post", &name, "title"),
+            "slug": input.slug,
             "mobiledoc": mobiledoc(&input.body), "lexical": null,
             "html": byline_core::markdown::to_html(&input.body),
             "feature_image": input.image, "featured": false, "type": "post",
             "status": status, "visibility": visibility,
-            "custom_excerpt": input.excerpt.as_deref().map(|e| excerpt(e, 300)),
+            "custom_excerpt": fit.opt(input.excerpt.as_deref(), 300, "post", &name, "excerpt"),
             "canonical_url": input.canonical_url,
             "created_at": time(Some(a.created_at)), "updated_at": time(Some(a.modified_at)),
             "published_at": time(input.published_at),
         }));
         posts_meta.push(json!({
             "id": ghost_id(7, a.id), "post_id": post_id,
-            "meta_title": input.seo_title, "meta_description": input.seo_description,
-            "feature_image_alt": input.image_alt, "feature_image_caption": input.image_caption,
+            "meta_title": fit.opt(input.seo_title.as_deref(), 300, "post", &name, "SEO title"),
+            "meta_description": fit.opt(input.seo_description.as_deref(), 500, "post", &name, "SEO description"),
+            "feature_image_alt": fit.opt(input.image_alt.as_deref(), 191, "post", &name, "image alt text"),
+            "feature_image_caption": input.image_caption,
         }));
         for (order, slug) in input.authors.iter().enumerate() {
             if let Some(user) = user_ids.get(slug) {
@@ -200,7 +212,8 @@ pub async fn ghost_export(
     let mut navigation = Vec::new();
     for p in &pages {
         posts.push(json!({
-            "id": ghost_id(2, p.id), "title": p.title, "slug": p.slug,
+            "id": ghost_id(2, p.id), "title": fit.text(&p.title, 255, "page", &p.slug, "title"),
+            "slug": p.slug,
             "mobiledoc": mobiledoc(&p.body), "lexical": null, "html": p.body_html,
             "type": "page", "status": "published", "visibility": "public", "featured": false,
             "created_at": time(Some(p.updated_at)), "updated_at": time(Some(p.updated_at)),
@@ -238,6 +251,7 @@ pub async fn ghost_export(
         tags: doc["db"][0]["data"]["tags"].as_array().map_or(0, Vec::len),
         users: authors.len(),
         products: product_ids.len(),
+        shortened: fit.0,
         json: serde_json::to_string_pretty(&doc).unwrap_or_default(),
     })
 }
@@ -259,12 +273,49 @@ async fn all_article_ids(store: &Store, actor: &Actor) -> Result<Vec<i64>, Store
     Ok(ids)
 }
 
-/// Ghost refuses custom excerpts over 300 characters: cut at a character boundary.
-fn excerpt(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => text[..at].to_owned(),
-        None => text.to_owned(),
+/// Values cut to the lengths Ghost's importer validates (its models refuse longer ones and
+/// drop the whole record, so a long author bio would lose every post of that author), and a
+/// line for each value cut.
+#[derive(Default)]
+struct Fit(Vec<String>);
+
+impl Fit {
+    fn text(&mut self, text: &str, max: usize, kind: &str, slug: &str, field: &str) -> String {
+        let chars = text.chars().count();
+        if chars <= max {
+            return text.to_owned();
+        }
+        self.0.push(format!(
+            "{kind} {slug}: {field} shortened from {chars} to {max} characters (Ghost's limit)"
+        ));
+        shorten(text, max)
     }
+
+    fn opt(
+        &mut self,
+        text: Option<&str>,
+        max: usize,
+        kind: &str,
+        slug: &str,
+        field: &str,
+    ) -> Option<String> {
+        text.map(|t| self.text(t, max, kind, slug, field))
+    }
+}
+
+/// At most `max` characters: cut after the last whole word that fits, with an ellipsis.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let room = max.saturating_sub(1);
+    let cut = text.char_indices().nth(room).map_or(text.len(), |(at, _)| at);
+    let head = &text[..cut];
+    let head = match head.rfind(char::is_whitespace) {
+        Some(space) if space > cut / 2 => &head[..space],
+        _ => head,
+    };
+    format!("{}…", head.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == ';'))
 }
 
 #[cfg(test)]
@@ -272,9 +323,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ids_look_like_ghosts_and_excerpts_fit() {
+    fn ids_look_like_ghosts_and_long_values_fit() {
         assert_eq!(ghost_id(1, 255), "0000000100000000000000ff");
-        assert_eq!(excerpt("ééé", 2), "éé");
+        assert_eq!(shorten("ééé", 3), "ééé");
+        assert_eq!(shorten("ééé", 2), "é…");
+        assert_eq!(shorten("one two three four", 12), "one two…");
+        let long = "word ".repeat(100);
+        let mut fit = Fit::default();
+        let bio = fit.text(&long, 250, "author", "ann", "bio");
+        assert!(bio.chars().count() <= 250 && bio.ends_with("word…"), "{bio}");
+        assert_eq!(fit.text("short", 250, "author", "ann", "bio"), "short");
+        assert_eq!(fit.0, ["author ann: bio shortened from 500 to 250 characters (Ghost's limit)"]);
         let doc: Value = serde_json::from_str(&mobiledoc("# A")).unwrap();
         assert_eq!(doc["cards"][0][1]["markdown"], "# A");
     }

@@ -159,9 +159,9 @@ async fn a_burst_renders_a_page_once() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), StatusCode::OK);
     }
-    // The frame (3 queries, first use), the article (2) and its comments (the settings and
-    // the comments, 2): one render for 32 readers.
-    assert_eq!(db.store.statements_run() - before, 7, "one render's queries for 32 readers");
+    // The frame (3 queries, first use), the article (2), its comments (the settings and the
+    // comments, 2) and its corrections (1): one render for 32 readers.
+    assert_eq!(db.store.statements_run() - before, 8, "one render's queries for 32 readers");
 }
 
 #[tokio::test]
@@ -173,7 +173,8 @@ async fn with_the_cache_off_every_request_renders() {
     get(&app, "/articles/full/").await;
     assert_eq!(
         cost(&db.store, &app, "/articles/full/").await,
-        2,
-        "the article with its byline, then its terms"
+        5,
+        "the article with its byline, its terms, the comment settings, the comments and the \
+         corrections: no query per comment, author or term"
     );
 }

@@ -145,11 +145,12 @@ async fn pages_cost_a_fixed_number_of_queries() {
         };
         // The frame (publication, taxonomies, pages) is loaded once and kept until it changes.
         assert_eq!(cost("/about/").await, 3, "the frame, on first use");
-        // Count + rows + bylines + terms, whatever the page size.
-        assert_eq!(cost("/").await, 4, "home page");
-        assert_eq!(cost("/page/2/").await, 4, "home page 2");
-        // The article with its byline (one join), then its terms, then its corrections.
-        assert_eq!(cost("/articles/full/").await, 3, "article page");
+        // Count + rows + bylines + terms + comment counts, whatever the page size.
+        assert_eq!(cost("/").await, 5, "home page");
+        assert_eq!(cost("/page/2/").await, 5, "home page 2");
+        // The article with its byline (one join), its terms, the comment settings, its
+        // comments and its corrections.
+        assert_eq!(cost("/articles/full/").await, 5, "article page");
     }
 }
 

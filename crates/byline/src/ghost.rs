@@ -84,5 +84,8 @@ pub async fn export(settings: Settings, args: &ExportGhostArgs) -> anyhow::Resul
         export.json.len() as f64 / 1e6,
         started.elapsed().as_secs_f64()
     );
+    for line in &export.shortened {
+        outln!("note: {line}");
+    }
     Ok(ExitCode::SUCCESS)
 }

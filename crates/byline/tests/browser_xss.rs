@@ -234,7 +234,9 @@ fn seed(
             "authors": [format!("xss-author-{k}")],
             "terms": [{"taxonomy": "xss-topics", "term": format!("xss-term-{k}")},
                       {"taxonomy": "xss-topics", "term": format!("xss-term-{}", k / 20)}],
-            "republish": true, "status": "published"}),
+            // A licence that allows copies: an article from another outlet offers its
+            // republish kit only then.
+            "republish": true, "license": "cc-by-4.0", "status": "published"}),
         );
         articles.push(format!("/articles/{}/", a["slug"].as_str().unwrap()));
         // Names show in every article's byline and term links; an archive's own page adds

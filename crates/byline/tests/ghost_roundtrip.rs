@@ -164,8 +164,9 @@ fn check_in_ghost(
     assert_eq!(
         by_slug.len() - extra.len(),
         expected.len(),
-        "Ghost's posts: {:?}; problems: {problems}",
-        by_slug.keys().collect::<Vec<_>>()
+        "Ghost's posts: {:?}; problems: {problems}; Ghost's log:\n{}",
+        by_slug.keys().collect::<Vec<_>>(),
+        ghost.log_tail()
     );
     for (slug, (title, body, byline, terms)) in expected {
         let p = by_slug.get(slug.as_str()).unwrap_or_else(|| panic!("{slug} is not in Ghost"));

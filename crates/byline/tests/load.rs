@@ -92,9 +92,6 @@ async fn client(addr: String, path: &'static str, barrier: Arc<Barrier>) -> Resu
 }
 
 #[test]
-#[ignore = "its first run lost 1,701 connections to the 10 s idle keep-alive timeout while \
-            5,000 waited for each other on a loaded machine; the server now keeps them 600 s, \
-            not yet rerun; run with --ignored"]
 fn five_thousand_keep_alive_connections_get_answers_with_bounded_memory() {
     let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap();
     assert!(

@@ -163,8 +163,16 @@ impl Ghost {
         g
     }
 
+    /// The last lines of Ghost's output and of the error log it keeps in its content folder
+    /// (where the importer's validation errors go).
     pub fn log_tail(&self) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let mut text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let logs = self.log.with_file_name("content").join("logs");
+        for e in std::fs::read_dir(logs).into_iter().flatten().flatten() {
+            if e.file_name().to_string_lossy().ends_with(".error.log") {
+                text.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
         text.lines()
             .rev()
             .take(30)
