@@ -297,6 +297,20 @@ impl Store {
         self.member_newsletters(member_id).await
     }
 
+    /// The ids of the members who receive at least one newsletter (the members CSV's
+    /// `subscribed_to_emails`).
+    pub async fn members_subscribed(&self) -> Result<std::collections::HashSet<i64>, StoreError> {
+        use sea_orm::QuerySelect;
+        let ids: Vec<i64> = sub::Entity::find()
+            .select_only()
+            .column(sub::Column::MemberId)
+            .distinct()
+            .into_tuple()
+            .all(self.db())
+            .await?;
+        Ok(ids.into_iter().collect())
+    }
+
     /// How many members receive each newsletter, by id.
     pub async fn newsletter_subscriber_counts(&self) -> Result<Vec<(i64, u64)>, StoreError> {
         use sea_orm::QuerySelect;
