@@ -3,7 +3,10 @@
 //! answers, so a crash (kill -9 included) loses nothing: the claims run out and this job, run
 //! again by the queue (on this node or another), takes them up. Only the messages on the wire
 //! at the crash can go twice. An unreachable server puts the claims back untouched and the
-//! send waits, saying why, with growing pauses.
+//! send waits, saying why, with growing pauses. Each send has several of these jobs
+//! (`byline_store::SEND_JOBS`), so workers on several nodes work it at once, each on its own
+//! batches; a job with nothing left to claim waits (looking every few seconds) until the
+//! others' claims are marked or their hold runs out, and then takes those up.
 
 use crate::deliver::{Delivery, Outcome, Outgoing};
 use crate::render::{Issue, IssueContext, Personal};
@@ -199,7 +202,7 @@ pub async fn deliver_send(
             let wait = next
                 .map(|t| (t - Utc::now()).to_std().unwrap_or_default())
                 .unwrap_or_default()
-                .clamp(Duration::from_millis(200), Duration::from_secs(30));
+                .clamp(Duration::from_millis(200), Duration::from_secs(5));
             tokio::time::sleep(wait).await;
             continue;
         };

@@ -31,6 +31,12 @@ pub struct NewSend {
     pub segment: Segment,
 }
 
+/// How many delivery jobs each send gets: so that two nodes (or two workers) work one send
+/// at once, each claiming its own batches of recipients. A job that finds nothing left to
+/// claim waits for the other's claims to be marked, or takes them over when their hold runs
+/// out (their node died); the one that finds the send done just stops.
+pub const SEND_JOBS: usize = 2;
+
 pub(crate) const SCHEDULED: &str = "scheduled";
 pub(crate) const SENDING: &str = "sending";
 const DONE: &str = "done";
@@ -141,7 +147,9 @@ impl Store {
                 .exec(txn)
                 .await?;
         } else {
-            jobs::enqueue(txn, &DeliverSend { send_id: send.id }).await?;
+            for _ in 0..SEND_JOBS {
+                jobs::enqueue(txn, &DeliverSend { send_id: send.id }).await?;
+            }
         }
         audit::write(
             txn,
@@ -382,7 +390,9 @@ impl Store {
                 .filter(row::Column::Id.eq(id))
                 .exec(&txn)
                 .await?;
-            jobs::enqueue(&txn, &DeliverSend { send_id: id }).await?;
+            for _ in 0..SEND_JOBS {
+                jobs::enqueue(&txn, &DeliverSend { send_id: id }).await?;
+            }
         }
         audit::write(
             &txn,
