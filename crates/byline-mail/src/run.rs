@@ -111,9 +111,15 @@ async fn prepare(
         subject: send.subject.clone(),
         web_url: format!("{base}/newsletters/issues/{send_id}/"),
     };
-    let full = ctx.render(&articles);
+    let key = store.member_pass_key().await?;
+    let (opens, clicks) = (send.counts.opens.is_some(), send.counts.clicks.is_some());
+    let track = |issue: Issue| match opens || clicks {
+        true => crate::track::tracked(&issue, &base, &key, send_id, opens, clicks),
+        false => issue,
+    };
+    let full = track(ctx.render(&articles));
     let cut: Vec<_> = articles.into_iter().map(|a| a.for_reader(&Reader::Anonymous)).collect();
-    let preview = ctx.render(&cut);
+    let preview = track(ctx.render(&cut));
     let default_from = delivery.from();
     let email = match &newsletter.sender_email {
         Some(e) => e.parse().with_context(|| format!("the newsletter's sender address {e:?}"))?,
@@ -141,7 +147,7 @@ async fn prepare(
         base,
         slug: newsletter.slug,
         domain,
-        key: store.member_pass_key().await?,
+        key,
         send_id,
     }))
 }

@@ -96,6 +96,7 @@ impl Store {
             )));
         }
         let now = Utc::now();
+        let tracking = super::tracking::tracking_in(txn).await?;
         let send = row::ActiveModel {
             newsletter_id: Set(n.id),
             article_ids: Set(new
@@ -111,6 +112,10 @@ impl Store {
             unsubscribed: Set(0),
             created_at: Set(now),
             finished_at: Set(None),
+            track_opens: Set(tracking.opens),
+            track_clicks: Set(tracking.clicks),
+            opens: Set(0),
+            clicks: Set(0),
             ..Default::default()
         }
         .insert(txn)
@@ -302,8 +307,12 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let mut c =
-                    SendCounts { unsubscribed: r.unsubscribed.max(0) as u64, ..Default::default() };
+                let mut c = SendCounts {
+                    unsubscribed: r.unsubscribed.max(0) as u64,
+                    opens: r.track_opens.then_some(r.opens.max(0) as u64),
+                    clicks: r.track_clicks.then_some(r.clicks.max(0) as u64),
+                    ..Default::default()
+                };
                 for (_, state, n) in counts.iter().filter(|(s, _, _)| *s == r.id) {
                     let n = (*n).max(0) as u64;
                     c.total += n;
