@@ -293,8 +293,9 @@ mod tests {
         }
     }
 
+    /// The message as sent, its folded header lines unfolded (RFC 5322 2.2.3).
     fn text(m: &Message) -> String {
-        String::from_utf8(m.formatted()).unwrap()
+        String::from_utf8(m.formatted()).unwrap().replace("\r\n ", " ").replace("\r\n\t", " ")
     }
 
     // lettre's connection pool starts its cleanup task when it is built, so a delivery is made
