@@ -5,7 +5,8 @@
 //! the same file again updates members instead of adding copies. Other columns (Ghost's
 //! `id`, `tiers`, `deleted_at` …) are ignored with a note. [`write_members`] writes the same
 //! columns (kept here, beside the reader, so that the two round-trip); `subscribed_to_emails`
-//! is left empty (subscribed, Ghost's default) until Byline keeps newsletter choices.
+//! says whether the member receives any newsletter, which an import turns back into the
+//! default newsletters (`true`) or none (`false`).
 
 use crate::report::Problem;
 use byline_core::audit::Actor;
@@ -246,8 +247,13 @@ pub async fn import(
     Ok(report)
 }
 
-/// Writes `members` with a header row to `out`.
-pub fn write_members<W: Write>(members: &[Member], out: W) -> Result<(), csv::Error> {
+/// Writes `members` with a header row to `out`; `subscribed` holds the ids of those who
+/// receive at least one newsletter (`Store::members_subscribed`).
+pub fn write_members<W: Write>(
+    members: &[Member],
+    subscribed: &std::collections::HashSet<i64>,
+    out: W,
+) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(COLUMNS)?;
     let now = Utc::now();
@@ -257,7 +263,7 @@ pub fn write_members<W: Write>(members: &[Member], out: W) -> Result<(), csv::Er
             m.email.as_str(),
             m.name.as_deref().unwrap_or(""),
             m.note.as_deref().unwrap_or(""),
-            "",
+            if subscribed.contains(&m.id) { "true" } else { "false" },
             if comped { "true" } else { "false" },
             m.stripe_customer_id.as_deref().unwrap_or(""),
             &m.labels.join(","),

@@ -1,5 +1,6 @@
 //! Members out to CSV and back in, on SQLite and (when configured) PostgreSQL: the same
-//! members, labels, grants and join dates.
+//! members, labels, grants, join dates and `subscribed_to_emails` (whether they receive any
+//! newsletter).
 
 use byline_core::audit::Actor;
 use byline_core::member_list::MemberQuery;
@@ -23,15 +24,26 @@ async fn an_export_imports_back_into_an_empty_publication_unchanged() {
         let ann = s.add_member(ann.validate().unwrap(), Joined::Staff, None).await.unwrap();
         s.grant_complimentary(ann.id, "paid", None, &Actor::command_line()).await.unwrap();
         let bo = MemberInput { email: "bo@example.org".into(), ..Default::default() };
-        s.add_member(bo.validate().unwrap(), Joined::SignUp, None).await.unwrap();
+        let bo = s.add_member(bo.validate().unwrap(), Joined::SignUp, None).await.unwrap();
+        // Bo chose no newsletter: exported as not subscribed.
+        s.set_member_newsletters(bo.id, &[]).await.unwrap();
+        assert_eq!(s.member_newsletters(ann.id).await.unwrap(), ["newsletter"]);
 
         let before = s.members_all(&MemberQuery::default()).await.unwrap();
         let mut out = Vec::new();
-        write_members(&before, &mut out).unwrap();
+        let subscribed = s.members_subscribed().await.unwrap();
+        write_members(&before, &subscribed, &mut out).unwrap();
         let text = String::from_utf8(out.clone()).unwrap();
         assert!(text.starts_with(
             "email,name,note,subscribed_to_emails,complimentary_plan,stripe_customer_id,labels,created_at\n"
         ));
+        let flag = |email: &str| {
+            let mut r = csv::Reader::from_reader(text.as_bytes());
+            let row = r.records().map(Result::unwrap).find(|r| &r[0] == email).unwrap();
+            row[3].to_owned()
+        };
+        assert_eq!(flag("ann@example.org"), "true");
+        assert_eq!(flag("bo@example.org"), "false");
         let r = import(&to.store, "export.csv", &out, false, None).await.unwrap();
         assert!(r.errors.is_empty() && r.notes.is_empty(), "{r}");
         assert_eq!(r.added, 2);
@@ -53,6 +65,12 @@ async fn an_export_imports_back_into_an_empty_publication_unchanged() {
             "{:?}",
             to.backend()
         );
+        let ann2 = to.store.member_by_email("ann@example.org").await.unwrap();
+        let bo2 = to.store.member_by_email("bo@example.org").await.unwrap();
+        assert_eq!(to.store.member_newsletters(ann2.id).await.unwrap(), ["newsletter"]);
+        assert!(to.store.member_newsletters(bo2.id).await.unwrap().is_empty());
+        let again = to.store.members_subscribed().await.unwrap();
+        assert_eq!((again.contains(&ann2.id), again.contains(&bo2.id)), (true, false));
         // And again: the same file updates, never duplicates.
         let r = import(&to.store, "export.csv", &out, false, None).await.unwrap();
         assert_eq!((r.added, r.updated), (0, 2));

@@ -12,7 +12,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Semaphore};
 use tokio::time::Instant;
 
 /// How the SMTP connection is protected.
@@ -89,13 +89,16 @@ pub enum Outcome {
     Unreachable(String),
 }
 
-/// Sends newsletters. Cheap to clone; clones share the pool and the rate limit.
+/// Sends newsletters. Cheap to clone; clones share the pool, the rate limit and the
+/// concurrency, so several sends (or several delivery jobs of one send) on one node never
+/// put more than `concurrency` messages on the wire at once.
 #[derive(Clone)]
 pub struct Delivery {
     transport: Arc<AsyncSmtpTransport<Tokio1Executor>>,
     pub settings: Arc<DeliverySettings>,
     dkim: Option<Arc<DkimConfig>>,
     next_slot: Arc<Mutex<Instant>>,
+    on_the_wire: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Delivery {
@@ -150,6 +153,7 @@ impl Delivery {
             settings: Arc::new(DeliverySettings { concurrency, ..s }),
             dkim,
             next_slot: Arc::new(Mutex::new(Instant::now())),
+            on_the_wire: Arc::new(Semaphore::new(concurrency)),
         })
     }
 
@@ -210,6 +214,9 @@ impl Delivery {
         let message = match self.build(m) {
             Ok(message) => message,
             Err(e) => return Outcome::Failed(e),
+        };
+        let Ok(_turn) = self.on_the_wire.acquire().await else {
+            return Outcome::Unreachable("the delivery is shutting down".into());
         };
         self.pace().await;
         match self.transport.send(message).await {
@@ -286,9 +293,9 @@ mod tests {
         }
     }
 
-    /// The message as sent, with folded header lines unfolded (RFC 5322 section 2.2.3).
+    /// The message as sent, its folded header lines unfolded (RFC 5322 2.2.3).
     fn text(m: &Message) -> String {
-        String::from_utf8(m.formatted()).unwrap().replace("\r\n ", " ").replace("\r\n\t", "\t")
+        String::from_utf8(m.formatted()).unwrap().replace("\r\n ", " ").replace("\r\n\t", " ")
     }
 
     // lettre's connection pool starts its cleanup task when it is built, so a delivery is made

@@ -381,7 +381,7 @@ mod tests {
         assert!(html.contains("href=\"https://example.org/articles/other/\""), "{html}");
         assert!(html.contains("src=\"https://example.org/media/a.jpg\""));
         assert!(html.contains("width=\"600\""), "images have sizes");
-        assert!(html.contains("<body style=\""), "CSS inlined: {html}");
+        assert!(html.contains("<p class=\"top\" style=\"font-family"), "CSS inlined: {html}");
         assert!(html.contains("prefers-color-scheme: dark"), "dark mode kept");
         assert!(html.contains("?m=u&amp;t=t"), "the personal link, escaped");
         assert!(html.contains("The &lt;Review&gt;"));

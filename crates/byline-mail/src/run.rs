@@ -3,7 +3,10 @@
 //! answers, so a crash (kill -9 included) loses nothing: the claims run out and this job, run
 //! again by the queue (on this node or another), takes them up. Only the messages on the wire
 //! at the crash can go twice. An unreachable server puts the claims back untouched and the
-//! send waits, saying why, with growing pauses.
+//! send waits, saying why, with growing pauses. Each send has several of these jobs
+//! (`byline_store::SEND_JOBS`), so workers on several nodes work it at once, each on its own
+//! batches; a job with nothing left to claim waits (looking every few seconds) until the
+//! others' claims are marked or their hold runs out, and then takes those up.
 
 use crate::deliver::{Delivery, Outcome, Outgoing};
 use crate::render::{Issue, IssueContext, Personal};
@@ -108,9 +111,15 @@ async fn prepare(
         subject: send.subject.clone(),
         web_url: format!("{base}/newsletters/issues/{send_id}/"),
     };
-    let full = ctx.render(&articles);
+    let key = store.member_pass_key().await?;
+    let (opens, clicks) = (send.counts.opens.is_some(), send.counts.clicks.is_some());
+    let track = |issue: Issue| match opens || clicks {
+        true => crate::track::tracked(&issue, &base, &key, send_id, opens, clicks),
+        false => issue,
+    };
+    let full = track(ctx.render(&articles));
     let cut: Vec<_> = articles.into_iter().map(|a| a.for_reader(&Reader::Anonymous)).collect();
-    let preview = ctx.render(&cut);
+    let preview = track(ctx.render(&cut));
     let default_from = delivery.from();
     let email = match &newsletter.sender_email {
         Some(e) => e.parse().with_context(|| format!("the newsletter's sender address {e:?}"))?,
@@ -138,7 +147,7 @@ async fn prepare(
         base,
         slug: newsletter.slug,
         domain,
-        key: store.member_pass_key().await?,
+        key,
         send_id,
     }))
 }
@@ -199,7 +208,7 @@ pub async fn deliver_send(
             let wait = next
                 .map(|t| (t - Utc::now()).to_std().unwrap_or_default())
                 .unwrap_or_default()
-                .clamp(Duration::from_millis(200), Duration::from_secs(30));
+                .clamp(Duration::from_millis(200), Duration::from_secs(5));
             tokio::time::sleep(wait).await;
             continue;
         };

@@ -33,6 +33,7 @@ pub mod member_tier;
 pub mod newsletter;
 pub mod newsletter_recipient;
 pub mod newsletter_send;
+pub mod newsletter_settings;
 pub mod old_address;
 pub mod one_time_token;
 pub mod page;

@@ -55,7 +55,7 @@ pub use members::{
     Joined, LIMIT_WINDOW, LINK_VALID_FOR, LINKS_PER_CLIENT, LINKS_PER_EMAIL, LinkAsked,
     LinkPurpose, LinkRefusal, LinkRequest, MemberEvent, MintedLink, SignedIn,
 };
-pub use newsletters::{ClaimedRecipient, Failure, NEWSLETTERS_TAG, NewSend};
+pub use newsletters::{ClaimedRecipient, Failure, NEWSLETTERS_TAG, NewSend, SEND_JOBS, Tracked};
 pub use old_addresses::{Destination, OldAddressRecord, Recorded};
 pub use republications::CopyViews;
 pub use slug_redirects::SlugOf;

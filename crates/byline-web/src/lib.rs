@@ -15,6 +15,7 @@ pub mod ghost;
 pub mod mail;
 pub mod media;
 pub mod members;
+mod newsletter_counts;
 mod newsletters;
 mod nul;
 mod public;
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
             newsletters::routes()
                 .layer(middleware::from_fn_with_state(state.clone(), members::passes::refresh)),
         )
+        .merge(newsletter_counts::routes())
         .merge(api::routes())
         .merge(media::routes())
         .merge(ghost::routes().layer(middleware::from_fn_with_state(state.clone(), cache::serve)))

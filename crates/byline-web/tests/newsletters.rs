@@ -182,3 +182,97 @@ async fn the_admin_previews_sends_and_follows_a_newsletter() {
         assert_eq!(s.sends(10, false).await.unwrap().len(), 1, "the bad send wrote nothing");
     }
 }
+
+#[tokio::test]
+async fn the_admin_edits_and_archives_a_newsletter_whose_history_stays() {
+    for db in databases().await {
+        let (app, state, outbox) = site(&db).await;
+        let s = &db.store;
+        let mut reader = signed_in_member(&app, &state, &outbox, "kept@example.org").await;
+        let kept = s.member_by_email("kept@example.org").await.unwrap();
+        let (mut author, _) = signed_in(&app, s, "Writer", Role::Author).await;
+        assert_eq!(author.get("/admin/newsletters/lists/newsletter").await.status, 403);
+        let (mut owner, _) = signed_in(&app, s, "Olga Owner", Role::Owner).await;
+        let list = owner.get("/admin/newsletters").await;
+        assert!(list.attrs("a", "href").contains(&"/admin/newsletters/lists/newsletter".into()));
+        let edit = owner.get("/admin/newsletters/lists/newsletter").await;
+        assert_eq!(edit.status, 200, "{}", edit.body);
+        assert_eq!(edit.attrs("#ne-name", "value"), ["Newsletter"]);
+
+        // A bad address: nothing saved, the form as typed, the reason named.
+        let fields = [
+            ("name", "Daily dispatch"),
+            ("slug", "newsletter"),
+            ("description", "Every morning's reporting"),
+            ("sender_name", "The Desk"),
+            ("sender_email", "not an address"),
+            ("reply_to", "letters@example.org"),
+            ("paid", "1"),
+        ];
+        let bad = owner.post("/admin/newsletters/lists/newsletter", &fields).await;
+        assert_eq!(bad.status, 422, "{}", bad.body);
+        assert!(bad.body.contains("sender_email"), "{}", bad.body);
+        assert_eq!(bad.attrs("#ne-name", "value"), ["Daily dispatch"]);
+        assert_eq!(s.newsletter("newsletter").await.unwrap().name, "Newsletter");
+
+        let mut good = fields.to_vec();
+        good[4] = ("sender_email", "desk@example.org");
+        let saved = owner.post("/admin/newsletters/lists/newsletter", &good).await;
+        assert_eq!(saved.status, 303, "{}", saved.body);
+        let n = s.newsletter("newsletter").await.unwrap();
+        assert_eq!(
+            (n.name.as_str(), n.sender_email.as_deref(), n.reply_to.as_deref()),
+            ("Daily dispatch", Some("desk@example.org"), Some("letters@example.org"))
+        );
+        assert_eq!(n.description.as_deref(), Some("Every morning's reporting"));
+        assert_eq!(n.audience, byline_core::newsletters::Audience::Paid);
+        assert!(!n.subscribe_by_default, "the default flag unticked");
+
+        // Back to everyone and the default, then one issue before archiving.
+        good.retain(|(k, _)| *k != "paid");
+        good.push(("default", "1"));
+        assert_eq!(owner.post("/admin/newsletters/lists/newsletter", &good).await.status, 303);
+        let full = s.published_article("full").await.unwrap();
+        let new = NewSend {
+            newsletter: "newsletter".into(),
+            article_ids: vec![full.id],
+            subject: "Before the archive".into(),
+            segment: Segment::All,
+        };
+        let before = s.create_send(&new, &Actor::command_line()).await.unwrap();
+
+        let archived =
+            owner.post("/admin/newsletters/lists/newsletter/archive", &[("archived", "1")]).await;
+        assert_eq!(archived.status, 303, "{}", archived.body);
+        assert!(s.newsletter("newsletter").await.unwrap().archived);
+        // Not offered: the join page, the account page, the editor's email choice.
+        let mut anon = common::client::Client::new(&app);
+        assert!(!anon.get("/members/join/").await.body.contains("newsletter-newsletter"));
+        assert!(!reader.get("/members/account/").await.body.contains("newsletter-newsletter"));
+        let editor = owner.get("/admin/articles/new").await;
+        assert!(!editor.body.contains("name=\"email_newsletters\""), "{}", editor.body);
+        // No new subscribers, no new issue.
+        signed_in_member(&app, &state, &outbox, "late@example.org").await;
+        let late = s.member_by_email("late@example.org").await.unwrap();
+        assert!(s.member_newsletters(late.id).await.unwrap().is_empty());
+        let refused = s
+            .email_article("full", Some("newsletter"), &Segment::All, &Actor::command_line())
+            .await;
+        assert!(refused.unwrap_err().to_string().contains("archived"));
+        // Its history stays, and its subscribers keep it through their own choices.
+        let history = owner.get("/admin/newsletters").await;
+        assert!(history.body.contains("Before the archive"), "{}", history.body);
+        assert_eq!(owner.get(&format!("/admin/newsletters/sends/{}", before.id)).await.status, 200);
+        assert_eq!(s.set_member_newsletters(kept.id, &[]).await.unwrap(), vec!["newsletter"]);
+
+        // Opened again: offered again.
+        let reopened =
+            owner.post("/admin/newsletters/lists/newsletter/archive", &[("archived", "0")]).await;
+        assert_eq!(reopened.status, 303);
+        assert!(anon.get("/members/join/").await.body.contains("newsletter-newsletter"));
+        let odd = owner
+            .post("/admin/newsletters/lists/newsletter/archive", &[("archived", "maybe")])
+            .await;
+        assert_eq!(odd.status, 400);
+    }
+}

@@ -114,9 +114,10 @@ async fn import(settings: Settings, a: &ImportArgs) -> anyhow::Result<ExitCode> 
 async fn export(settings: Settings, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let store = crate::node::open(&settings).await?;
     let members = store.members_all(&MemberQuery::default()).await?;
+    let subscribed = store.members_subscribed().await?;
     let file = std::fs::File::create(&a.file)
         .with_context(|| format!("cannot write {}", a.file.display()))?;
-    byline_import::members_csv::write_members(&members, std::io::BufWriter::new(file))
+    byline_import::members_csv::write_members(&members, &subscribed, std::io::BufWriter::new(file))
         .with_context(|| format!("cannot write {}", a.file.display()))?;
     outln!("{} member(s) written to {}", members.len(), a.file.display());
     Ok(ExitCode::SUCCESS)

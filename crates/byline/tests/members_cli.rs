@@ -77,7 +77,7 @@ fn members_commands(db: &[&str]) {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let written = std::fs::read_to_string(dir.path().join("out.csv")).unwrap();
     assert!(
-        written.contains("ann@example.org,Ann,,,true,,Press,2020-05-06T07:08:09.000Z"),
+        written.contains("ann@example.org,Ann,,true,true,,Press,2020-05-06T07:08:09.000Z"),
         "{written}"
     );
     let o = run(&["members", "import", "out.csv"]);

@@ -19,6 +19,12 @@ pub struct Model {
     pub unsubscribed: i64,
     pub created_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+    /// Were opens (clicks) counted for this send: the publication's choice when it began.
+    pub track_opens: bool,
+    pub track_clicks: bool,
+    /// Only the counts: never who opened or clicked.
+    pub opens: i64,
+    pub clicks: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -264,6 +264,23 @@ impl Store {
             }
             ids.push(n.id);
         }
+        // Archived newsletters are not offered, so choosing cannot drop them: a member
+        // keeps them should they be opened again.
+        let archived = row::Entity::find()
+            .filter(row::Column::ArchivedAt.is_not_null())
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|n| n.id);
+        let kept: Vec<i64> = sub::Entity::find()
+            .filter(sub::Column::MemberId.eq(member_id))
+            .filter(sub::Column::NewsletterId.is_in(archived))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|s| s.newsletter_id)
+            .collect();
+        ids.extend(kept);
         set_in(&txn, member_id, &ids).await?;
         crate::members::record_event(
             &txn,
@@ -278,6 +295,20 @@ impl Store {
         .await?;
         txn.commit().await?;
         self.member_newsletters(member_id).await
+    }
+
+    /// The ids of the members who receive at least one newsletter (the members CSV's
+    /// `subscribed_to_emails`).
+    pub async fn members_subscribed(&self) -> Result<std::collections::HashSet<i64>, StoreError> {
+        use sea_orm::QuerySelect;
+        let ids: Vec<i64> = sub::Entity::find()
+            .select_only()
+            .column(sub::Column::MemberId)
+            .distinct()
+            .into_tuple()
+            .all(self.db())
+            .await?;
+        Ok(ids.into_iter().collect())
     }
 
     /// How many members receive each newsletter, by id.

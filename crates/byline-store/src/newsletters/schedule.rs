@@ -118,6 +118,25 @@ impl Store {
             let ids = super::sends::ids_of(&w.article_ids);
             let Ok(accesses) = self.accesses_of(&ids).await else { continue };
             let slug = match newsletter::Entity::find_by_id(w.newsletter_id).one(self.db()).await? {
+                Some(n) if n.archived_at.is_some() => {
+                    // Archived while the article waited: this issue is called off, and
+                    // says why on the send's history.
+                    row::Entity::update_many()
+                        .col_expr(row::Column::State, Expr::value("cancelled"))
+                        .col_expr(
+                            row::Column::LastError,
+                            Expr::value(Some(format!(
+                                "not sent: {} was archived before the article was published",
+                                n.name
+                            ))),
+                        )
+                        .col_expr(row::Column::FinishedAt, Expr::value(Some(now)))
+                        .filter(row::Column::Id.eq(w.id))
+                        .filter(row::Column::State.eq(SCHEDULED))
+                        .exec(self.db())
+                        .await?;
+                    continue;
+                }
                 Some(n) => n.slug,
                 None => continue,
             };

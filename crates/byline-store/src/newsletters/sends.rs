@@ -31,6 +31,12 @@ pub struct NewSend {
     pub segment: Segment,
 }
 
+/// How many delivery jobs each send gets: so that two nodes (or two workers) work one send
+/// at once, each claiming its own batches of recipients. A job that finds nothing left to
+/// claim waits for the other's claims to be marked, or takes them over when their hold runs
+/// out (their node died); the one that finds the send done just stops.
+pub const SEND_JOBS: usize = 2;
+
 pub(crate) const SCHEDULED: &str = "scheduled";
 pub(crate) const SENDING: &str = "sending";
 const DONE: &str = "done";
@@ -90,6 +96,7 @@ impl Store {
             )));
         }
         let now = Utc::now();
+        let tracking = super::tracking::tracking_in(txn).await?;
         let send = row::ActiveModel {
             newsletter_id: Set(n.id),
             article_ids: Set(new
@@ -105,6 +112,10 @@ impl Store {
             unsubscribed: Set(0),
             created_at: Set(now),
             finished_at: Set(None),
+            track_opens: Set(tracking.opens),
+            track_clicks: Set(tracking.clicks),
+            opens: Set(0),
+            clicks: Set(0),
             ..Default::default()
         }
         .insert(txn)
@@ -141,7 +152,9 @@ impl Store {
                 .exec(txn)
                 .await?;
         } else {
-            jobs::enqueue(txn, &DeliverSend { send_id: send.id }).await?;
+            for _ in 0..SEND_JOBS {
+                jobs::enqueue(txn, &DeliverSend { send_id: send.id }).await?;
+            }
         }
         audit::write(
             txn,
@@ -294,8 +307,12 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(|r| {
-                let mut c =
-                    SendCounts { unsubscribed: r.unsubscribed.max(0) as u64, ..Default::default() };
+                let mut c = SendCounts {
+                    unsubscribed: r.unsubscribed.max(0) as u64,
+                    opens: r.track_opens.then_some(r.opens.max(0) as u64),
+                    clicks: r.track_clicks.then_some(r.clicks.max(0) as u64),
+                    ..Default::default()
+                };
                 for (_, state, n) in counts.iter().filter(|(s, _, _)| *s == r.id) {
                     let n = (*n).max(0) as u64;
                     c.total += n;
@@ -382,7 +399,9 @@ impl Store {
                 .filter(row::Column::Id.eq(id))
                 .exec(&txn)
                 .await?;
-            jobs::enqueue(&txn, &DeliverSend { send_id: id }).await?;
+            for _ in 0..SEND_JOBS {
+                jobs::enqueue(&txn, &DeliverSend { send_id: id }).await?;
+            }
         }
         audit::write(
             &txn,

@@ -133,8 +133,9 @@ async fn list(
 async fn export(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
     who.require(Action::ManageMembers)?;
     let members = state.store.members_all(&MemberQuery::default()).await?;
+    let subscribed = state.store.members_subscribed().await?;
     let mut out = Vec::new();
-    byline_import::members_csv::write_members(&members, &mut out)
+    byline_import::members_csv::write_members(&members, &subscribed, &mut out)
         .map_err(|e| WebError::Internal(format!("cannot write the members CSV: {e}")))?;
     Ok((
         [

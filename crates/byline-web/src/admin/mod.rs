@@ -25,6 +25,7 @@ mod media;
 mod member;
 mod member_labels;
 mod members;
+mod newsletter;
 mod newsletters;
 mod old_addresses;
 mod pages;
@@ -114,6 +115,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .merge(old_addresses::routes())
         .merge(comments::routes())
         .merge(newsletters::routes())
+        .merge(newsletter::routes())
         .layer(middleware::from_fn_with_state(state.clone(), csrf::protect))
         .layer(middleware::from_fn(crate::nul::refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), error_page::error_page))

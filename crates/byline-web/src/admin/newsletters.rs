@@ -1,4 +1,5 @@
-//! Newsletters in the admin: the newsletters (add one), the send screen (an article, a
+//! Newsletters in the admin: the newsletters (adding, editing and archiving one are in
+//! `newsletter`), the send screen (an article, a
 //! newsletter and a segment; a preview at desktop and phone widths in both versions; a test
 //! send to one address), the history of sends with their counts, one send's progress (the
 //! page refreshes itself while it sends) with its failures and the server's answers and
@@ -14,7 +15,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use byline_core::members::Reader;
-use byline_core::newsletters::{Audience, NewsletterInput, Segment, SuppressionReason};
+use byline_core::newsletters::{Segment, SuppressionReason};
 use byline_core::staff::Action;
 use byline_mail::deliver::Outgoing;
 use byline_mail::{IssueContext, Outcome, Personal};
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/admin/newsletters", get(list).post(create))
+        .route("/admin/newsletters", get(list).post(super::newsletter::create))
         .route("/admin/newsletters/send", post(send))
         .route("/admin/newsletters/preview", get(preview))
         .route("/admin/newsletters/test", post(test_send))
@@ -77,6 +78,7 @@ struct View {
     sends: Vec<SendRow>,
     suppressions: Vec<byline_core::newsletters::Suppression>,
     compose: ComposeView,
+    tracking: byline_core::newsletters::Tracking,
 }
 
 #[derive(Serialize, Default)]
@@ -150,55 +152,9 @@ async fn list(
         segment: if c.segment.is_empty() { "all".into() } else { c.segment },
     };
     let layout = Layout::signed_in(&state, &who, "Newsletters", SECTION).await?;
-    render(&state, "newsletters.html", layout, View { newsletters, sends, suppressions, compose })
-}
-
-#[derive(Deserialize)]
-struct NewsletterForm {
-    name: String,
-    #[serde(default)]
-    slug: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    sender_name: String,
-    #[serde(default)]
-    sender_email: String,
-    #[serde(default)]
-    reply_to: String,
-    #[serde(default)]
-    paid: Option<String>,
-    #[serde(default)]
-    default: Option<String>,
-    #[serde(default)]
-    digest: String,
-}
-
-async fn create(
-    State(state): State<AppState>,
-    who: SignedIn,
-    Form(f): Form<NewsletterForm>,
-) -> Result<Response, WebError> {
-    who.require(Action::ManageMembers)?;
-    let some = |s: String| (!s.trim().is_empty()).then_some(s);
-    let input = NewsletterInput {
-        name: f.name,
-        slug: some(f.slug),
-        description: some(f.description),
-        sender_name: some(f.sender_name),
-        sender_email: some(f.sender_email),
-        reply_to: some(f.reply_to),
-        audience: if f.paid.is_some() { Audience::Paid } else { Audience::Members },
-        subscribe_by_default: f.default.is_some(),
-        digest: some(f.digest),
-    };
-    match state.store.create_newsletter(&input, &who.actor()).await {
-        Ok(n) => Ok(done(&who, format!("Newsletter {} added.", n.name), SECTION).await),
-        Err(byline_store::StoreError::Invalid(e)) => {
-            refused(&who, WebError::Conflict(e.to_string()), SECTION).await
-        }
-        Err(e) => refused(&who, e.into(), SECTION).await,
-    }
+    let tracking = state.store.newsletter_tracking().await?;
+    let view = View { newsletters, sends, suppressions, compose, tracking };
+    render(&state, "newsletters.html", layout, view)
 }
 
 async fn send(

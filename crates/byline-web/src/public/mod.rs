@@ -13,7 +13,7 @@ mod moved;
 pub(crate) mod old_addresses;
 mod paths;
 pub(crate) mod render;
-mod republish;
+pub(crate) mod republish;
 mod search;
 mod sitemaps;
 

@@ -3,8 +3,9 @@
 //! A refused save (invalid fields, a stale version, a step the role may not take) shows the
 //! form again with everything the writer typed.
 
+use super::email::{self, EmailBox};
 use super::form::{EditorForm, Posted, Vocabulary};
-use crate::admin::frame::{Layout, SignedIn, flash, render};
+use crate::admin::frame::{Layout, SignedIn, flash, flash_error, render};
 use crate::{AppState, WebError};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -122,6 +123,8 @@ struct EditorPage {
     tiers: Vec<(String, String, bool)>,
     known_authors: Vec<(String, String)>,
     buttons: Buttons,
+    /// "Publish and email" and "email only", for roles that may send newsletters.
+    email: Option<EmailBox>,
     public_url: Option<String>,
     modified: String,
 }
@@ -152,6 +155,10 @@ impl Screen<'_> {
                 (t.slug, t.name, checked)
             })
             .collect();
+        let may_send = self.who.staff.role.may(byline_core::staff::Action::ViewMembers);
+        let email =
+            email::email_box(self.state, may_send, &form, self.saved.as_ref().map(|a| a.status))
+                .await?;
         let mut page = EditorPage {
             id: self.saved.as_ref().map(|a| a.id),
             version,
@@ -190,6 +197,7 @@ impl Screen<'_> {
                 .map(|a| (a.slug, a.name))
                 .collect(),
             buttons: buttons(&actor, &byline, st, self.saved.is_none()),
+            email,
             public_url: self
                 .saved
                 .as_ref()
@@ -331,8 +339,8 @@ pub(crate) async fn edit(
 fn intent(s: &str, new: bool) -> Option<Step> {
     Some(match s {
         "submit" => Step::Submit,
-        "schedule" => Step::Schedule,
-        "publish" => Step::Publish,
+        "schedule" | "schedule_email" => Step::Schedule,
+        "publish" | "publish_email" => Step::Publish,
         "unpublish" => Step::Unpublish,
         "preview" => return None,
         _ if new => Step::Create,
@@ -367,6 +375,22 @@ async fn save(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let screen = Screen { state, who, saved };
+    let emailing = posted.intent.ends_with("email");
+    let choice = if emailing {
+        who.require(byline_core::staff::Action::ViewMembers)?;
+        match email::check(state, &posted.form).await? {
+            Ok(c) => Some(c),
+            Err((field, message)) => {
+                let inv = byline_core::Invalid(vec![FieldError::new(field, message)]);
+                return screen.refused(posted, EditError::Store(StoreError::Invalid(inv))).await;
+            }
+        }
+    } else {
+        None
+    };
+    if let (Some(choice), "email") = (&choice, posted.intent.as_str()) {
+        return email_only(&screen, posted, choice).await;
+    }
     let Some(step) = intent(&posted.intent, screen.saved.is_none()) else {
         let html = markdown::to_html(&posted.form.body);
         return screen
@@ -388,9 +412,36 @@ async fn save(
     };
     match result {
         Ok(a) => {
-            flash(&who.session, step.done()).await;
+            let slug = a.input.slug.clone().unwrap_or_default();
+            match choice.as_ref() {
+                None => flash(&who.session, step.done()).await,
+                Some(c) => match email::email(state, &actor, &slug, c).await {
+                    Ok(said) => flash(&who.session, format!("{} {said}", step.done())).await,
+                    Err(why) => flash_error(&who.session, format!("{} {why}", step.done())).await,
+                },
+            }
             Ok(Redirect::to(&format!("/admin/articles/{}", a.id)).into_response())
         }
         Err(e) => screen.refused(posted, e).await,
     }
+}
+
+/// "Email only": emails the article as saved (the form is shown again as typed, so nothing
+/// unsaved is lost), through the same use case as "publish and email".
+async fn email_only(
+    screen: &Screen<'_>,
+    posted: Posted,
+    choice: &email::Choice,
+) -> Result<Response, WebError> {
+    let Some(saved) = screen.saved.as_ref() else {
+        let why = "save and publish (or schedule) the article before emailing it".to_owned();
+        return screen.refused(posted, EditError::Store(StoreError::Conflict(why))).await;
+    };
+    let slug = saved.input.slug.clone().unwrap_or_default();
+    let session = &screen.who.session;
+    match email::email(screen.state, &screen.who.actor(), &slug, choice).await {
+        Ok(said) => flash(session, format!("Emailed as saved: {said}")).await,
+        Err(why) => flash_error(session, why).await,
+    }
+    screen.show(posted.form, posted.version, StatusCode::OK, |_| {}).await
 }

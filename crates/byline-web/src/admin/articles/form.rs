@@ -42,6 +42,10 @@ pub struct EditorForm {
     pub access: String,
     /// Slugs of the checked tiers (with `tiers`).
     pub tiers: Vec<String>,
+    /// Slugs of the newsletters ticked for "publish and email" (not saved with the article).
+    pub email_newsletters: Vec<String>,
+    /// The segment to email to (`all` when blank).
+    pub email_segment: String,
 }
 
 /// The form, the version it started from, and the button pressed.
@@ -84,6 +88,8 @@ impl Posted {
                 "published_at" => f.published_at = v,
                 "access" => f.access = v,
                 "tiers" => f.tiers.push(v),
+                "email_newsletters" => f.email_newsletters.push(v),
+                "email_segment" => f.email_segment = v,
                 _ => {}
             }
         }
@@ -156,6 +162,8 @@ impl EditorForm {
             published_at: a.published_at.map(|t| t.format(LOCAL).to_string()).unwrap_or_default(),
             access: a.access.clone().unwrap_or_else(|| "public".into()),
             tiers: a.tiers.clone(),
+            email_newsletters: Vec::new(),
+            email_segment: String::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! permission rules and the workflow live in `byline_core::editorial` and the store.
 
 mod editor;
+mod email;
 mod form;
 mod revisions;
 
