@@ -6,6 +6,7 @@
 //! No IO: the store asks these rules with the facts it has read (is this the member's first
 //! comment? how old is the article?) and keeps what they answer.
 
+use crate::article::Article;
 use crate::error::Invalid;
 use crate::members::Reader;
 use chrono::{DateTime, Duration, Utc};
@@ -155,20 +156,35 @@ impl CommentSettings {
         if errors.is_empty() { Ok(self) } else { Err(Invalid(errors)) }
     }
 
-    /// Are comments open on an article with this switch, published at `published_at`?
-    pub fn open_on(
+    /// Are comments open on this article at `now`? Its own switch and its own closing
+    /// age (which overrides the publication's; 0 never closes) decide, after the mode.
+    pub fn open_on(&self, article: &Article, now: DateTime<Utc>) -> Result<(), Refusal> {
+        self.open_with(
+            article.comments,
+            article.comments_close_after_days,
+            article.published_at,
+            now,
+        )
+    }
+
+    /// [`CommentSettings::open_on`] from the article's fields: `switch` (`Some(false)`
+    /// closes), `close_after_days` (the article's own; `Some(0)`: never by age) and when it
+    /// was published.
+    pub fn open_with(
         &self,
-        article_allows: bool,
+        switch: Option<bool>,
+        close_after_days: Option<u32>,
         published_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<(), Refusal> {
         if self.mode == CommentMode::Off {
             return Err(Refusal::Off);
         }
-        if !article_allows {
+        if switch == Some(false) {
             return Err(Refusal::ClosedByArticle);
         }
-        if let (Some(days), Some(at)) = (self.close_after_days, published_at)
+        let days = close_after_days.or(self.close_after_days).filter(|d| *d > 0);
+        if let (Some(days), Some(at)) = (days, published_at)
             && now > at + Duration::days(i64::from(days))
         {
             return Err(Refusal::ClosedByAge);
@@ -401,11 +417,19 @@ mod tests {
     fn closing_by_switch_and_age() {
         let now = Utc::now();
         let s = CommentSettings { close_after_days: Some(7), ..Default::default() };
-        assert_eq!(s.open_on(true, Some(now - Duration::days(3)), now), Ok(()));
-        assert_eq!(s.open_on(true, Some(now - Duration::days(8)), now), Err(Refusal::ClosedByAge));
-        assert_eq!(s.open_on(false, Some(now), now), Err(Refusal::ClosedByArticle));
+        let ago = |d| Some(now - Duration::days(d));
+        assert_eq!(s.open_with(None, None, ago(3), now), Ok(()));
+        assert_eq!(s.open_with(Some(true), None, ago(8), now), Err(Refusal::ClosedByAge));
+        assert_eq!(s.open_with(Some(false), None, ago(0), now), Err(Refusal::ClosedByArticle));
+        // The article's own age overrides the publication's, longer or shorter; 0 never closes.
+        assert_eq!(s.open_with(None, Some(30), ago(8), now), Ok(()));
+        assert_eq!(s.open_with(None, Some(30), ago(31), now), Err(Refusal::ClosedByAge));
+        assert_eq!(s.open_with(None, Some(0), ago(3000), now), Ok(()));
+        let never = CommentSettings::default();
+        assert_eq!(never.open_with(None, Some(2), ago(3), now), Err(Refusal::ClosedByAge));
+        assert_eq!(never.open_with(None, None, ago(3000), now), Ok(()));
         let off = CommentSettings { mode: CommentMode::Off, ..Default::default() };
-        assert_eq!(off.open_on(true, None, now), Err(Refusal::Off));
+        assert_eq!(off.open_with(None, Some(0), None, now), Err(Refusal::Off));
     }
 
     #[test]

@@ -90,7 +90,8 @@ async fn open_article(
                 && a.published_at.is_some_and(|p| p <= now)
         })
         .ok_or_else(|| StoreError::not_found("article", article_id.to_string()))?;
-    Ok(s.open_on(a.comments != Some(false), a.published_at, now)
+    let own_days = a.comments_close_days.map(|d| u32::try_from(d).unwrap_or(0));
+    Ok(s.open_with(a.comments, own_days, a.published_at, now)
         .map(|()| a)
         .map_err(CommentRefused::Closed))
 }

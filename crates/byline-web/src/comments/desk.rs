@@ -56,7 +56,7 @@ pub(crate) async fn render(
     let settings = state.store.comment_settings().await?;
     let commenter = state.store.commenter(m.id).await?;
     view.closed = settings
-        .open_on(article.comments != Some(false), article.published_at, now)
+        .open_on(article, now)
         .and_then(|()| settings.mode.allows(&pass.reader))
         .err()
         .map(|r| r.message().to_owned())
