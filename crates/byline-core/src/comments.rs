@@ -22,6 +22,11 @@ pub const PER_CLIENT: u64 = 30;
 pub const RATE_WINDOW: Duration = Duration::minutes(10);
 /// The deepest thread a publication may choose.
 pub const MAX_DEPTH: u32 = 10;
+/// Comments one email address may post as a guest within [`RATE_WINDOW`] (each sends a
+/// confirmation email, so this also limits the mail a stranger can cause to one address).
+pub const PER_GUEST_EMAIL: u64 = 5;
+/// How long a guest's confirmation link works.
+pub const CONFIRM_VALID_FOR: Duration = Duration::hours(24);
 
 /// Who may comment: the publication's choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -34,8 +39,8 @@ pub enum CommentMode {
     Members,
     /// Members holding a paid tier.
     Paid,
-    /// Anyone who confirms an email address by a link: members as they are, and readers
-    /// who join (free) from the comment form.
+    /// Anyone: members as they are, and readers who are not signed in with a name and an
+    /// email address, their comment held until they confirm the address by a link.
     Everyone,
 }
 
@@ -62,6 +67,7 @@ impl CommentMode {
             (CommentMode::Off, _) => Err(Refusal::Off),
             (CommentMode::Paid, Reader::Member { paid: true, .. }) => Ok(()),
             (CommentMode::Paid, Reader::Member { .. }) => Err(Refusal::PaidOnly),
+            (CommentMode::Everyone, Reader::Anonymous) => Ok(()),
             (_, Reader::Anonymous) => Err(Refusal::SignIn),
             (CommentMode::Members | CommentMode::Everyone, Reader::Member { .. }) => Ok(()),
         }
@@ -277,6 +283,9 @@ pub enum CommentStatus {
     Trash,
     /// Deleted by its writer: kept (as "deleted") only while replies hang from it.
     Deleted,
+    /// A guest's comment whose email address is not confirmed yet: nobody sees it, and
+    /// moderators only once it is confirmed (it then goes through the usual rules).
+    Unconfirmed,
 }
 
 impl CommentStatus {
@@ -295,6 +304,7 @@ impl CommentStatus {
             CommentStatus::Spam => "spam",
             CommentStatus::Trash => "trash",
             CommentStatus::Deleted => "deleted",
+            CommentStatus::Unconfirmed => "unconfirmed",
         }
     }
 
@@ -305,6 +315,7 @@ impl CommentStatus {
             CommentStatus::Spam,
             CommentStatus::Trash,
             CommentStatus::Deleted,
+            CommentStatus::Unconfirmed,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -318,7 +329,10 @@ pub struct Comment {
     pub article_id: i64,
     pub parent_id: Option<i64>,
     pub member_id: Option<i64>,
-    /// The name shown: the member's name, or "A member"; a staff reply's staff name.
+    /// A guest's email address (never shown to readers); `None` for members and staff.
+    pub guest_email: Option<String>,
+    /// The name shown: the member's name, or "A member"; a guest's given name; a staff
+    /// reply's staff name.
     pub author_name: String,
     /// A reply by staff, marked as such.
     pub staff: bool,
@@ -406,6 +420,9 @@ mod tests {
     fn who_may_comment() {
         assert_eq!(CommentMode::Members.allows(&member(false)), Ok(()));
         assert_eq!(CommentMode::Members.allows(&Reader::Anonymous), Err(Refusal::SignIn));
+        assert_eq!(CommentMode::Paid.allows(&Reader::Anonymous), Err(Refusal::SignIn));
+        assert_eq!(CommentMode::Everyone.allows(&Reader::Anonymous), Ok(()));
+        assert_eq!(CommentMode::Everyone.allows(&member(false)), Ok(()));
         assert_eq!(CommentMode::Paid.allows(&member(false)), Err(Refusal::PaidOnly));
         assert_eq!(CommentMode::Paid.allows(&member(true)), Ok(()));
         assert_eq!(CommentMode::Off.allows(&member(true)), Err(Refusal::Off));

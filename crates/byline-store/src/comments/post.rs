@@ -75,7 +75,7 @@ impl CommentRefused {
 }
 
 /// The article if comments may be posted on it now.
-async fn open_article(
+pub(crate) async fn open_article(
     db: &impl ConnectionTrait,
     article_id: i64,
     s: &comments::CommentSettings,
@@ -97,7 +97,7 @@ async fn open_article(
 }
 
 /// Comments counted by `whose` since the window began, and when the oldest leaves it.
-async fn recent(
+pub(crate) async fn recent(
     db: &impl ConnectionTrait,
     whose: Condition,
     since: DateTime<Utc>,
