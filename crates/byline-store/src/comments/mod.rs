@@ -52,3 +52,22 @@ pub(crate) fn comment_from(m: row::Model, reports: i64) -> Comment {
 pub(crate) fn subject(id: i64, article_id: i64) -> String {
     format!("comment {id} on article {article_id}")
 }
+
+#[cfg(feature = "testing")]
+impl crate::Store {
+    /// Tests only: moves every comment's posting time `by` into the past, as if that time
+    /// had gone by (the edit window, the rate limits).
+    pub async fn age_comments(&self, by: chrono::Duration) -> Result<(), crate::StoreError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let txn = self.write().await?;
+        for c in row::Entity::find().all(&txn).await? {
+            row::Entity::update_many()
+                .col_expr(row::Column::CreatedAt, Expr::value(c.created_at - by))
+                .filter(row::Column::Id.eq(c.id))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+}
