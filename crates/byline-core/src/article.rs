@@ -12,6 +12,8 @@ use std::{fmt, str::FromStr};
 
 /// How long a derived excerpt may be, in characters.
 pub const EXCERPT_CHARS: usize = 240;
+/// The most days after publication an article's comments may stay open before closing.
+pub const MAX_COMMENT_DAYS: u32 = 36_500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -145,6 +147,11 @@ pub struct ArticleInput {
     /// Are comments open on it? `None` (the default) and `true` open, `false` closed
     /// (`comments: false` in front matter).
     pub comments: Option<bool>,
+    /// Comments close this many days after it is published, whatever the publication's
+    /// setting (`comments_close_after_days` in front matter); `Some(0)`: they never close
+    /// by age; `None`: the publication's setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comments_close_after_days: Option<u32>,
     /// Who may read it in full: `public` (or none), `members`, `paid` or `tiers`.
     pub access: Option<String>,
     /// The tiers (slugs) it is for, with `access: tiers`.
@@ -180,6 +187,8 @@ pub struct ArticleFields {
     pub seo_description: Option<String>,
     pub republish: Option<bool>,
     pub comments: Option<bool>,
+    /// See [`ArticleInput::comments_close_after_days`].
+    pub comments_close_after_days: Option<u32>,
     /// Who may read it in full (tier slugs still to be found by the store).
     pub access: Access,
     /// What readers without access see (see `gating`).
@@ -247,6 +256,14 @@ impl ArticleInput {
             c.fail("copyright_year", format!("{y} is not a plausible year"));
         }
         let canonical_url = c.url("canonical_url", self.canonical_url.as_deref());
+        if let Some(d) = self.comments_close_after_days
+            && d > MAX_COMMENT_DAYS
+        {
+            c.fail(
+                "comments_close_after_days",
+                format!("{d} is more than {MAX_COMMENT_DAYS} days (100 years)"),
+            );
+        }
         let body = self.body.replace("\r\n", "\n");
         let access = match Access::parse("access", self.access.as_deref(), &self.tiers) {
             Ok(a) => a,
@@ -294,6 +311,7 @@ impl ArticleInput {
             seo_description: non_blank(self.seo_description.as_deref()),
             republish: self.republish,
             comments: self.comments,
+            comments_close_after_days: self.comments_close_after_days,
             access,
         })
     }
@@ -347,6 +365,10 @@ pub struct Article {
     /// Are comments open on it? `None` (the default) and `true` open, `false` closed
     /// (`comments: false` in front matter).
     pub comments: Option<bool>,
+    /// Comments close this many days after publication (`Some(0)`: never by age; `None`:
+    /// the publication's setting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments_close_after_days: Option<u32>,
     /// Who may read it in full.
     #[serde(default)]
     pub access: Access,

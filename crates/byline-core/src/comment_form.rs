@@ -74,6 +74,31 @@ pub fn check_stamp(
     Ok(())
 }
 
+/// The longest name a guest may give.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// A guest's name and email address as posted: trimmed, the name present and not too long,
+/// the address an address (lower case). `Err` names the field and says what is wrong.
+pub fn check_guest(name: &str, email: &str) -> Result<(String, String), (&'static str, String)> {
+    let name: String = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(("name", "Give the name to show with your comment.".into()));
+    }
+    let n = name.chars().count();
+    if n > MAX_NAME_CHARS {
+        return Err((
+            "name",
+            format!("Your name is {n} characters long; the most is {MAX_NAME_CHARS}."),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(("name", "Your name holds a character that cannot be shown.".into()));
+    }
+    let email = crate::members::check_member_email(email)
+        .map_err(|why| ("email", format!("Your email address {why}.")))?;
+    Ok((name, email))
+}
+
 /// A comment's text as posted: trimmed, not empty, not too long. `Err` says what is wrong.
 pub fn check_body(body: &str) -> Result<String, String> {
     let body = body.replace("\r\n", "\n");
@@ -108,6 +133,18 @@ mod tests {
         assert_eq!(check_stamp(key, &fresh, 7, now), Err(StampProblem::TooFast));
         let old = stamp(key, 7, now - Duration::hours(13));
         assert_eq!(check_stamp(key, &old, 7, now), Err(StampProblem::Stale));
+    }
+
+    #[test]
+    fn guests_are_checked() {
+        assert_eq!(
+            check_guest("  Ann \n Lee ", " Ann@Example.org "),
+            Ok(("Ann Lee".into(), "ann@example.org".into()))
+        );
+        assert_eq!(check_guest(" ", "a@b.org").unwrap_err().0, "name");
+        assert_eq!(check_guest(&"n".repeat(81), "a@b.org").unwrap_err().0, "name");
+        assert_eq!(check_guest("Ann", "not an address").unwrap_err().0, "email");
+        assert_eq!(check_guest("Ann", "").unwrap_err().0, "email");
     }
 
     #[test]

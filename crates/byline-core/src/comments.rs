@@ -6,6 +6,7 @@
 //! No IO: the store asks these rules with the facts it has read (is this the member's first
 //! comment? how old is the article?) and keeps what they answer.
 
+use crate::article::Article;
 use crate::error::Invalid;
 use crate::members::Reader;
 use chrono::{DateTime, Duration, Utc};
@@ -21,6 +22,11 @@ pub const PER_CLIENT: u64 = 30;
 pub const RATE_WINDOW: Duration = Duration::minutes(10);
 /// The deepest thread a publication may choose.
 pub const MAX_DEPTH: u32 = 10;
+/// Comments one email address may post as a guest within [`RATE_WINDOW`] (each sends a
+/// confirmation email, so this also limits the mail a stranger can cause to one address).
+pub const PER_GUEST_EMAIL: u64 = 5;
+/// How long a guest's confirmation link works.
+pub const CONFIRM_VALID_FOR: Duration = Duration::hours(24);
 
 /// Who may comment: the publication's choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -33,8 +39,8 @@ pub enum CommentMode {
     Members,
     /// Members holding a paid tier.
     Paid,
-    /// Anyone who confirms an email address by a link: members as they are, and readers
-    /// who join (free) from the comment form.
+    /// Anyone: members as they are, and readers who are not signed in with a name and an
+    /// email address, their comment held until they confirm the address by a link.
     Everyone,
 }
 
@@ -61,6 +67,7 @@ impl CommentMode {
             (CommentMode::Off, _) => Err(Refusal::Off),
             (CommentMode::Paid, Reader::Member { paid: true, .. }) => Ok(()),
             (CommentMode::Paid, Reader::Member { .. }) => Err(Refusal::PaidOnly),
+            (CommentMode::Everyone, Reader::Anonymous) => Ok(()),
             (_, Reader::Anonymous) => Err(Refusal::SignIn),
             (CommentMode::Members | CommentMode::Everyone, Reader::Member { .. }) => Ok(()),
         }
@@ -155,20 +162,35 @@ impl CommentSettings {
         if errors.is_empty() { Ok(self) } else { Err(Invalid(errors)) }
     }
 
-    /// Are comments open on an article with this switch, published at `published_at`?
-    pub fn open_on(
+    /// Are comments open on this article at `now`? Its own switch and its own closing
+    /// age (which overrides the publication's; 0 never closes) decide, after the mode.
+    pub fn open_on(&self, article: &Article, now: DateTime<Utc>) -> Result<(), Refusal> {
+        self.open_with(
+            article.comments,
+            article.comments_close_after_days,
+            article.published_at,
+            now,
+        )
+    }
+
+    /// [`CommentSettings::open_on`] from the article's fields: `switch` (`Some(false)`
+    /// closes), `close_after_days` (the article's own; `Some(0)`: never by age) and when it
+    /// was published.
+    pub fn open_with(
         &self,
-        article_allows: bool,
+        switch: Option<bool>,
+        close_after_days: Option<u32>,
         published_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<(), Refusal> {
         if self.mode == CommentMode::Off {
             return Err(Refusal::Off);
         }
-        if !article_allows {
+        if switch == Some(false) {
             return Err(Refusal::ClosedByArticle);
         }
-        if let (Some(days), Some(at)) = (self.close_after_days, published_at)
+        let days = close_after_days.or(self.close_after_days).filter(|d| *d > 0);
+        if let (Some(days), Some(at)) = (days, published_at)
             && now > at + Duration::days(i64::from(days))
         {
             return Err(Refusal::ClosedByAge);
@@ -261,6 +283,9 @@ pub enum CommentStatus {
     Trash,
     /// Deleted by its writer: kept (as "deleted") only while replies hang from it.
     Deleted,
+    /// A guest's comment whose email address is not confirmed yet: nobody sees it, and
+    /// moderators only once it is confirmed (it then goes through the usual rules).
+    Unconfirmed,
 }
 
 impl CommentStatus {
@@ -279,6 +304,7 @@ impl CommentStatus {
             CommentStatus::Spam => "spam",
             CommentStatus::Trash => "trash",
             CommentStatus::Deleted => "deleted",
+            CommentStatus::Unconfirmed => "unconfirmed",
         }
     }
 
@@ -289,6 +315,7 @@ impl CommentStatus {
             CommentStatus::Spam,
             CommentStatus::Trash,
             CommentStatus::Deleted,
+            CommentStatus::Unconfirmed,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -302,7 +329,10 @@ pub struct Comment {
     pub article_id: i64,
     pub parent_id: Option<i64>,
     pub member_id: Option<i64>,
-    /// The name shown: the member's name, or "A member"; a staff reply's staff name.
+    /// A guest's email address (never shown to readers); `None` for members and staff.
+    pub guest_email: Option<String>,
+    /// The name shown: the member's name, or "A member"; a guest's given name; a staff
+    /// reply's staff name.
     pub author_name: String,
     /// A reply by staff, marked as such.
     pub staff: bool,
@@ -390,6 +420,9 @@ mod tests {
     fn who_may_comment() {
         assert_eq!(CommentMode::Members.allows(&member(false)), Ok(()));
         assert_eq!(CommentMode::Members.allows(&Reader::Anonymous), Err(Refusal::SignIn));
+        assert_eq!(CommentMode::Paid.allows(&Reader::Anonymous), Err(Refusal::SignIn));
+        assert_eq!(CommentMode::Everyone.allows(&Reader::Anonymous), Ok(()));
+        assert_eq!(CommentMode::Everyone.allows(&member(false)), Ok(()));
         assert_eq!(CommentMode::Paid.allows(&member(false)), Err(Refusal::PaidOnly));
         assert_eq!(CommentMode::Paid.allows(&member(true)), Ok(()));
         assert_eq!(CommentMode::Off.allows(&member(true)), Err(Refusal::Off));
@@ -401,11 +434,19 @@ mod tests {
     fn closing_by_switch_and_age() {
         let now = Utc::now();
         let s = CommentSettings { close_after_days: Some(7), ..Default::default() };
-        assert_eq!(s.open_on(true, Some(now - Duration::days(3)), now), Ok(()));
-        assert_eq!(s.open_on(true, Some(now - Duration::days(8)), now), Err(Refusal::ClosedByAge));
-        assert_eq!(s.open_on(false, Some(now), now), Err(Refusal::ClosedByArticle));
+        let ago = |d| Some(now - Duration::days(d));
+        assert_eq!(s.open_with(None, None, ago(3), now), Ok(()));
+        assert_eq!(s.open_with(Some(true), None, ago(8), now), Err(Refusal::ClosedByAge));
+        assert_eq!(s.open_with(Some(false), None, ago(0), now), Err(Refusal::ClosedByArticle));
+        // The article's own age overrides the publication's, longer or shorter; 0 never closes.
+        assert_eq!(s.open_with(None, Some(30), ago(8), now), Ok(()));
+        assert_eq!(s.open_with(None, Some(30), ago(31), now), Err(Refusal::ClosedByAge));
+        assert_eq!(s.open_with(None, Some(0), ago(3000), now), Ok(()));
+        let never = CommentSettings::default();
+        assert_eq!(never.open_with(None, Some(2), ago(3), now), Err(Refusal::ClosedByAge));
+        assert_eq!(never.open_with(None, None, ago(3000), now), Ok(()));
         let off = CommentSettings { mode: CommentMode::Off, ..Default::default() };
-        assert_eq!(off.open_on(true, None, now), Err(Refusal::Off));
+        assert_eq!(off.open_with(None, Some(0), None, now), Err(Refusal::Off));
     }
 
     #[test]

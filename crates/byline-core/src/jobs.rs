@@ -75,6 +75,17 @@ impl Job for SendCommentReply {
     const KIND: &'static str = "comments.reply_mail";
 }
 
+/// Send a guest the link that confirms their email address and releases their comment to
+/// moderation. The job mints the link's token when it runs, so no row holds a usable link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SendCommentConfirmation {
+    pub confirmation_id: i64,
+}
+
+impl Job for SendCommentConfirmation {
+    const KIND: &'static str = "comments.confirmation_mail";
+}
+
 /// Send moderators the list of comments waiting for them. Queued (to run a little later)
 /// when a comment is held and no digest is waiting already, so a burst makes one message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]

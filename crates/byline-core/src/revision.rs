@@ -96,6 +96,15 @@ pub fn field_texts(a: &ArticleInput) -> Vec<(&'static str, &'static str, String)
             "Comments",
             if a.comments == Some(false) { "closed" } else { "open" }.to_owned(),
         ),
+        (
+            "comments_close_after_days",
+            "Comments close after",
+            match a.comments_close_after_days {
+                None => "the publication's setting".to_owned(),
+                Some(0) => "never".to_owned(),
+                Some(d) => format!("{d} days"),
+            },
+        ),
     ]
 }
 

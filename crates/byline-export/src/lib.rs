@@ -1,7 +1,8 @@
 //! `byline export ghost` (see `ghost.rs`): the publication as a Ghost import file.
 //!
-//! `byline export static`: the whole public site (articles, pages, archives with pagination,
-//! feeds, sitemaps, the theme's assets, and a search page with its prebuilt index) as files
+//! `byline export static`: the whole public site (articles with their corrections, pages,
+//! archives with pagination, feeds, sitemaps, the corrections page and its feed, the theme's
+//! assets, and a search page with its prebuilt index) as files
 //! for any static host or CDN; and `byline export json`: the whole publication as one
 //! versioned JSON document ([`json`]).
 //!

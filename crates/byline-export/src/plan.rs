@@ -3,13 +3,14 @@
 use crate::error::ExportError;
 use crate::load::Site;
 use crate::options::Options;
+use byline_core::correction::ListedCorrection;
 use byline_core::members::Reader;
 use byline_core::taxonomy::term_and_descendants;
 use byline_core::{Article, ArticleSummary};
 use byline_render::feeds::{self, FEED_ITEMS, FeedFormat, FeedInfo};
 use byline_render::view::{
-    ArticlePage, AuthorPage, HomePage, NotFoundPage, RepublishPage, SearchPage, StaticPage,
-    TaxonomyPage, TermPage,
+    ArticlePage, AuthorPage, CORRECTIONS_FEED_ITEMS, CORRECTIONS_PER_PAGE, CorrectionsPage,
+    HomePage, NotFoundPage, RepublishPage, SearchPage, StaticPage, TaxonomyPage, TermPage,
 };
 use byline_render::{Theme, sitemap, urls};
 use std::collections::HashMap;
@@ -246,6 +247,7 @@ fn plan<'a>(
             &NotFoundPage::new(v, "/404.html", &all[..all.len().min(5)]),
         )?);
         files.push(("/robots.txt".into(), sitemap::robots_txt(base).into_bytes()));
+        files.extend(corrections(site, theme)?);
         let search = SearchPage::for_static_export(v, crate::search::INDEX_DIR);
         files.push(render(theme, &urls::search(), "search.html", &search)?);
         files.extend(crate::search::index_files(site));
@@ -256,6 +258,39 @@ fn plan<'a>(
         Ok(files)
     }));
     jobs
+}
+
+/// `/corrections/` (newest first, paged as the server pages it) and its Atom feed.
+fn corrections(site: &Site, theme: &Theme) -> Result<Vec<File>, ExportError> {
+    let mut items: Vec<ListedCorrection> = site
+        .articles
+        .iter()
+        .flat_map(|a| {
+            site.corrections.get(&a.id).into_iter().flatten().map(|c| ListedCorrection {
+                correction: c.clone(),
+                article_slug: a.slug.clone(),
+                article_title: a.title.clone(),
+            })
+        })
+        .collect();
+    items.sort_by(|x, y| {
+        (y.correction.date, y.correction.id).cmp(&(x.correction.date, x.correction.id))
+    });
+    let (pages, chunks) = pages_of(&items, CORRECTIONS_PER_PAGE);
+    let mut files: Vec<File> = chunks
+        .map(|(n, slice)| {
+            let path = match n {
+                1 => "/corrections/".to_owned(),
+                n => format!("/corrections/page/{n}/"),
+            };
+            let view = CorrectionsPage::new(&site.view, slice, n, pages);
+            render(theme, &path, "corrections.html", &view)
+        })
+        .collect::<Result<_, _>>()?;
+    let latest = &items[..items.len().min(CORRECTIONS_FEED_ITEMS as usize)];
+    let feed = feeds::corrections_atom(&site.publication, &site.view.base_url, latest);
+    files.push(("/corrections/feed.xml".into(), feed.into_bytes()));
+    Ok(files)
 }
 
 fn feed_files(info: &FeedInfo, articles: &[&Article], site: &Site, base: &str) -> Vec<File> {

@@ -160,3 +160,49 @@ async fn exports_a_search_page_with_a_chunked_index() {
         assert!(read("words/6661.json").get("farrukh").is_some());
     }
 }
+
+/// `/corrections/` (paged as the server pages it) and its feed are written as the server
+/// serves them, and a corrected article's exported page shows its corrections.
+#[tokio::test]
+async fn exports_the_corrections_page_its_feed_and_corrected_articles() {
+    for db in databases().await {
+        let report =
+            byline_import::import(&db.store, &byline_import::demo(), chrono::Utc::now()).await;
+        assert!(report.errors.is_empty(), "{report}");
+        let published =
+            db.store.published_articles(&byline_store::ArticleFilter::All, 1, 2).await.unwrap();
+        let (a, b) = (&published.items[0], &published.items[1]);
+        let actor = byline_core::audit::Actor::command_line();
+        // One more than a page holds, on two articles.
+        for i in 0..31 {
+            let on = if i % 2 == 0 { a.id } else { b.id };
+            let text = format!("Correction {i}: a <name> was misspelt.");
+            db.store.add_correction(&actor, on, &text, "").await.unwrap();
+        }
+        let theme = Theme::load(None).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        let options = Options { base_url: BASE.into(), per_page: 10, threads: 2 };
+        export(&db.store, &theme, &options, &out).await.unwrap();
+        assert!(out.join("corrections/page/2/index.html").is_file());
+        assert!(!out.join("corrections/page/3").exists());
+
+        let mut state = byline_web::AppState::new(db.store.clone(), theme.clone(), BASE);
+        state.cache = None;
+        let app = byline_web::router(state);
+        let article = format!("/articles/{}/", a.slug);
+        for path in ["/corrections/", "/corrections/page/2/", article.as_str()] {
+            let exported = std::fs::read(out.join(path.trim_start_matches('/')).join("index.html"))
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            let exported = String::from_utf8_lossy(&exported).into_owned();
+            let served = without_comments(&String::from_utf8_lossy(&served(&app, path).await));
+            assert_eq!(exported, served, "{path}");
+        }
+        let page = std::fs::read_to_string(out.join(&article[1..]).join("index.html")).unwrap();
+        assert!(page.contains("Correction 0: a &lt;name&gt; was misspelt."), "{page}");
+        assert!(page.contains("\"correction\""), "the JSON-LD carries it");
+        let feed = std::fs::read_to_string(out.join("corrections/feed.xml")).unwrap();
+        assert_eq!(feed, String::from_utf8_lossy(&served(&app, "/corrections/feed.xml").await));
+        assert!(feed.contains("Correction 30"), "{feed}");
+    }
+}

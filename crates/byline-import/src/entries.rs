@@ -54,6 +54,7 @@ pub(crate) const ARTICLE_KEYS: &[&str] = &[
     "tiers",
     // Comments on or off (`comments: false`), as Jekyll and Hugo themes write it.
     "comments",
+    "comments_close_after_days",
     // Machinery of other generators that carries no content.
     "layout",
     "type",
@@ -251,6 +252,14 @@ pub(crate) fn article(
         authors = doc.list(&["author"])?;
     }
     let year = doc.int(&["copyright_year"])?;
+    let close_days = match doc.int(&["comments_close_after_days"])? {
+        Some(d) if d < 0 => {
+            let k = "comments_close_after_days";
+            return Err(doc.problem(k, format!("`{k}` must be 0 or more days, not {d}")));
+        }
+        // Too large to pass the article's own check, which names the field and the limit.
+        d => d.map(|d| u32::try_from(d).unwrap_or(u32::MAX)),
+    };
     Ok(ArticleInput {
         title,
         slug: Some(doc.text(&["slug"])?.unwrap_or(slug_from_file)),
@@ -276,6 +285,7 @@ pub(crate) fn article(
         seo_description: doc.text(&["seo_description"])?,
         republish: doc.bool(&["republish"])?,
         comments: doc.bool(&["comments"])?,
+        comments_close_after_days: close_days,
         access: doc.text(&["access"])?,
         tiers: doc.list(&["tiers"])?,
     })

@@ -363,6 +363,7 @@ mod tests {
             seo_description: None,
             republish: None,
             comments: None,
+            comments_close_after_days: None,
             access: Access::Paid,
             preview_html: String::new(),
             members_from: 0,

@@ -14,6 +14,7 @@ pub mod audit_log;
 pub mod author;
 pub mod change_log;
 pub mod comment;
+pub mod comment_confirmation;
 pub mod comment_report;
 pub mod comment_settings;
 pub mod commenter;

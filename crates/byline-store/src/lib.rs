@@ -40,8 +40,9 @@ pub use articles::IndexedArticle;
 pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use comments::{
-    Ban, CommentQueue, CommentRefused, Commenter, ModerationAction, NewComment, QueuedComment,
-    ReplyNotice, StaffReply,
+    Ban, CommentQueue, CommentRefused, Commenter, ConfirmRefused, ConfirmedComment,
+    MintedConfirmation, ModerationAction, NewComment, NewGuestComment, QueuedComment, ReplyNotice,
+    StaffReply,
 };
 pub use contact::{CONTACT_LIMITS, ContactOutcome, InboxFilter};
 pub use corrections::CORRECTIONS_TAG;

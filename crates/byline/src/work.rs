@@ -3,8 +3,8 @@
 
 use crate::config::Settings;
 use byline_core::jobs::{
-    DeliverWebhook, Job, MakeImageCopies, SendCommentDigest, SendCommentReply, SendCommentReport,
-    SendContactMessage, SendMemberLink,
+    DeliverWebhook, Job, MakeImageCopies, SendCommentConfirmation, SendCommentDigest,
+    SendCommentReply, SendCommentReport, SendContactMessage, SendMemberLink,
 };
 use byline_core::newsletters::DeliverSend;
 use byline_jobs::Registry;
@@ -70,9 +70,14 @@ pub fn registry(
     r
 }
 
-/// The comment emails: replies, the moderators' digest, reports.
+/// The comment emails: guests' confirmation links, replies, the moderators' digest, reports.
 fn comment_mail(r: &mut Registry, store: &Store, mail: &std::sync::Arc<MailWiring>) {
     use byline_web::comments::mail as m;
+    let (s, w) = (store.clone(), mail.clone());
+    r.register(move |job: SendCommentConfirmation| {
+        let (s, w) = (s.clone(), w.clone());
+        async move { m::send_confirmation(&s, &w.mailer, &w.base_url, job).await }
+    });
     let (s, w) = (store.clone(), mail.clone());
     r.register(move |job: SendCommentReply| {
         let (s, w) = (s.clone(), w.clone());

@@ -10,10 +10,8 @@ mod harness;
 #[allow(dead_code)]
 mod smtp;
 
-use harness::{Browser, Site, browser_binaries, byline};
+use harness::{Browser, Site, browser_binaries};
 use serde_json::Value;
-use std::io::Write;
-use std::process::Stdio;
 use std::time::Duration;
 
 const PASSWORD: &str = "correct horse battery";
@@ -66,24 +64,9 @@ async fn members_comment_an_editor_moderates_and_the_reply_is_mailed() {
         ("BYLINE_SMTP_TLS", "none"),
         ("BYLINE_SMTP_FROM", "The Review <desk@example.org>"),
     ]);
-    let posts = site.dir.path().join("talk/posts");
-    std::fs::create_dir_all(&posts).unwrap();
-    std::fs::write(posts.join("talk.md"), "---\ntitle: Talk\ndate: 2026-11-20\n---\nDiscuss.\n")
-        .unwrap();
-    let out = byline(site.dir.path())
-        .args(["import", "markdown", "talk", "--data", "site"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mut add = byline(site.dir.path())
-        .args(["user", "add", "--email", "eda@example.org", "--name", "Eda Editor"])
-        .args(["--role", "editor", "--data", "site"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    add.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
-    assert!(add.wait().unwrap().success(), "the editor's account");
+    let talk = "---\ntitle: Talk\ndate: 2026-11-20\n---\nDiscuss.\n";
+    site.import_article("talk", "talk", talk);
+    site.add_staff("eda@example.org", "Eda Editor", "editor", PASSWORD);
 
     let b = Browser::start(&driver, &chromium).await;
     let mut seen = 0;

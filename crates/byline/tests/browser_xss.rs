@@ -21,6 +21,8 @@ mod corpus;
 #[allow(dead_code)]
 mod harness;
 mod proc;
+#[path = "xss/scan.rs"]
+mod scan;
 #[path = "../../byline-web/tests/common/smtp.rs"]
 #[allow(dead_code)]
 mod smtp;
@@ -29,46 +31,7 @@ use corpus::{Payload, corpus, packed};
 use harness::{Browser, browser_binaries};
 use proc::{Db, Publication, Server, request, wait_healthy};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
-
-/// Installed in every frame before the page's own scripts.
-const HOOK: &str = r#"(function () {
-  // Kept in the origin's storage (it outlives a navigation the payload starts); where a
-  // frame has none, in the top window.
-  var record = function (n) {
-    try {
-      var a = JSON.parse(localStorage.getItem('__xss_hits') || '[]');
-      a.push(String(n));
-      localStorage.setItem('__xss_hits', JSON.stringify(a));
-    } catch (e) {
-      try { (window.top.__xssHits = window.top.__xssHits || []).push(String(n)); } catch (e2) {}
-    }
-  };
-  Object.defineProperty(window, '__xss', { value: record, writable: false, configurable: false });
-  window.alert = window.confirm = window.prompt = function (m) { record('alert:' + m); };
-})();"#;
-
-/// What a page did: calls of the hook, links that would run script, JSON-LD that is not JSON.
-const SCAN: &str = r#"
-var out = { hits: (window.__xssHits || []).slice(), bad: [], ld: [] };
-try { out.hits = out.hits.concat(JSON.parse(localStorage.getItem('__xss_hits') || '[]'));
-      localStorage.removeItem('__xss_hits'); } catch (e) {}
-window.__xssHits = [];
-var attrs = ['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'background', 'poster'];
-document.querySelectorAll('*').forEach(function (el) {
-  if (el.hasAttribute('srcdoc')) out.bad.push(el.tagName + ' srcdoc');
-  attrs.forEach(function (a) {
-    var v = el.getAttribute(a);
-    if (v === null) return;
-    var t = v.replace(/[\u0000-\u0020]/g, '').toLowerCase();
-    if (/^(javascript|vbscript|data:text\/html)/.test(t)) out.bad.push(el.tagName + ' ' + a + '=' + v);
-  });
-});
-document.querySelectorAll('script[type="application/ld+json"]').forEach(function (s) {
-  try { JSON.parse(s.textContent); } catch (e) { out.ld.push(e.message); }
-});
-return JSON.stringify(out);
-"#;
+use std::time::Instant;
 
 /// The HTML a feed gives each item, as a feed reader would render it.
 const FEED_HTML: &str = r#"
@@ -102,21 +65,8 @@ struct Run {
 
 impl Run {
     async fn scan(&mut self, label: &str) -> Value {
-        tokio::time::sleep(Duration::from_millis(120)).await;
-        let raw = self.b.web.execute(SCAN, vec![]).await.unwrap_or_else(|e| panic!("{label}: {e}"));
-        let v: Value = serde_json::from_str(raw.json().as_str().unwrap()).unwrap();
-        for (what, key) in [("ran", "hits"), ("would run when followed", "bad"), ("JSON-LD", "ld")]
-        {
-            for item in v[key].as_array().unwrap() {
-                // A hit names its payload: say which, from which family and context.
-                let payload = item.as_str().and_then(|i| i.parse::<usize>().ok());
-                let payload = payload.and_then(|i| self.corpus.get(i));
-                let of = payload.map_or(String::new(), |p| {
-                    format!(" (payload {} of {}, {:?}: {})", p.id, p.family, p.context, p.text)
-                });
-                self.failures.push(format!("{label}: {what}: {item}{of}"));
-            }
-        }
+        let (v, failures) = scan::scan(&self.b, &self.corpus, label).await;
+        self.failures.extend(failures);
         v
     }
 
@@ -327,10 +277,7 @@ async fn corpus_on(db: &Db, stride: usize, driver: &std::path::Path, chromium: &
     let (articles, paths) = seed(&server, &publication, &token, &c);
 
     let b = Browser::start(driver, chromium).await;
-    let cdp = b.web.cdp();
-    cdp.send_raw("Page.enable", json!({})).await.unwrap();
-    cdp.send_raw("Page.setBypassCSP", json!({"enabled": true})).await.unwrap();
-    cdp.send_raw("Page.addScriptToEvaluateOnNewDocument", json!({"source": HOOK})).await.unwrap();
+    scan::install(&b).await;
     let mut run = Run {
         b,
         base: format!("http://{}", server.addr),
@@ -343,19 +290,7 @@ async fn corpus_on(db: &Db, stride: usize, driver: &std::path::Path, chromium: &
     // The control: the hook records a handler that runs, and the scan sees a script link,
     // on a page served with its CSP (which would block both without the bypass).
     run.visit("/").await;
-    let control = "<img src=x onerror=\"__xss('control')\"><a href=' javascript:void(0)'>x</a>";
-    run.b
-        .web
-        .execute(
-            "document.body.insertAdjacentHTML('beforeend', arguments[0])",
-            vec![json!(control)],
-        )
-        .await
-        .unwrap();
-    let v = run.scan("control").await;
-    assert_eq!(v["hits"], json!(["control"]), "the hook did not record the control's call");
-    assert_eq!(v["bad"].as_array().unwrap().len(), 1, "the scan missed the control's link: {v}");
-    run.failures.clear();
+    scan::control(&run.b).await;
 
     let line = packed(&c, 280, " ");
     let long = packed(&c, 2000, "\n\n");

@@ -235,6 +235,14 @@ pub struct CommentDeskPage<'a> {
     pub closed: Option<String>,
     pub mine: Vec<OwnCommentView>,
     pub reply_emails: bool,
+    /// A reader who is not signed in, commenting as a guest (`everyone` mode): the form
+    /// asks for a name and an email address, and there are no own comments or settings.
+    pub guest: bool,
+    /// The guest's name and address as typed.
+    pub name: String,
+    pub email: String,
+    /// Where a guest may sign in or join instead.
+    pub signin_url: &'static str,
 }
 
 impl<'a> CommentDeskPage<'a> {
@@ -277,6 +285,10 @@ impl<'a> CommentDeskPage<'a> {
                 })
                 .collect(),
             reply_emails: true,
+            guest: false,
+            name: String::new(),
+            email: String::new(),
+            signin_url: urls::MEMBERS_SIGNIN,
         }
     }
 

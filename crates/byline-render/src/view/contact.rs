@@ -98,6 +98,11 @@ impl CorrectionItem {
     }
 }
 
+/// Corrections on a page of `/corrections/` (the server's and the static export's).
+pub const CORRECTIONS_PER_PAGE: u64 = 30;
+/// Corrections in `/corrections/feed.xml`.
+pub const CORRECTIONS_FEED_ITEMS: u64 = 50;
+
 /// `/corrections/`: every correction, newest first.
 #[derive(Debug, Serialize)]
 pub struct CorrectionsPage<'a> {

@@ -72,6 +72,8 @@ pub struct MemberConfirmPage<'a> {
     pub heading: String,
     pub button: String,
     pub token: String,
+    /// Where the button posts the token.
+    pub action: String,
 }
 
 impl<'a> MemberConfirmPage<'a> {
@@ -82,6 +84,7 @@ impl<'a> MemberConfirmPage<'a> {
             heading: heading.to_owned(),
             button: button.to_owned(),
             token: token.to_owned(),
+            action: "/members/confirm/".to_owned(),
         }
     }
 }

@@ -262,5 +262,6 @@ fn article_from_row(
         seo_description: m.seo_description,
         republish: m.republish,
         comments: m.comments,
+        comments_close_after_days: m.comments_close_days.map(|d| u32::try_from(d).unwrap_or(0)),
     }
 }

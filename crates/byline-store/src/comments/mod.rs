@@ -1,19 +1,22 @@
 //! Comments on articles: the publication's comment settings ([`settings`]), posting,
 //! editing, deleting and reporting by members ([`post`]), what pages and moderators read
-//! ([`read`]), moderation by staff ([`moderation`]), and commenters' standing: bans, hiding
-//! all of a member's comments, reply emails ([`bans`]).
+//! ([`read`]), moderation by staff ([`moderation`]), commenters' standing: bans, hiding
+//! all of a member's comments, reply emails ([`bans`]), and guests' comments held until
+//! their email address is confirmed by a link (the `everyone` mode, [`guests`]).
 //!
 //! Every change that alters what an article's page shows logs that article's tag alone
 //! (`article:ID`), so the page cache drops that page and nothing else; every staff action is
 //! audited in its own transaction.
 
 mod bans;
+mod guests;
 mod moderation;
 mod post;
 mod read;
 mod settings;
 
 pub use bans::{Ban, Commenter};
+pub use guests::{ConfirmRefused, ConfirmedComment, MintedConfirmation, NewGuestComment};
 pub use moderation::{ModerationAction, StaffReply};
 pub use post::{CommentRefused, NewComment};
 pub use read::{CommentQueue, QueuedComment, ReplyNotice};
@@ -28,9 +31,11 @@ pub(crate) fn comment_from(m: row::Model, reports: i64) -> Comment {
         article_id: m.article_id,
         parent_id: m.parent_id,
         member_id: m.member_id,
+        // Members and guests write comments, staff write replies (a member's go with them
+        // when deleted).
+        staff: m.member_id.is_none() && m.guest_email.is_none(),
+        guest_email: m.guest_email,
         author_name: m.author_name,
-        // Members write comments, staff write replies (a member's go with them when deleted).
-        staff: m.member_id.is_none(),
         body: m.body,
         body_html: m.body_html,
         status: CommentStatus::parse(&m.status).unwrap_or(CommentStatus::Pending),
@@ -46,4 +51,23 @@ pub(crate) fn comment_from(m: row::Model, reports: i64) -> Comment {
 /// The audit log's name for a comment.
 pub(crate) fn subject(id: i64, article_id: i64) -> String {
     format!("comment {id} on article {article_id}")
+}
+
+#[cfg(feature = "testing")]
+impl crate::Store {
+    /// Tests only: moves every comment's posting time `by` into the past, as if that time
+    /// had gone by (the edit window, the rate limits).
+    pub async fn age_comments(&self, by: chrono::Duration) -> Result<(), crate::StoreError> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        let txn = self.write().await?;
+        for c in row::Entity::find().all(&txn).await? {
+            row::Entity::update_many()
+                .col_expr(row::Column::CreatedAt, Expr::value(c.created_at - by))
+                .filter(row::Column::Id.eq(c.id))
+                .exec(&txn)
+                .await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
 }

@@ -75,7 +75,7 @@ impl CommentRefused {
 }
 
 /// The article if comments may be posted on it now.
-async fn open_article(
+pub(crate) async fn open_article(
     db: &impl ConnectionTrait,
     article_id: i64,
     s: &comments::CommentSettings,
@@ -90,13 +90,14 @@ async fn open_article(
                 && a.published_at.is_some_and(|p| p <= now)
         })
         .ok_or_else(|| StoreError::not_found("article", article_id.to_string()))?;
-    Ok(s.open_on(a.comments != Some(false), a.published_at, now)
+    let own_days = a.comments_close_days.map(|d| u32::try_from(d).unwrap_or(0));
+    Ok(s.open_with(a.comments, own_days, a.published_at, now)
         .map(|()| a)
         .map_err(CommentRefused::Closed))
 }
 
 /// Comments counted by `whose` since the window began, and when the oldest leaves it.
-async fn recent(
+pub(crate) async fn recent(
     db: &impl ConnectionTrait,
     whose: Condition,
     since: DateTime<Utc>,

@@ -52,6 +52,9 @@ pub struct Model {
     pub members_from: i64,
     /// `None` or true: comments open; false: closed (m0025).
     pub comments: Option<bool>,
+    /// Comments close this many days after publication (0: never by age; `None`: the
+    /// publication's setting) (m0038).
+    pub comments_close_days: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

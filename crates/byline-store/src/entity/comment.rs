@@ -15,7 +15,7 @@ pub struct Model {
     pub author_name: String,
     pub body: String,
     pub body_html: String,
-    /// `pending`, `approved`, `spam`, `trash` or `deleted`.
+    /// `pending`, `approved`, `spam`, `trash`, `deleted` or `unconfirmed` (a guest's, m0039).
     pub status: String,
     pub held_because: String,
     pub pinned: bool,
@@ -25,6 +25,8 @@ pub struct Model {
     pub edited_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
     pub reply_mailed: bool,
+    /// A guest's address (m0039); `None` for members' comments and staff replies.
+    pub guest_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

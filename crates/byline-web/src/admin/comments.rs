@@ -50,6 +50,8 @@ pub(super) struct Row {
     staff: bool,
     member_id: Option<i64>,
     member_email: Option<String>,
+    /// A guest's confirmed address.
+    guest_email: Option<String>,
     article_title: String,
     article_url: String,
     html: String,
@@ -71,6 +73,7 @@ impl Row {
             staff: c.staff,
             member_id: c.member_id,
             member_email: q.member_email,
+            guest_email: c.guest_email,
             article_url: byline_render::urls::article(&q.article_slug),
             article_title: q.article_title,
             html: c.body_html,

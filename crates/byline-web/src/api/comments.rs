@@ -29,6 +29,8 @@ pub struct CommentOut {
     parent_id: Option<i64>,
     member_id: Option<i64>,
     member_email: Option<String>,
+    /// A guest's address (comments by readers who are not members, `everyone` mode).
+    guest_email: Option<String>,
     author_name: String,
     /// A staff reply.
     staff: bool,
@@ -60,6 +62,7 @@ impl CommentOut {
             parent_id: c.parent_id,
             member_id: c.member_id,
             member_email: q.member_email,
+            guest_email: c.guest_email,
             author_name: c.author_name,
             staff: c.staff,
             body: c.body,

@@ -14,6 +14,7 @@ use byline_core::member_pass::Pass;
 use byline_core::members::Member;
 use byline_core::{Article, comments::Comment};
 use byline_render::view::CommentDeskPage;
+use byline_store::CommentRefused;
 
 /// The signed-in member (checked in the database, so a pass ended elsewhere no longer
 /// works), or the answer that sends the reader to sign in.
@@ -56,7 +57,7 @@ pub(crate) async fn render(
     let settings = state.store.comment_settings().await?;
     let commenter = state.store.commenter(m.id).await?;
     view.closed = settings
-        .open_on(article.comments != Some(false), article.published_at, now)
+        .open_on(article, now)
         .and_then(|()| settings.mode.allows(&pass.reader))
         .err()
         .map(|r| r.message().to_owned())
@@ -84,6 +85,16 @@ pub(crate) async fn render(
         view.error = st.error;
     }
     page(state, status, "comment_desk.html", &view)
+}
+
+/// The status a refused comment is answered with.
+pub(crate) fn refused_status(r: &CommentRefused) -> StatusCode {
+    match r {
+        CommentRefused::Closed(_) => StatusCode::FORBIDDEN,
+        CommentRefused::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
+        CommentRefused::Duplicate => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
 }
 
 /// What to say after a post, by what became of the comment.

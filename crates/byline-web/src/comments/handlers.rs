@@ -3,7 +3,8 @@
 //! as typed (422, or 429 with `Retry-After` for the rate limits, 403 when the member may not
 //! comment).
 
-use super::desk::{self, DeskState, member, posted_notice};
+use super::desk::{self, DeskState, member, posted_notice, refused_status};
+use super::guest::{self, GuestForm, GuestPost};
 use crate::client::ClientAddr;
 use crate::members::pages::{message, page};
 use crate::public::render::PageFrame;
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use byline_core::Article;
 use byline_core::comment_form;
+use byline_core::comments::CommentMode;
 use byline_core::member_pass::Pass;
 use byline_render::urls;
 use byline_render::view::desk_url;
@@ -41,16 +43,26 @@ pub(crate) async fn show(
     Query(q): Query<DeskQuery>,
 ) -> Result<Response, WebError> {
     let a = article(&state, &slug).await?;
+    let reply_to = q.reply_to.as_deref().and_then(|r| r.trim().parse().ok());
+    if pass.is_none() && guests_welcome(&state).await? {
+        let f = GuestForm { reply_to, ..Default::default() };
+        return guest::render(&state, &a, StatusCode::OK, f).await;
+    }
     let (m, pass) = match member(&state, pass).await {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };
     let st = DeskState {
-        reply_to: q.reply_to.and_then(|r| r.trim().parse().ok()),
+        reply_to,
         notice: q.posted.map(|_| posted_notice_pending()),
         ..Default::default()
     };
     desk::render(&state, &a, &m, &pass, StatusCode::OK, st).await
+}
+
+/// Does the publication take comments from readers who are not signed in?
+async fn guests_welcome(state: &AppState) -> Result<bool, WebError> {
+    Ok(state.store.comment_settings().await?.mode == CommentMode::Everyone)
 }
 
 fn posted_notice_pending() -> String {
@@ -70,6 +82,11 @@ pub(crate) struct PostForm {
     /// The honeypot: hidden from people, filled by scripts.
     #[serde(default)]
     website: String,
+    /// A guest's name and address (`everyone` mode, not signed in).
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
 }
 
 /// `POST /articles/{slug}/comments/`: a new comment or reply.
@@ -81,11 +98,22 @@ pub(crate) async fn post(
     Form(f): Form<PostForm>,
 ) -> Result<Response, WebError> {
     let a = article(&state, &slug).await?;
+    let reply_to = f.reply_to.trim().parse::<i64>().ok();
+    if pass.is_none() && guests_welcome(&state).await? {
+        let p = GuestPost {
+            reply_to,
+            name: &f.name,
+            email: &f.email,
+            body: &f.body,
+            stamp: &f.stamp,
+            honeypot: &f.website,
+        };
+        return guest::post(&state, &a, client, p).await;
+    }
     let (m, pass) = match member(&state, pass).await {
         Ok(x) => x,
         Err(r) => return Ok(r),
     };
-    let reply_to = f.reply_to.trim().parse::<i64>().ok();
     // A refusal: the desk again, with the reason and the text as typed.
     let back = |error: String| DeskState {
         reply_to,
@@ -134,15 +162,6 @@ pub(crate) async fn post(
             }
             Ok(r)
         }
-    }
-}
-
-fn refused_status(r: &CommentRefused) -> StatusCode {
-    match r {
-        CommentRefused::Closed(_) => StatusCode::FORBIDDEN,
-        CommentRefused::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
-        CommentRefused::Duplicate => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 

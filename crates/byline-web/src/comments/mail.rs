@@ -1,10 +1,12 @@
-//! The comment emails, each sent by a queued job: a reply to a member's comment (with its
-//! text, a link, and how to stop these emails), the moderators' digest of pending comments,
-//! and a reader's report. Moderators are the active staff who may moderate (editors and up).
+//! The comment emails, each sent by a queued job: a guest's confirmation link, a reply to a
+//! member's comment (with its text, a link, and how to stop these emails), the moderators'
+//! digest of pending comments, and a reader's report. Moderators are the active staff who may moderate (editors and up).
 //! Plain text: readers' words are never put into HTML here.
 
 use crate::mail::{Mail, Mailer};
-use byline_core::jobs::{SendCommentDigest, SendCommentReply, SendCommentReport};
+use byline_core::jobs::{
+    SendCommentConfirmation, SendCommentDigest, SendCommentReply, SendCommentReport,
+};
 use byline_core::staff::Action;
 use byline_render::view::desk_url;
 use byline_store::{QueuedComment, Store};
@@ -23,6 +25,33 @@ async fn moderators(store: &Store) -> anyhow::Result<Vec<String>> {
         .filter(|s| !s.disabled && s.role.may(Action::ModerateComments))
         .map(|s| s.email)
         .collect())
+}
+
+/// Runs a [`SendCommentConfirmation`] job: the link that confirms a guest's address. A link
+/// spent or expired meanwhile is not mailed; a retried job mints a new token (the older one
+/// stops working).
+pub async fn send_confirmation(
+    store: &Store,
+    mailer: &Mailer,
+    base_url: &str,
+    job: SendCommentConfirmation,
+) -> anyhow::Result<()> {
+    let Some(m) = store.mint_comment_confirmation(job.confirmation_id).await? else {
+        return Ok(());
+    };
+    let (title, base) = base(store, base_url).await?;
+    let link = format!("{base}{}?token={}", super::CONFIRM_PATH, m.token);
+    let hours = byline_core::comments::CONFIRM_VALID_FOR.num_hours();
+    let body = format!(
+        "Hello {},\n\nYou commented on “{}” at {title}. Your comment waits until you confirm \
+         this email address, which you do by opening this link (it works once, for {hours} \
+         hours):\n\n{link}\n\nIf you did not write a comment, ignore this email: nothing \
+         is published.\n\n{title}\n",
+        m.name, m.article_title
+    );
+    let mail =
+        Mail { to: m.email, subject: format!("Confirm your comment on {title}"), body, html: None };
+    mailer.send(mail).await.map_err(|e| anyhow::anyhow!("the confirmation email: {e}"))
 }
 
 /// Runs a [`SendCommentReply`] job. A reply hidden or removed since, or a writer who opted

@@ -28,7 +28,7 @@ pub(crate) async fn section(
     let comments = s.store.article_comments(a.id).await?;
     let ctx = CommentsContext {
         slug: &a.slug,
-        open: settings.open_on(a.comments != Some(false), a.published_at, chrono::Utc::now()),
+        open: settings.open_on(a, chrono::Utc::now()),
         allowed: settings.mode.allows(reader),
         sort,
         page,

@@ -8,10 +8,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use byline_render::view::CorrectionsPage;
+use byline_render::view::{CORRECTIONS_FEED_ITEMS as FEED_ITEMS, CORRECTIONS_PER_PAGE as PER_PAGE};
 use byline_store::CORRECTIONS_TAG;
-
-const PER_PAGE: u64 = 30;
-const FEED_ITEMS: u64 = 50;
 
 pub(crate) async fn first(State(s): State<AppState>) -> Result<Response, WebError> {
     list(&s, 1).await

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod forms;
 pub mod members;
 pub mod smtp;
 

@@ -117,6 +117,32 @@ impl Site {
     pub fn data(&self) -> PathBuf {
         self.dir.path().join("site")
     }
+
+    /// Imports one Markdown article, `text`, as `{folder}/posts/{slug}.md`.
+    pub fn import_article(&self, folder: &str, slug: &str, text: &str) {
+        let posts = self.dir.path().join(folder).join("posts");
+        std::fs::create_dir_all(&posts).unwrap();
+        std::fs::write(posts.join(format!("{slug}.md")), text).unwrap();
+        let out = byline(self.dir.path())
+            .args(["import", "markdown", folder, "--data", "site"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// Adds a staff account with `byline user add`, the password typed at its prompt.
+    pub fn add_staff(&self, email: &str, name: &str, role: &str, password: &str) {
+        use std::io::Write;
+        let mut add = byline(self.dir.path())
+            .args(["user", "add", "--email", email, "--name", name])
+            .args(["--role", role, "--data", "site"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        add.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        assert!(add.wait().unwrap().success(), "the {role}'s account");
+    }
 }
 
 /// A headless chromium session.

@@ -36,6 +36,8 @@ pub struct EditorForm {
     pub republish: String,
     /// `""` (open) or `closed`.
     pub comments: String,
+    /// Days after publication comments close: blank follows the publication, 0 never.
+    pub comments_close_after_days: String,
     /// `YYYY-MM-DDTHH:MM`, UTC.
     pub published_at: String,
     /// `public`, `members`, `paid` or `tiers`.
@@ -85,6 +87,7 @@ impl Posted {
                 "image_caption" => f.image_caption = v,
                 "republish" => f.republish = v,
                 "comments" => f.comments = v,
+                "comments_close_after_days" => f.comments_close_after_days = v,
                 "published_at" => f.published_at = v,
                 "access" => f.access = v,
                 "tiers" => f.tiers.push(v),
@@ -159,6 +162,10 @@ impl EditorForm {
                 Some(false) => "forbid".into(),
             },
             comments: if a.comments == Some(false) { "closed".into() } else { String::new() },
+            comments_close_after_days: a
+                .comments_close_after_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             published_at: a.published_at.map(|t| t.format(LOCAL).to_string()).unwrap_or_default(),
             access: a.access.clone().unwrap_or_else(|| "public".into()),
             tiers: a.tiers.clone(),
@@ -187,6 +194,18 @@ impl EditorForm {
         let license = match self.license.trim() {
             "" => None,
             l => l.parse::<License>().map_err(|e| errors.push(FieldError::new("license", e))).ok(),
+        };
+        let comments_close_after_days = match self.comments_close_after_days.trim() {
+            "" => None,
+            d => d
+                .parse::<u32>()
+                .map_err(|_| {
+                    errors.push(FieldError::new(
+                        "comments_close_after_days",
+                        format!("{d:?} is not a number of days (0 or more)"),
+                    ))
+                })
+                .ok(),
         };
         let republish = match self.republish.as_str() {
             "allow" => Some(true),
@@ -231,6 +250,7 @@ impl EditorForm {
             seo_description: opt(&self.seo_description),
             republish,
             comments: (self.comments == "closed").then_some(false),
+            comments_close_after_days,
             access: opt(&self.access),
             // Checked tiers count only when the article is for specific tiers.
             tiers: if self.access.trim() == "tiers" { self.tiers.clone() } else { Vec::new() },

@@ -88,6 +88,10 @@ pub struct ArticleBody {
     /// Are comments open on it? null or true: open (as the publication allows); false: closed.
     #[serde(default)]
     pub(super) comments: Option<bool>,
+    /// Comments close this many days after publication, whatever the publication's setting;
+    /// 0: never by age; null: the publication's setting.
+    #[serde(default)]
+    pub(super) comments_close_after_days: Option<u32>,
     /// The publication time (kept for published articles; the time to schedule at).
     pub(super) published_at: Option<DateTime<Utc>>,
     /// When the article was last updated for readers (a correction, say); shown beside the
@@ -132,6 +136,7 @@ impl ArticleBody {
             seo_description: self.seo_description.clone(),
             republish: self.republish,
             comments: self.comments,
+            comments_close_after_days: self.comments_close_after_days,
             access: self.access.clone(),
             tiers: self.tiers.clone(),
         })
@@ -168,6 +173,8 @@ pub struct ArticleOut {
     pub(super) republish: Option<bool>,
     /// false: comments closed on this article.
     pub(super) comments: Option<bool>,
+    /// Days after publication comments close (0: never by age; null: the publication's).
+    pub(super) comments_close_after_days: Option<u32>,
     pub(super) published_at: Option<DateTime<Utc>>,
     /// When the article was last updated for readers (not every save: see `modified_at`).
     pub(super) updated_at: Option<DateTime<Utc>>,
@@ -212,6 +219,7 @@ impl From<EditableArticle> for ArticleOut {
             image_caption: i.image_caption,
             republish: i.republish,
             comments: i.comments,
+            comments_close_after_days: i.comments_close_after_days,
             published_at: i.published_at,
             updated_at: i.updated_at,
             created_at: a.created_at,
