@@ -40,8 +40,8 @@ pub use articles::IndexedArticle;
 pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use comments::{
-    Ban, CommentQueue, CommentRefused, Commenter, ModerationAction, NewComment, QueuedComment,
-    ReplyNotice, StaffReply,
+    Ban, CommentQueue, CommentRefused, Commenter, ImportedComment, ModerationAction, NewComment,
+    QueuedComment, ReplyNotice, StaffReply,
 };
 pub use contact::{CONTACT_LIMITS, ContactOutcome, InboxFilter};
 pub use corrections::CORRECTIONS_TAG;

@@ -1,19 +1,22 @@
 //! Comments on articles: the publication's comment settings ([`settings`]), posting,
 //! editing, deleting and reporting by members ([`post`]), what pages and moderators read
 //! ([`read`]), moderation by staff ([`moderation`]), and commenters' standing: bans, hiding
-//! all of a member's comments, reply emails ([`bans`]).
+//! all of a member's comments, reply emails ([`bans`]); comments brought by importers
+//! ([`imported`]).
 //!
 //! Every change that alters what an article's page shows logs that article's tag alone
 //! (`article:ID`), so the page cache drops that page and nothing else; every staff action is
 //! audited in its own transaction.
 
 mod bans;
+mod imported;
 mod moderation;
 mod post;
 mod read;
 mod settings;
 
 pub use bans::{Ban, Commenter};
+pub use imported::ImportedComment;
 pub use moderation::{ModerationAction, StaffReply};
 pub use post::{CommentRefused, NewComment};
 pub use read::{CommentQueue, QueuedComment, ReplyNotice};
@@ -29,8 +32,9 @@ pub(crate) fn comment_from(m: row::Model, reports: i64) -> Comment {
         parent_id: m.parent_id,
         member_id: m.member_id,
         author_name: m.author_name,
-        // Members write comments, staff write replies (a member's go with them when deleted).
-        staff: m.member_id.is_none(),
+        // Members write comments, staff write replies (a member's go with them when deleted);
+        // an imported comment has neither.
+        staff: m.member_id.is_none() && m.import_key.is_none(),
         body: m.body,
         body_html: m.body_html,
         status: CommentStatus::parse(&m.status).unwrap_or(CommentStatus::Pending),

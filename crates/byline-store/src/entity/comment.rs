@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A reader's comment on an article, or a staff reply.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "comment")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -25,6 +25,8 @@ pub struct Model {
     pub edited_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
     pub reply_mailed: bool,
+    /// Where an importer found it (`wordpress:…#12`); `None` for comments written here.
+    pub import_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
