@@ -349,6 +349,8 @@ async fn settings(store: &Store, config: &SiteConfig, options: &Options, report:
         return;
     }
     match store.save_publication(next.clone()).await {
+        // Saved as it was (the store normalised a value back to what it holds).
+        Ok(saved) if saved == current => report.settings.unchanged += 1,
         Ok(_) => report.settings.updated += 1,
         Err(e) => {
             // Keep the title and description at least; say which value was refused.
