@@ -15,9 +15,10 @@ use std::path::Path;
 
 /// What the document says it is.
 pub const FORMAT: &str = "byline";
-/// The format's version. Version 1 has the tables in [`TABLES`]; newsletters and comments
-/// will come as tables of their own in version 2, which readers of version 1 refuse.
-pub const VERSION: u64 = 1;
+/// The format's version. Version 1 had the first `V1_TABLES` of [`TABLES`]; version 2 adds
+/// old addresses, newsletters (subscriptions, sends and their recipients, suppressions) and
+/// comments. Readers of version 1 refuse it.
+pub const VERSION: u64 = 2;
 /// The document's name inside a `--with-media` archive.
 pub const DOCUMENT_IN_ARCHIVE: &str = "byline.json";
 

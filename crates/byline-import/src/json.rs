@@ -5,13 +5,13 @@
 use crate::report::{Problem, Report};
 use byline_core::audit::Actor;
 use byline_media::MediaStorage;
-use byline_store::transfer::{Rows, TABLES};
+use byline_store::transfer::{Rows, TABLES, V1_TABLES};
 use byline_store::{Store, StoreError};
 use serde_json::Value;
 
 /// The format this reader takes, and the newest version it knows.
 pub const FORMAT: &str = "byline";
-pub const VERSION: u64 = 1;
+pub const VERSION: u64 = 2;
 
 /// The document and the media files of an export file.
 pub struct ExportFile {
@@ -103,8 +103,10 @@ pub fn parse(path: &str, document: &[u8]) -> Result<Vec<(String, Rows)>, Problem
     let Some(tables) = doc.get("tables").and_then(Value::as_object) else {
         return Err(problem(line_of(text, "\"tables\""), "needs a \"tables\" object".into()));
     };
+    // Version 1 files have only version 1's tables.
+    let known = if version == 1 { &TABLES[..V1_TABLES] } else { &TABLES[..] };
     for name in tables.keys() {
-        if !TABLES.contains(&name.as_str()) {
+        if !known.contains(&name.as_str()) {
             return Err(problem(
                 line_of(text, &format!("\"{name}\":")),
                 format!("has a table {name:?} that format version {version} does not have"),
@@ -179,7 +181,9 @@ pub async fn import_json(
             "taxonomy" | "term" => &mut report.terms,
             "member" => &mut report.members,
             "media" => &mut report.media,
-            "slug_redirect" | "term_redirect" => &mut report.redirects,
+            "slug_redirect" | "term_redirect" | "old_address" => &mut report.redirects,
+            "newsletter" => &mut report.newsletters,
+            "comment" => &mut report.comments,
             _ => continue,
         };
         counts.created += n;

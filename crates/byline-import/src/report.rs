@@ -54,6 +54,10 @@ pub struct Report {
     pub media: Counts,
     /// Old addresses that now redirect.
     pub redirects: Counts,
+    /// Newsletters (a Byline export).
+    pub newsletters: Counts,
+    /// Comments (a Byline export).
+    pub comments: Counts,
     /// Nothing was written: the counts say what an import would do.
     pub dry_run: bool,
     /// Files that were not imported, and why.
@@ -73,6 +77,8 @@ impl Report {
             self.members,
             self.media,
             self.redirects,
+            self.newsletters,
+            self.comments,
         ];
         all.iter().fold(Counts::default(), |acc, c| Counts {
             created: acc.created + c.created,
@@ -111,8 +117,14 @@ impl fmt::Display for Report {
         if self.media != Counts::default() {
             row(f, "media", self.media)?;
         }
-        if self.redirects != Counts::default() {
-            row(f, "redirects", self.redirects)?;
+        for (name, c) in [
+            ("redirects", self.redirects),
+            ("newsletters", self.newsletters),
+            ("comments", self.comments),
+        ] {
+            if c != Counts::default() {
+                row(f, name, c)?;
+            }
         }
         row(f, "total", self.total())?;
         if self.dry_run {

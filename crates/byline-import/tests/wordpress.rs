@@ -4,6 +4,7 @@
 //! instead of duplicating, dry runs writing nothing, and broken files reported by line.
 
 use byline_core::ArticleStatus;
+use byline_core::comments::CommentStatus;
 use byline_import::wordpress::{MediaTarget, Quiet, WordPressOptions, WxrReport, import_wordpress};
 use byline_media::{Limits, MediaStorage};
 use byline_store::testing::databases;
@@ -73,7 +74,7 @@ async fn small_export_becomes_articles_pages_terms_and_addresses() {
         assert!(r.errors.is_empty(), "{r}");
         assert_eq!((r.articles.created, r.pages.created, r.authors.created), (6, 4, 3), "{r}");
         assert!(r.skipped.iter().any(|(w, n)| w.contains("draft") && *n == 1), "{r}");
-        assert!(r.skipped.iter().any(|(w, n)| w.starts_with("comments") && *n == 1), "{r}");
+        assert_eq!(r.comments.created, 1, "{r}");
         // Categories keep their hierarchy.
         let cats = s.taxonomy("categories").await.unwrap();
         let terms = s.terms(cats.id).await.unwrap();
@@ -107,6 +108,7 @@ async fn small_export_becomes_articles_pages_terms_and_addresses() {
         assert_eq!((again.pages.created, again.pages.unchanged), (0, 4), "{again}");
         assert_eq!(again.redirects.created, 0, "{again}");
         assert_eq!(again.redirects.unchanged, r.redirects.created, "{again}");
+        assert_eq!((again.comments.created, again.comments.unchanged), (0, 1), "{again}");
         let all = s.published_articles(&ArticleFilter::All, 1, 100).await.unwrap();
         assert_eq!(all.total, 6);
     }
@@ -165,7 +167,7 @@ async fn theme_unit_test_data_with_its_uploads_folder() {
         // The same bytes twice are one image in the library (it is content-addressed).
         assert_eq!(r.media.created + r.media.unchanged, 2, "{r}");
         assert!(r.articles.created >= 40, "{r}");
-        assert!(r.skipped.iter().any(|(w, n)| w.starts_with("comments") && *n > 0), "{r}");
+        assert!(r.comments.created > 0, "{r}");
         let lib = s.media_library(1, 10).await.unwrap();
         assert_eq!(lib.total, 1);
         let url = &lib.items[0].url;
@@ -188,6 +190,44 @@ async fn theme_unit_test_data_with_its_uploads_folder() {
             }
         }
         assert!(linked > 0, "no body links to {url}");
+    }
+}
+
+#[tokio::test]
+async fn comments_keep_their_threads_and_approval_and_come_once() {
+    for db in databases().await {
+        let s = &db.store;
+        let r = import(s, "theme-unit-test-data.xml", &options()).await;
+        assert!(r.errors.is_empty(), "{r}");
+        // Comments on posts: 20 on template-comments, one on each of four others.
+        assert_eq!(r.comments.created, 24, "{r}");
+        assert!(r.skipped.iter().any(|(w, n)| w.contains("pingbacks") && *n == 4), "{r}");
+        assert!(r.skipped.iter().any(|(w, n)| w.contains("on pages") && *n == 5), "{r}");
+        let post = s.published_article("template-comments").await.unwrap();
+        let shown = s.article_comments(post.id).await.unwrap();
+        // One of the twenty waits for a moderator (`wp:comment_approved` 0).
+        assert_eq!(shown.len(), 19);
+        assert!(shown.iter().all(|c| !c.staff && c.member_id.is_none()));
+        // The deep thread keeps its first levels and then stays at the deepest one.
+        let depth = |c: &byline_core::comments::Comment| {
+            let mut d = 0;
+            let mut up = c.parent_id;
+            while let Some(p) = up {
+                d += 1;
+                up = shown.iter().find(|x| x.id == p).and_then(|x| x.parent_id);
+            }
+            d
+        };
+        let replies = shown.iter().filter(|c| c.parent_id.is_some()).count();
+        assert_eq!(replies, 9);
+        let deepest = shown.iter().map(depth).max().unwrap();
+        assert!((1..=2).contains(&deepest), "threads nest to depth 3 at most: {deepest}");
+        let pending = s.comment_queue(CommentStatus::Pending, 1, 10).await.unwrap();
+        assert_eq!(pending.page.total, 1);
+
+        let again = import(s, "theme-unit-test-data.xml", &options()).await;
+        assert_eq!((again.comments.created, again.comments.unchanged), (0, 24), "{again}");
+        assert_eq!(s.article_comments(post.id).await.unwrap().len(), 19);
     }
 }
 

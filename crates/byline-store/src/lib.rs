@@ -41,8 +41,8 @@ pub use articles::{ArticleFacts, ArticleFilter, ArticleKey, EditError};
 pub use authors::AuthorListing;
 pub use comments::{
     Ban, CommentQueue, CommentRefused, Commenter, ConfirmRefused, ConfirmedComment,
-    MintedConfirmation, ModerationAction, NewComment, NewGuestComment, QueuedComment, ReplyNotice,
-    StaffReply,
+    ImportedComment, MintedConfirmation, ModerationAction, NewComment, NewGuestComment,
+    QueuedComment, ReplyNotice, StaffReply,
 };
 pub use contact::{CONTACT_LIMITS, ContactOutcome, InboxFilter};
 pub use corrections::CORRECTIONS_TAG;

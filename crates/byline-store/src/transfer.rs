@@ -11,9 +11,11 @@
 //! written as null; the name that acted is kept beside them.
 
 use crate::entity::{
-    article, article_author, article_revision, article_term, article_tier, author, media, member,
-    member_label, member_labelling, member_tier, page, publication, slug_redirect, taxonomy, term,
-    term_redirect, tier,
+    article, article_author, article_revision, article_term, article_tier, author, comment,
+    comment_report, comment_settings, commenter, email_suppression, media, member, member_label,
+    member_labelling, member_newsletter, member_tier, newsletter, newsletter_recipient,
+    newsletter_send, old_address, page, publication, slug_redirect, taxonomy, term, term_redirect,
+    tier,
 };
 use crate::{Backend, Store, StoreError, audit, changes};
 use byline_core::audit::{Actor, AuditRecord};
@@ -26,8 +28,9 @@ use serde_json::Value;
 /// A table's rows, in primary-key order.
 pub type Rows = Vec<Value>;
 
-/// The tables, in an order where each one's references point to tables before it.
-pub const TABLES: [&str; 18] = [
+/// The tables, in an order where each one's references point to tables before it. The
+/// first [`V1_TABLES`] are format version 1's; version 2 adds the rest.
+pub const TABLES: [&str; 28] = [
     "publication",
     "author",
     "taxonomy",
@@ -46,20 +49,55 @@ pub const TABLES: [&str; 18] = [
     "member_labelling",
     "member_tier",
     "media",
+    "old_address",
+    "newsletter",
+    "member_newsletter",
+    "newsletter_send",
+    "newsletter_recipient",
+    "email_suppression",
+    "comment_settings",
+    "comment",
+    "commenter",
+    "comment_report",
 ];
 
-/// Columns that name a staff account, written as null.
-const STAFF_COLUMNS: [(&str, &str); 2] =
-    [("article_revision", "staff_id"), ("media", "uploaded_by")];
+/// How many of [`TABLES`] (the first ones) format version 1 has.
+pub const V1_TABLES: usize = 18;
 
-/// Tables keyed by the pair they join, with no `id` of their own.
-const JOINS: [&str; 4] = ["article_author", "article_term", "article_tier", "member_labelling"];
+/// Columns that name a staff account, written as null (a staff reply keeps its
+/// `author_name`).
+const STAFF_COLUMNS: [(&str, &str); 3] =
+    [("article_revision", "staff_id"), ("media", "uploaded_by"), ("comment", "staff_id")];
 
-/// Tables a publication has rows in before anything is added: replaced on restore.
-const SEEDED: [&str; 3] = ["publication", "taxonomy", "tier"];
+/// Tables with no serial `id` of their own: joins keyed by the pair they join, and rows
+/// keyed by a member or an address.
+const NO_ID: [&str; 7] = [
+    "article_author",
+    "article_term",
+    "article_tier",
+    "member_labelling",
+    "member_newsletter",
+    "email_suppression",
+    "commenter",
+];
+
+/// Tables a publication has rows in before anything is added: replaced on restore when the
+/// file has them (a version 1 file has no newsletters, so the new publication keeps its
+/// own).
+const SEEDED: [&str; 5] = ["publication", "taxonomy", "tier", "newsletter", "comment_settings"];
 
 /// Tables that must be empty for a restore.
-const CONTENT: [&str; 6] = ["article", "page", "author", "term", "member", "media"];
+const CONTENT: [&str; 9] = [
+    "article",
+    "page",
+    "author",
+    "term",
+    "member",
+    "media",
+    "old_address",
+    "newsletter_send",
+    "comment",
+];
 
 async fn dump<E>(db: &impl ConnectionTrait) -> Result<Rows, StoreError>
 where
@@ -134,6 +172,16 @@ macro_rules! each_table {
             "member_labelling" => $call::<member_labelling::Entity>($($args),*).await,
             "member_tier" => $call::<member_tier::Entity>($($args),*).await,
             "media" => $call::<media::Entity>($($args),*).await,
+            "old_address" => $call::<old_address::Entity>($($args),*).await,
+            "newsletter" => $call::<newsletter::Entity>($($args),*).await,
+            "member_newsletter" => $call::<member_newsletter::Entity>($($args),*).await,
+            "newsletter_send" => $call::<newsletter_send::Entity>($($args),*).await,
+            "newsletter_recipient" => $call::<newsletter_recipient::Entity>($($args),*).await,
+            "email_suppression" => $call::<email_suppression::Entity>($($args),*).await,
+            "comment_settings" => $call::<comment_settings::Entity>($($args),*).await,
+            "comment" => $call::<comment::Entity>($($args),*).await,
+            "commenter" => $call::<commenter::Entity>($($args),*).await,
+            "comment_report" => $call::<comment_report::Entity>($($args),*).await,
             other => Err(StoreError::not_found("table", other)),
         }
     };
@@ -191,7 +239,13 @@ impl Store {
             }
         }
         for t in SEEDED {
-            txn.execute_unprepared(&format!("DELETE FROM {t}")).await?;
+            if tables.iter().any(|(name, _)| name == t) {
+                if t == "newsletter" {
+                    // The seeded newsletter's subscriptions go with it.
+                    txn.execute_unprepared("DELETE FROM member_newsletter").await?;
+                }
+                txn.execute_unprepared(&format!("DELETE FROM {t}")).await?;
+            }
         }
         let mut total = 0;
         for (name, rows) in tables {
@@ -200,7 +254,7 @@ impl Store {
         }
         if self.backend == Backend::Postgres {
             // Rows came with their ids; the sequences must go on after the largest.
-            for t in TABLES.iter().filter(|t| !JOINS.contains(t)) {
+            for t in TABLES.iter().filter(|t| !NO_ID.contains(t)) {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{t}', 'id'), \
                      COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false) \

@@ -97,6 +97,42 @@ async fn the_site_serves_what_ghost_had() {
         );
         let settings = db.store.publication().await.unwrap();
         assert_eq!(settings.title, "Testing Export Fixtures");
+        // Ghost's old addresses answer 301 to the new ones.
+        assert!(r.kind("redirects").created >= 5, "{r}");
+        for (old, new) in [
+            ("/welcome/", "/articles/welcome/"),
+            ("/welcome/amp/", "/articles/welcome/"),
+            ("/tag/getting-started/", "/tags/getting-started/"),
+            ("/tag/getting-started/rss/", "/tags/getting-started/feed.xml"),
+            ("/author/ghost/", "/authors/ghost/"),
+            ("/author/ghost/rss/", "/authors/ghost/feed.xml"),
+            ("/rss/", "/feed.xml"),
+        ] {
+            assert_eq!(moved_to(&app, old).await, new, "{old}");
+        }
+    }
+}
+
+/// Where `path` sends a reader: the target of its 301.
+async fn moved_to(app: &axum::Router, path: &str) -> String {
+    let page = common::get(app, path).await;
+    assert_eq!(page.status, 301, "{path}: {}", page.body);
+    page.headers[axum::http::header::LOCATION].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_ghost_in_a_folder_had_its_addresses_under_it() {
+    for db in databases().await {
+        let (name, text) = fixture("v4_export.json");
+        let options =
+            Options { dry_run: false, ghost_url: Some("https://old.example/blog/".into()) };
+        let r = import(&db.store, &name, &text, &options, Utc::now(), &|_, _, _| {}).await;
+        assert!(r.errors.is_empty(), "{r}");
+        let app = common::app(db.store.clone(), byline_render::Theme::load(None).unwrap());
+        assert_eq!(moved_to(&app, "/blog/welcome/").await, "/articles/welcome/");
+        assert_eq!(moved_to(&app, "/blog/about/").await, "/about/");
+        assert_eq!(moved_to(&app, "/blog/rss/").await, "/feed.xml");
+        assert_eq!(common::get(&app, "/welcome/").await.status, 404);
     }
 }
 

@@ -8,6 +8,7 @@
 //! or email). Secrets in the export (session secrets, private keys, API keys, integrations,
 //! webhooks, staff passwords) are never read into anything Byline stores.
 
+mod addresses;
 mod content;
 mod editors;
 mod file;
@@ -76,7 +77,9 @@ pub async fn import(
     };
     report.version = export.version.clone();
     note_skipped(&export, &mut report);
-    let mut run = Run { store, export: &export, report, dry_run: options.dry_run, now, progress };
+    let base_path = addresses::base_path(&base);
+    let mut run =
+        Run { store, export: &export, report, dry_run: options.dry_run, now, progress, base_path };
     run.settings().await;
     let authors = run.authors().await;
     let tags = run.tags().await;
@@ -94,6 +97,9 @@ pub(crate) struct Run<'a> {
     pub dry_run: bool,
     pub now: DateTime<Utc>,
     pub progress: Progress<'a>,
+    /// The folder the Ghost site was installed in (`/blog`), or empty: its old addresses
+    /// were under it.
+    pub base_path: String,
 }
 
 /// Ghost ids to what Byline calls them (slugs).

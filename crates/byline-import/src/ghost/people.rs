@@ -85,10 +85,15 @@ impl Run<'_> {
             }
             if self.dry_run {
                 self.report.counts_mut("authors").created += 1;
+                self.keep_addresses(super::addresses::author(&slug, 0), None).await;
                 continue;
             }
             match self.store.save_author(&input).await {
-                Ok(s) => self.report.counts_mut("authors").add(s.outcome),
+                Ok(s) => {
+                    self.report.counts_mut("authors").add(s.outcome);
+                    let old = super::addresses::author(&slug, s.value.id);
+                    self.keep_addresses(old, None).await;
+                }
                 Err(e) => {
                     let p = self.export.record_problem("users", u, e.to_string());
                     self.report.fail("authors", p);

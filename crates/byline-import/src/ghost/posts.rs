@@ -2,9 +2,11 @@
 //! `#tags` as hidden labels, posts as articles (keyed by their Ghost id), published pages
 //! as pages (in the navigation when Ghost's navigation links to them).
 
+use super::addresses;
 use super::content::post_body;
 use super::file::{flag, text, time};
 use super::{IdMap, Run};
+use byline_core::old_address::AddressTarget;
 use byline_core::{ArticleInput, ArticleStatus, PageInput, TaxonomyInput, TermInput};
 use byline_store::Outcome;
 use serde_json::{Map, Value};
@@ -90,12 +92,17 @@ impl Run<'_> {
                 }
             };
             out.insert(id, Tag::Term(term.slug.clone()));
+            let old_slug = text(t, "slug").unwrap_or_else(|| term.slug.clone());
             if self.dry_run {
                 self.report.counts_mut("tags").created += 1;
+                self.keep_addresses(addresses::tag(&old_slug, 0), None).await;
                 continue;
             }
             match self.store.save_term(TAGS, None, &input).await {
-                Ok(s) => self.report.counts_mut("tags").add(s.outcome),
+                Ok(s) => {
+                    self.report.counts_mut("tags").add(s.outcome);
+                    self.keep_addresses(addresses::tag(&old_slug, s.value.id), None).await;
+                }
                 Err(e) => {
                     let p = self.export.record_problem("tags", t, e.to_string());
                     self.report.fail("tags", p);
@@ -128,6 +135,9 @@ impl Run<'_> {
             } else {
                 self.article(post, authors, &links).await;
             }
+        }
+        if total > 0 {
+            self.keep_addresses(vec![("/rss/".into(), AddressTarget::SiteFeed)], None).await;
         }
         if dropped_code > 0 {
             self.report.warnings.push(self.export.problem(
@@ -186,12 +196,18 @@ impl Run<'_> {
             let p = self.export.record_problem("posts", post, e.to_string());
             return self.report.fail("pages", p);
         }
+        let old = |id| vec![(format!("/{slug}/"), AddressTarget::Page(id))];
         if self.dry_run {
             self.report.counts_mut("pages").created += 1;
+            self.keep_addresses(old(0), Some(&format!("/{slug}/"))).await;
             return;
         }
         match self.store.save_page(&input).await {
-            Ok(s) => self.report.counts_mut("pages").add(s.outcome),
+            Ok(s) => {
+                self.report.counts_mut("pages").add(s.outcome);
+                let new = format!("/{}/", s.value.slug);
+                self.keep_addresses(old(s.value.id), Some(&new)).await;
+            }
             Err(e) => {
                 let p = self.export.record_problem("posts", post, e.to_string());
                 self.report.fail("pages", p);
@@ -215,11 +231,13 @@ impl Run<'_> {
                 return self.report.fail("articles", p);
             }
         };
+        let old_slug = text(post, "slug").unwrap_or_else(|| fields.slug.clone());
         if self.dry_run {
             self.report.counts_mut("articles").created += 1;
             if !labels.is_empty() {
                 self.report.counts_mut("labels").created += 1;
             }
+            self.keep_addresses(addresses::post(&old_slug, 0), None).await;
             return;
         }
         let key = format!("ghost:{id}");
@@ -231,6 +249,7 @@ impl Run<'_> {
             }
         };
         self.report.counts_mut("articles").add(saved.outcome);
+        self.keep_addresses(addresses::post(&old_slug, saved.value.id), None).await;
         match self.store.set_article_labels(saved.value.id, &labels).await {
             Ok(Outcome::Unchanged) if labels.is_empty() => {}
             Ok(o) => self.report.counts_mut("labels").add(o),

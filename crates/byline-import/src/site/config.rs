@@ -42,6 +42,9 @@ pub struct SiteConfig {
     pub description: Option<String>,
     pub language: Option<String>,
     pub base_url: Option<String>,
+    /// The path the site was served under when it is not its base URL's (Jekyll's
+    /// `baseurl`), for its old addresses.
+    pub base_path: Option<String>,
     pub copyright: Option<String>,
     pub taxonomies: Vec<SiteTaxonomy>,
     /// Zola's `ignored_content` globs, relative to the content folder.
@@ -130,6 +133,7 @@ fn empty(generator: Generator, file: &str, content_dir: &str) -> SiteConfig {
         description: None,
         language: None,
         base_url: None,
+        base_path: None,
         copyright: None,
         taxonomies: Vec::new(),
         ignored: Vec::new(),
@@ -202,6 +206,7 @@ fn jekyll(root: &Path, v: Value) -> Result<SiteConfig, Problem> {
     c.description = text(&v, &["description", "tagline"]);
     c.language = language(&v, &["lang", "language", "locale"]);
     c.base_url = text(&v, &["url"]).or_else(|| text(&v, &["production_url"]));
+    c.base_path = text(&v, &["baseurl"]);
     c.permalink = text(&v, &["permalink"]);
     c.taxonomies = vec![taxonomy("categories", "category"), taxonomy("tags", "tag")];
     for (name, out) in [("authors", &mut c.authors), ("tags", &mut c.tags)] {

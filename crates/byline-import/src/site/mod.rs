@@ -6,7 +6,9 @@
 //! terms of a `sections` taxonomy described by their `_index.md`, and shortcodes become the
 //! Markdown they stand for.
 
+mod addresses;
 pub mod config;
+mod jekyll;
 mod plan;
 mod save;
 pub mod shortcodes;

@@ -284,6 +284,7 @@ mod tests {
             description: None,
             language: None,
             base_url: None,
+            base_path: None,
             copyright: None,
             taxonomies: Vec::new(),
             ignored: vec!["*/ignored.md".into()],

@@ -4,11 +4,12 @@
 
 use super::config::{Generator, SiteConfig};
 use super::plan::{Plan, Planned, Role, drop_empty, plan, resolve};
-use super::{Site, shortcodes, title_from_slug};
+use super::{Site, addresses, shortcodes, title_from_slug};
 use crate::entries::{article, page, store_problem};
 use crate::report::{Problem, Report};
 use crate::{Options, Progress};
-use byline_core::{ArticleStatus, AuthorInput, Publication, TaxonomyInput, TermInput, slugify};
+use byline_core::old_address::AddressTarget;
+use byline_core::{ArticleStatus, Publication, TaxonomyInput, TermInput, slugify};
 use byline_store::{Outcome, Store};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -59,12 +60,13 @@ pub async fn import_site(
     if let Ok(existing) = store.taxonomies().await {
         taxonomies.extend(existing.into_iter().map(|t| t.slug));
     }
-    jekyll_authors(store, &site.config, options, &mut report).await;
-    sections(store, &p, options, &mut report).await;
+    super::jekyll::jekyll_authors(store, &site.config, options, &mut report).await;
+    sections(store, &site.config, &p, options, &mut report).await;
 
+    let keeper = Keeper { store, config: &site.config, options };
     let mut done = 0u64;
-    let addresses = std::mem::take(&mut p.addresses);
-    let resolver = |t: &str| resolve(&addresses, t);
+    let site_paths = std::mem::take(&mut p.addresses);
+    let resolver = |t: &str| resolve(&site_paths, t);
     let mut tag_names: BTreeMap<String, String> = BTreeMap::new();
     for f in p.files.iter_mut() {
         done += 1;
@@ -90,6 +92,7 @@ pub async fn import_site(
             }
         };
         drop_empty(doc);
+        let old = addresses::of_file(&site.config, f.path, doc);
         let converted = shortcodes::convert(doc.body, &resolver);
         if !converted.unknown.is_empty() {
             let names: Vec<_> = converted.unknown.iter().map(|n| format!("`{n}`")).collect();
@@ -115,7 +118,11 @@ pub async fn import_site(
             doc.keys.insert("slug".into(), Value::String(f.slug.clone()));
         }
         if is_page {
-            save_page(store, f, &converted.body, options, &mut report).await;
+            let kept = save_page(store, f, &converted.body, options, &mut report).await;
+            if let Some((id, slug)) = kept {
+                let new = format!("/{slug}/");
+                keeper.keep(&old, &new, AddressTarget::Page(id), f.path, &mut report).await;
+            }
             continue;
         }
         adapt_article(doc, &site.config, &site.root, &mut report);
@@ -125,6 +132,10 @@ pub async fn import_site(
             }
         }
         let Role::Article { section, draft_section } = &f.role else { continue };
+        if *draft_section {
+            // A draft section's pages are drafts, dated or not.
+            doc.keys.insert("draft".into(), Value::Bool(true));
+        }
         let mut input = match article(doc, &taxonomies, now) {
             Ok(i) => i,
             Err(e) => {
@@ -154,18 +165,50 @@ pub async fn import_site(
                 continue;
             }
         };
+        let new = format!("/articles/{}/", fields.slug);
         if options.dry_run {
             report.articles.created += 1;
+            keeper.keep(&old, &new, AddressTarget::Article(0), f.path, &mut report).await;
             continue;
         }
         let key = format!("markdown:{}", f.path);
         match store.save_article(&fields, Some(&key)).await {
-            Ok(s) => report.articles.add(s.outcome),
+            Ok(s) => {
+                report.articles.add(s.outcome);
+                let new = format!("/articles/{}/", s.value.slug);
+                let target = AddressTarget::Article(s.value.id);
+                keeper.keep(&old, &new, target, f.path, &mut report).await;
+            }
             Err(e) => fail(&mut report, false, store_problem(f.path, Some(&*doc), e)),
         }
     }
-    jekyll_tags(store, &site.config, &tag_names, options, &mut report).await;
+    super::jekyll::jekyll_tags(store, &site.config, &tag_names, options, &mut report).await;
     report
+}
+
+/// Where old addresses go: the store, for the site, with the import's options.
+struct Keeper<'a> {
+    store: &'a Store,
+    config: &'a SiteConfig,
+    options: &'a Options,
+}
+
+impl Keeper<'_> {
+    /// Keeps a page's, article's or section's old addresses that are not its Byline
+    /// address `new`.
+    async fn keep(
+        &self,
+        old: &[String],
+        new: &str,
+        target: AddressTarget,
+        file: &str,
+        report: &mut Report,
+    ) {
+        let base = addresses::base_path(self.config);
+        let list = addresses::to_keep(&base, old, new, target, file, report);
+        let source = self.config.generator.name().to_ascii_lowercase();
+        addresses::keep(self.store, &source, &list, self.options.dry_run, file, report).await;
+    }
 }
 
 fn at(path: &str, message: String) -> Problem {
@@ -219,11 +262,14 @@ fn adapt_article(
             doc.keys.insert(to.into(), v);
         }
     }
-    if config.generator == Generator::Jekyll
-        && let Some(Value::String(s)) = doc.keys.get("categories").cloned()
-    {
-        let list = s.split_whitespace().map(|w| Value::String(w.to_owned())).collect();
-        doc.keys.insert("categories".into(), Value::Array(list));
+    // Jekyll reads a string of categories or tags as space-separated names.
+    for key in ["categories", "tags"] {
+        if config.generator == Generator::Jekyll
+            && let Some(Value::String(s)) = doc.keys.get(key).cloned()
+        {
+            let list = s.split_whitespace().map(|w| Value::String(w.to_owned())).collect();
+            doc.keys.insert(key.into(), Value::Array(list));
+        }
     }
     if let Some(Value::String(image)) = doc.keys.get("image").cloned()
         && !image.contains("://")
@@ -247,22 +293,31 @@ async fn save_page(
     body: &str,
     options: &Options,
     report: &mut Report,
-) {
-    let Ok(doc) = &f.doc else { return };
+) -> Option<(i64, String)> {
+    let Ok(doc) = &f.doc else { return None };
     let mut input = match page(doc) {
         Ok(i) => i,
-        Err(e) => return fail(report, true, e),
+        Err(e) => {
+            fail(report, true, e);
+            return None;
+        }
     };
     input.body = body.trim().to_owned();
     input.slug = Some(f.slug.clone());
     let saved = if options.dry_run {
-        input.validate(Utc::now()).map(|_| Outcome::Created).map_err(Into::into)
+        input.validate(Utc::now()).map(|p| (Outcome::Created, 0, p.slug)).map_err(Into::into)
     } else {
-        store.save_page(&input).await.map(|s| s.outcome)
+        store.save_page(&input).await.map(|s| (s.outcome, s.value.id, s.value.slug))
     };
     match saved {
-        Ok(o) => report.pages.add(o),
-        Err(e) => fail(report, true, store_problem(f.path, Some(doc), e)),
+        Ok((o, id, slug)) => {
+            report.pages.add(o);
+            Some((id, slug))
+        }
+        Err(e) => {
+            fail(report, true, store_problem(f.path, Some(doc), e));
+            None
+        }
     }
 }
 
@@ -294,6 +349,8 @@ async fn settings(store: &Store, config: &SiteConfig, options: &Options, report:
         return;
     }
     match store.save_publication(next.clone()).await {
+        // Saved as it was (the store normalised a value back to what it holds).
+        Ok(saved) if saved == current => report.settings.unchanged += 1,
         Ok(_) => report.settings.updated += 1,
         Err(e) => {
             // Keep the title and description at least; say which value was refused.
@@ -312,50 +369,14 @@ async fn settings(store: &Store, config: &SiteConfig, options: &Options, report:
     }
 }
 
-/// Jekyll's `_data/authors.yml`: each key is the slug posts name in `author:`.
-async fn jekyll_authors(
+/// Sections as terms of `sections`, parents first, described by their `_index.md`.
+async fn sections(
     store: &Store,
     config: &SiteConfig,
+    p: &Plan<'_>,
     options: &Options,
     report: &mut Report,
 ) {
-    for (key, a) in &config.authors {
-        let text = |k: &str| {
-            a.get(k)
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        let input = AuthorInput {
-            name: text("name").unwrap_or_else(|| title_from_slug(key)),
-            slug: Some(slugify(key)),
-            bio: text("bio"),
-            photo: text("picture").or_else(|| text("avatar")).map(|p| {
-                if p.contains("://") { p } else { format!("/{}", p.trim_start_matches('/')) }
-            }),
-            website: text("url_full").or_else(|| text("website")),
-            email: text("email"),
-            links: Vec::new(),
-            guest: false,
-        };
-        let saved = if options.dry_run {
-            input.validate().map(|_| Outcome::Created).map_err(Into::into)
-        } else {
-            store.save_author(&input).await.map(|s| s.outcome)
-        };
-        match saved {
-            Ok(o) => report.authors.add(o),
-            Err(e) => {
-                report.authors.failed += 1;
-                report.errors.push(at("_data/authors.yml", format!("author {key:?}: {e}")));
-            }
-        }
-    }
-}
-
-/// Sections as terms of `sections`, parents first, described by their `_index.md`.
-async fn sections(store: &Store, p: &Plan<'_>, options: &Options, report: &mut Report) {
     let used: HashSet<&str> = p
         .files
         .iter()
@@ -382,48 +403,25 @@ async fn sections(store: &Store, p: &Plan<'_>, options: &Options, report: &mut R
             description: s.description.clone(),
         };
         let saved = if options.dry_run {
-            input.validate().map(|_| Outcome::Created).map_err(Into::into)
+            input.validate().map(|t| (Outcome::Created, 0, t.slug)).map_err(Into::into)
         } else {
-            store.save_term("sections", parent.as_deref(), &input).await.map(|s| s.outcome)
+            store
+                .save_term("sections", parent.as_deref(), &input)
+                .await
+                .map(|s| (s.outcome, s.value.id, s.value.slug))
         };
+        let file = format!("{folder}/_index.md");
         match saved {
-            Ok(o) => report.terms.add(o),
-            Err(e) => {
-                report.terms.failed += 1;
-                report.errors.push(at(&format!("{folder}/_index.md"), e.to_string()));
+            Ok((o, id, slug)) => {
+                report.terms.add(o);
+                let old = addresses::of_section(config.generator, folder, &s.aliases);
+                let new = format!("/sections/{slug}/");
+                let keeper = Keeper { store, config, options };
+                keeper.keep(&old, &new, AddressTarget::Term(id), &file, report).await;
             }
-        }
-    }
-}
-
-/// Jekyll's `_data/tags.yml`: descriptions of the tags posts use, under the names they use.
-async fn jekyll_tags(
-    store: &Store,
-    config: &SiteConfig,
-    names: &BTreeMap<String, String>,
-    options: &Options,
-    report: &mut Report,
-) {
-    for (key, t) in &config.tags {
-        let slug = slugify(key);
-        let Some(name) = names.get(&slug) else { continue };
-        let description =
-            t.get("description").and_then(Value::as_str).filter(|d| !d.trim().is_empty());
-        let input = TermInput {
-            name: name.clone(),
-            slug: Some(slug),
-            description: description.map(str::to_owned),
-        };
-        let saved = if options.dry_run {
-            input.validate().map(|_| Outcome::Created).map_err(Into::into)
-        } else {
-            store.save_term("tags", None, &input).await.map(|s| s.outcome)
-        };
-        match saved {
-            Ok(o) => report.terms.add(o),
             Err(e) => {
                 report.terms.failed += 1;
-                report.errors.push(at("_data/tags.yml", format!("tag {key:?}: {e}")));
+                report.errors.push(at(&file, e.to_string()));
             }
         }
     }

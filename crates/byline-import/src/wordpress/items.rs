@@ -40,7 +40,6 @@ pub(crate) struct Run<'a> {
     /// Byline taxonomies known to exist (or, in a dry run, to be made).
     pub taxonomies: HashSet<String>,
     pub pending: Vec<OldAddress>,
-    pub comments: usize,
     pub featured_missing: usize,
     pub imported_any: bool,
     pub other_types: HashSet<String>,
@@ -66,7 +65,6 @@ impl<'a> Run<'a> {
             terms: HashMap::new(),
             taxonomies: HashSet::new(),
             pending: Vec::new(),
-            comments: 0,
             featured_missing: 0,
             imported_any: false,
             other_types: HashSet::new(),
@@ -137,7 +135,6 @@ impl<'a> Run<'a> {
     }
 
     pub async fn item(&mut self, it: WpItem, report: &mut WxrReport) {
-        self.comments += it.comments;
         match it.post_type.as_str() {
             "post" => self.article(it, report).await,
             "page" => self.page(it, report).await,
@@ -276,6 +273,7 @@ impl<'a> Run<'a> {
                 return;
             }
         };
+        let key = self.import_key(&it);
         if self.options.dry_run {
             report.articles.created += 1;
             self.addresses(
@@ -283,9 +281,9 @@ impl<'a> Run<'a> {
                 report,
             )
             .await;
+            self.comments(&it, None, &key, report).await;
             return;
         }
-        let key = self.import_key(&it);
         match self.store.save_article(&fields, Some(&key)).await {
             Ok(saved) => {
                 report.articles.add(saved.outcome);
@@ -294,6 +292,7 @@ impl<'a> Run<'a> {
                 let list =
                     addresses::item(&self.site, &it.link, it.id, false, AddressTarget::Article(id));
                 self.addresses(list, report).await;
+                self.comments(&it, Some(id), &key, report).await;
             }
             Err(e) => {
                 report.articles.failed += 1;
@@ -309,6 +308,7 @@ impl<'a> Run<'a> {
             report.skip(&what, 1);
             return;
         }
+        report.skip("comments on pages (Byline's pages take no comments)", it.comments.len());
         let title = self.title_of(&it, report);
         let input = PageInput {
             slug: Some(slug_of(&it, &title)),
@@ -405,8 +405,6 @@ impl<'a> Run<'a> {
             self.addresses(feeds, report).await;
         }
         self.flush(report).await;
-        report
-            .skip("comments (not yet supported: the comments store has not landed)", self.comments);
         if self.featured_missing > 0 {
             report.skip(
                 "sticky flags (Byline has no featured articles yet; the posts were imported)",

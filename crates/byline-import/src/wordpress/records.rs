@@ -107,7 +107,38 @@ pub(crate) struct WpItem {
     pub attachment_url: String,
     pub terms: Vec<ItemTerm>,
     pub meta: Vec<(String, String)>,
-    pub comments: usize,
+    pub comments: Vec<WpComment>,
+}
+
+/// A comment on an item (`wp:comment`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WpComment {
+    pub id: i64,
+    /// The comment it replies to (`wp:comment_parent`, 0 for none).
+    pub parent: Option<i64>,
+    pub author: String,
+    /// As WordPress keeps it: text with some HTML and blank lines between paragraphs.
+    pub content: String,
+    /// `1`, `0`, `spam`, `trash` (or `post-trashed`).
+    pub approved: String,
+    /// Empty or `comment` for a comment; `pingback`, `trackback` and others are not.
+    pub kind: String,
+    pub date: Option<DateTime<Utc>>,
+}
+
+impl WpComment {
+    fn from_node(n: &Node) -> Option<Self> {
+        Some(Self {
+            id: n.text_of("wp:comment_id").parse().ok()?,
+            parent: n.text_of("wp:comment_parent").parse().ok().filter(|&p| p != 0),
+            author: decode_entities(&n.text_of("wp:comment_author")),
+            content: n.raw_of("wp:comment_content"),
+            approved: n.text_of("wp:comment_approved"),
+            kind: n.text_of("wp:comment_type"),
+            date: wp_date(&n.text_of("wp:comment_date_gmt"))
+                .or_else(|| wp_date(&n.text_of("wp:comment_date"))),
+        })
+    }
 }
 
 impl WpItem {
@@ -165,7 +196,7 @@ impl WpItem {
             attachment_url: n.text_of("wp:attachment_url"),
             terms,
             meta,
-            comments: n.all("wp:comment").count(),
+            comments: n.all("wp:comment").filter_map(WpComment::from_node).collect(),
         }
     }
 

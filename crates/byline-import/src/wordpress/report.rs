@@ -15,7 +15,9 @@ pub struct WxrReport {
     pub media: Counts,
     /// Old addresses kept so they answer 301.
     pub redirects: Counts,
-    /// Items not imported on purpose, by what they were (`comments: not yet supported`).
+    /// Comments on posts (pingbacks and trackbacks are skipped).
+    pub comments: Counts,
+    /// Items not imported on purpose, by what they were (`pingbacks and trackbacks`).
     pub skipped: Vec<(String, usize)>,
     pub errors: Vec<Problem>,
     pub warnings: Vec<Problem>,
@@ -40,10 +42,16 @@ impl WxrReport {
 
     /// How many of anything failed.
     pub fn failed(&self) -> usize {
-        [self.authors, self.terms, self.articles, self.pages, self.media, self.redirects]
-            .iter()
-            .map(|c| c.failed)
-            .sum()
+        let all = [
+            self.authors,
+            self.terms,
+            self.articles,
+            self.pages,
+            self.media,
+            self.redirects,
+            self.comments,
+        ];
+        all.iter().map(|c| c.failed).sum()
     }
 }
 
@@ -71,6 +79,7 @@ impl fmt::Display for WxrReport {
         row(f, "pages", self.pages)?;
         row(f, "media", self.media)?;
         row(f, "redirects", self.redirects)?;
+        row(f, "comments", self.comments)?;
         for (what, n) in &self.skipped {
             writeln!(f, "skipped   {n:>6} {what}")?;
         }

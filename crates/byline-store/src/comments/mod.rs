@@ -1,8 +1,9 @@
 //! Comments on articles: the publication's comment settings ([`settings`]), posting,
 //! editing, deleting and reporting by members ([`post`]), what pages and moderators read
 //! ([`read`]), moderation by staff ([`moderation`]), commenters' standing: bans, hiding
-//! all of a member's comments, reply emails ([`bans`]), and guests' comments held until
-//! their email address is confirmed by a link (the `everyone` mode, [`guests`]).
+//! all of a member's comments, reply emails ([`bans`]), guests' comments held until
+//! their email address is confirmed by a link (the `everyone` mode, [`guests`]), and
+//! comments brought by importers ([`imported`]).
 //!
 //! Every change that alters what an article's page shows logs that article's tag alone
 //! (`article:ID`), so the page cache drops that page and nothing else; every staff action is
@@ -10,6 +11,7 @@
 
 mod bans;
 mod guests;
+mod imported;
 mod moderation;
 mod post;
 mod read;
@@ -17,6 +19,7 @@ mod settings;
 
 pub use bans::{Ban, Commenter};
 pub use guests::{ConfirmRefused, ConfirmedComment, MintedConfirmation, NewGuestComment};
+pub use imported::ImportedComment;
 pub use moderation::{ModerationAction, StaffReply};
 pub use post::{CommentRefused, NewComment};
 pub use read::{CommentQueue, QueuedComment, ReplyNotice};
@@ -32,8 +35,8 @@ pub(crate) fn comment_from(m: row::Model, reports: i64) -> Comment {
         parent_id: m.parent_id,
         member_id: m.member_id,
         // Members and guests write comments, staff write replies (a member's go with them
-        // when deleted).
-        staff: m.member_id.is_none() && m.guest_email.is_none(),
+        // when deleted); an imported comment has neither member nor guest, and is no reply.
+        staff: m.member_id.is_none() && m.guest_email.is_none() && m.import_key.is_none(),
         guest_email: m.guest_email,
         author_name: m.author_name,
         body: m.body,

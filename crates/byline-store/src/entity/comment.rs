@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A reader's comment on an article, or a staff reply.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "comment")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -27,6 +27,8 @@ pub struct Model {
     pub reply_mailed: bool,
     /// A guest's address (m0039); `None` for members' comments and staff replies.
     pub guest_email: Option<String>,
+    /// Where an importer found it (`wordpress:…#12`); `None` for comments written here.
+    pub import_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A member's report of a comment (one per member and comment).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "comment_report")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// The publication's comment settings: a single row with id 1 (absent: the defaults).
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "comment_settings")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

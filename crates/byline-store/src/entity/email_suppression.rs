@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An address that gets no more newsletters.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "email_suppression")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

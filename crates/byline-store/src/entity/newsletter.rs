@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// A newsletter members may subscribe to.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "newsletter")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One recipient of a send and where their message stands.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "newsletter_recipient")]
 pub struct Model {
     #[sea_orm(primary_key)]

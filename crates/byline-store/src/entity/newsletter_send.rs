@@ -3,7 +3,7 @@
 use sea_orm::entity::prelude::*;
 
 /// One issue of a newsletter on its way to a segment of its subscribers.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "newsletter_send")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
 /// An address an imported site had, and what it now leads to.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize, serde::Deserialize)]
 #[sea_orm(table_name = "old_address")]
 pub struct Model {
     #[sea_orm(primary_key)]

@@ -30,6 +30,7 @@ mod m0029_corrections;
 mod m0030_webhooks;
 mod m0031_old_addresses;
 mod m0033_article_labels;
+mod m0034_comment_import_key;
 mod m0036_newsletter_tracking;
 mod m0038_article_comment_days;
 mod m0039_guest_comments;
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_webhooks::Migration),
             Box::new(m0031_old_addresses::Migration),
             Box::new(m0033_article_labels::Migration),
+            Box::new(m0034_comment_import_key::Migration),
             Box::new(m0036_newsletter_tracking::Migration),
             Box::new(m0038_article_comment_days::Migration),
             Box::new(m0039_guest_comments::Migration),
