@@ -145,6 +145,9 @@ pub struct ArticleInput {
     /// Are comments open on it? `None` (the default) and `true` open, `false` closed
     /// (`comments: false` in front matter).
     pub comments: Option<bool>,
+    /// Is it featured: shown first on the home page, `featured` in the Ghost Content API
+    /// (`featured: true` in front matter; WordPress's sticky posts).
+    pub featured: bool,
     /// Who may read it in full: `public` (or none), `members`, `paid` or `tiers`.
     pub access: Option<String>,
     /// The tiers (slugs) it is for, with `access: tiers`.
@@ -180,6 +183,7 @@ pub struct ArticleFields {
     pub seo_description: Option<String>,
     pub republish: Option<bool>,
     pub comments: Option<bool>,
+    pub featured: bool,
     /// Who may read it in full (tier slugs still to be found by the store).
     pub access: Access,
     /// What readers without access see (see `gating`).
@@ -294,6 +298,7 @@ impl ArticleInput {
             seo_description: non_blank(self.seo_description.as_deref()),
             republish: self.republish,
             comments: self.comments,
+            featured: self.featured,
             access,
         })
     }
@@ -315,6 +320,9 @@ pub struct ArticleSummary {
     /// Who may read it in full (lists show a badge; never its text).
     #[serde(default)]
     pub access: Access,
+    /// Featured: first on the home page.
+    #[serde(default)]
+    pub featured: bool,
 }
 
 /// A whole article, as its page shows it.
@@ -347,6 +355,9 @@ pub struct Article {
     /// Are comments open on it? `None` (the default) and `true` open, `false` closed
     /// (`comments: false` in front matter).
     pub comments: Option<bool>,
+    /// Featured: first on the home page.
+    #[serde(default)]
+    pub featured: bool,
     /// Who may read it in full.
     #[serde(default)]
     pub access: Access,
@@ -377,6 +388,7 @@ impl Article {
             terms: self.terms.clone(),
             image: self.image.clone(),
             access: self.access.clone(),
+            featured: self.featured,
         }
     }
 

@@ -203,6 +203,7 @@ mod tests {
             seo_description: None,
             republish: Some(true),
             comments: None,
+            featured: false,
             access: fields.access,
             preview_html: fields.preview_html,
             members_from: fields.members_from,

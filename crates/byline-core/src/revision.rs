@@ -96,6 +96,7 @@ pub fn field_texts(a: &ArticleInput) -> Vec<(&'static str, &'static str, String)
             "Comments",
             if a.comments == Some(false) { "closed" } else { "open" }.to_owned(),
         ),
+        ("featured", "Featured", if a.featured { "yes" } else { "no" }.to_owned()),
     ]
 }
 

@@ -157,7 +157,7 @@ pub async fn ghost_export(
             "id": post_id, "title": input.title, "slug": input.slug,
             "mobiledoc": mobiledoc(&input.body), "lexical": null,
             "html": byline_core::markdown::to_html(&input.body),
-            "feature_image": input.image, "featured": false, "type": "post",
+            "feature_image": input.image, "featured": input.featured, "type": "post",
             "status": status, "visibility": visibility,
             "custom_excerpt": input.excerpt.as_deref().map(|e| excerpt(e, 300)),
             "canonical_url": input.canonical_url,

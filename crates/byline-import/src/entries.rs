@@ -54,6 +54,8 @@ pub(crate) const ARTICLE_KEYS: &[&str] = &[
     "tiers",
     // Comments on or off (`comments: false`), as Jekyll and Hugo themes write it.
     "comments",
+    // Shown first on the home page (`featured: true`).
+    "featured",
     // Machinery of other generators that carries no content.
     "layout",
     "type",
@@ -276,6 +278,7 @@ pub(crate) fn article(
         seo_description: doc.text(&["seo_description"])?,
         republish: doc.bool(&["republish"])?,
         comments: doc.bool(&["comments"])?,
+        featured: doc.bool(&["featured"])?.unwrap_or(false),
         access: doc.text(&["access"])?,
         tiers: doc.list(&["tiers"])?,
     })

@@ -363,6 +363,7 @@ mod tests {
             seo_description: None,
             republish: None,
             comments: None,
+            featured: false,
             access: Access::Paid,
             preview_html: String::new(),
             members_from: 0,

@@ -85,6 +85,7 @@ impl Store {
             import_key: import_key.map(str::to_owned),
             republish: fields.republish,
             comments: fields.comments,
+            featured: fields.featured,
             created_at: existing.as_ref().map_or(now, |e| e.created_at),
             modified_at: existing.as_ref().map_or(now, |e| e.modified_at),
             version: existing.as_ref().map_or(1, |e| e.version),

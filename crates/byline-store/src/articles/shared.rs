@@ -116,6 +116,7 @@ pub(crate) async fn editable(
         seo_description: m.seo_description,
         republish: m.republish,
         comments: m.comments,
+        featured: m.featured,
         access: Some(access.as_str().to_owned()),
         tiers: access.tiers().to_vec(),
     };

@@ -52,6 +52,10 @@ pub struct Model {
     pub members_from: i64,
     /// `None` or true: comments open; false: closed (m0025).
     pub comments: Option<bool>,
+    /// Shown first on the home page; Ghost's `featured` (m0040). Absent from JSON exports
+    /// made before it: false.
+    #[serde(default)]
+    pub featured: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,6 +30,8 @@ mod m0029_corrections;
 mod m0030_webhooks;
 mod m0031_old_addresses;
 mod m0033_article_labels;
+mod m0040_featured;
+mod m0041_taxonomy_exposed;
 
 pub struct Migrator;
 
@@ -62,6 +64,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_webhooks::Migration),
             Box::new(m0031_old_addresses::Migration),
             Box::new(m0033_article_labels::Migration),
+            Box::new(m0040_featured::Migration),
+            Box::new(m0041_taxonomy_exposed::Migration),
         ]
     }
 }

@@ -36,6 +36,8 @@ pub struct EditorForm {
     pub republish: String,
     /// `""` (open) or `closed`.
     pub comments: String,
+    /// The "Featured" checkbox: posted only when checked.
+    pub featured: bool,
     /// `YYYY-MM-DDTHH:MM`, UTC.
     pub published_at: String,
     /// `public`, `members`, `paid` or `tiers`.
@@ -81,6 +83,7 @@ impl Posted {
                 "image_caption" => f.image_caption = v,
                 "republish" => f.republish = v,
                 "comments" => f.comments = v,
+                "featured" => f.featured = v == "on",
                 "published_at" => f.published_at = v,
                 "access" => f.access = v,
                 "tiers" => f.tiers.push(v),
@@ -153,6 +156,7 @@ impl EditorForm {
                 Some(false) => "forbid".into(),
             },
             comments: if a.comments == Some(false) { "closed".into() } else { String::new() },
+            featured: a.featured,
             published_at: a.published_at.map(|t| t.format(LOCAL).to_string()).unwrap_or_default(),
             access: a.access.clone().unwrap_or_else(|| "public".into()),
             tiers: a.tiers.clone(),
@@ -223,6 +227,7 @@ impl EditorForm {
             seo_description: opt(&self.seo_description),
             republish,
             comments: (self.comments == "closed").then_some(false),
+            featured: self.featured,
             access: opt(&self.access),
             // Checked tiers count only when the article is for specific tiers.
             tiers: if self.access.trim() == "tiers" { self.tiers.clone() } else { Vec::new() },

@@ -88,6 +88,8 @@ pub struct ArticleBody {
     /// Are comments open on it? null or true: open (as the publication allows); false: closed.
     #[serde(default)]
     pub(super) comments: Option<bool>,
+    /// Featured: listed first on the home page, `featured` in the Ghost Content API.
+    pub(super) featured: bool,
     /// The publication time (kept for published articles; the time to schedule at).
     pub(super) published_at: Option<DateTime<Utc>>,
     /// When the article was last updated for readers (a correction, say); shown beside the
@@ -132,6 +134,7 @@ impl ArticleBody {
             seo_description: self.seo_description.clone(),
             republish: self.republish,
             comments: self.comments,
+            featured: self.featured,
             access: self.access.clone(),
             tiers: self.tiers.clone(),
         })
@@ -168,6 +171,8 @@ pub struct ArticleOut {
     pub(super) republish: Option<bool>,
     /// false: comments closed on this article.
     pub(super) comments: Option<bool>,
+    /// Featured: listed first on the home page.
+    pub(super) featured: bool,
     pub(super) published_at: Option<DateTime<Utc>>,
     /// When the article was last updated for readers (not every save: see `modified_at`).
     pub(super) updated_at: Option<DateTime<Utc>>,
@@ -212,6 +217,7 @@ impl From<EditableArticle> for ArticleOut {
             image_caption: i.image_caption,
             republish: i.republish,
             comments: i.comments,
+            featured: i.featured,
             published_at: i.published_at,
             updated_at: i.updated_at,
             created_at: a.created_at,
