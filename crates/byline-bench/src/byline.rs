@@ -75,6 +75,18 @@ impl Byline {
     /// binary has a cache at all: without one every request is rendered anyway, and the
     /// setting would be an unknown key).
     pub fn serve(&self, data: &Path, cache: bool, log: &Path) -> anyhow::Result<Server> {
+        self.serve_with(data, cache, &[], log)
+    }
+
+    /// [`Byline::serve`] with settings given as `BYLINE_*` variables (`("SEARCH_PER_MINUTE",
+    /// "0")`).
+    pub fn serve_with(
+        &self,
+        data: &Path,
+        cache: bool,
+        settings: &[(&str, &str)],
+        log: &Path,
+    ) -> anyhow::Result<Server> {
         let addr = free_addr()?;
         let mut cmd = self.command();
         cmd.arg("serve").arg("--data").arg(data).arg("--bind").arg(addr.to_string());
@@ -82,8 +94,33 @@ impl Byline {
         if !cache && self.has_cache {
             cmd.env("BYLINE_CACHE_MB", "0");
         }
+        for (key, value) in settings {
+            cmd.env(format!("BYLINE_{key}"), value);
+        }
         let name = if cache { "byline (cache on)" } else { "byline (cache off)" };
         Server::spawn(name, cmd, addr, log)
+    }
+
+    /// `byline integration create bench --data DATA`: a Ghost Content API key.
+    pub fn content_api_key(&self, data: &Path) -> anyhow::Result<String> {
+        let mut cmd = self.command();
+        cmd.args(["integration", "create", "Benchmark", "--data"]).arg(data);
+        let out = cmd.output().with_context(|| format!("cannot run {:?}", self.bin))?;
+        if !out.status.success() {
+            bail!("byline integration create failed: {}", tail(&out, 5));
+        }
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("content_api_key:"))
+            .map(|k| k.trim().to_owned())
+            .context("byline integration create printed no content_api_key")
+    }
+
+    /// `byline search reindex --data DATA`; returns how long it took.
+    pub fn reindex(&self, data: &Path) -> anyhow::Result<Duration> {
+        let mut cmd = self.command();
+        cmd.args(["search", "reindex", "--data"]).arg(data);
+        timed(cmd, "byline search reindex")
     }
 
     /// `byline member-pass EMAIL --tier paid --data DATA`: the cookie of a signed-in paid

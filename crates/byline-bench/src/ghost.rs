@@ -9,7 +9,7 @@ use crate::export::median;
 use crate::process::{RssSampler, Server, free_addr};
 use crate::report::Value;
 use crate::wrk::{self, Load, WrkResult};
-use crate::{ghost_import, http};
+use crate::{content_api, ghost_import, http};
 use anyhow::{Context, bail};
 use std::fs;
 use std::net::SocketAddr;
@@ -88,6 +88,9 @@ pub struct GhostResult {
     pub idle_rss_mb: Value,
     pub peak_rss_mb: Value,
     pub start: Value,
+    /// The Content API request ([`content_api::REQUEST`]), requests/s, and wrk's numbers.
+    pub content_api: Value,
+    pub content_api_load: Option<Result<WrkResult, String>>,
     pub notes: Vec<String>,
 }
 
@@ -101,7 +104,9 @@ impl GhostResult {
             load: None,
             idle_rss_mb: Err(why.clone()),
             peak_rss_mb: Err(why.clone()),
-            start: Err(why),
+            start: Err(why.clone()),
+            content_api: Err(why),
+            content_api_load: None,
             notes: Vec::new(),
         }
     }
@@ -117,7 +122,9 @@ pub fn measure(g: &Ghost, corpus: &Corpus, dir: &Path, load: &Load, repeat: usiz
     let mut r = GhostResult::unavailable("not reached");
     r.version = g.version.clone();
     r.article_path = article_path.clone();
-    let started = seeded(g, corpus, dir, &article_path, &mut r.notes).and_then(|seeded| {
+    let mut key = Err("Ghost was not seeded".to_owned());
+    let started = seeded(g, corpus, dir, &article_path, &mut r.notes).and_then(|(seeded, k)| {
+        key = Ok(k);
         seeded.stop(Duration::from_secs(30));
         eprintln!("[{}] Ghost: time to the first 200 ({repeat} starts)", corpus.articles);
         let mut times = Vec::new();
@@ -153,25 +160,28 @@ pub fn measure(g: &Ghost, corpus: &Corpus, dir: &Path, load: &Load, repeat: usiz
     let sampler = RssSampler::start(server.pid());
     let result = wrk::measure(load, server.addr, &article_path).map_err(|e| format!("{e:#}"));
     r.peak_rss_mb = Ok(sampler.stop() as f64 / MB);
-    r.rps = match &result {
-        Ok(w) if w.clean() => Ok(w.requests_per_sec),
-        Ok(w) => Err(format!("{} of {} answers were not 2xx/3xx", w.non_2xx, w.requests)),
-        Err(e) => Err(e.clone()),
-    };
+    r.rps = wrk::rps(&result);
     r.load = Some(result);
+    eprintln!("[{}] wrk Ghost: {}", corpus.articles, content_api::REQUEST);
+    let (rps, run) = match key {
+        Ok(key) => content_api::load(load, server.addr, &content_api::path(&key)),
+        Err(why) => (Err(why.clone()), Err(why)),
+    };
+    (r.content_api, r.content_api_load) = (rps, Some(run));
     server.stop(Duration::from_secs(30));
     r
 }
 
-/// Starts Ghost on a fresh content folder, creates the owner and imports the corpus; returns
-/// the running server once the sample article answers 200.
+/// Starts Ghost on a fresh content folder, creates the owner, imports the corpus and makes a
+/// Content API key; returns the running server once the sample article answers 200, and
+/// the key.
 fn seeded(
     g: &Ghost,
     corpus: &Corpus,
     dir: &Path,
     article: &str,
     notes: &mut Vec<String>,
-) -> anyhow::Result<Server> {
+) -> anyhow::Result<(Server, String)> {
     let _ = fs::remove_dir_all(dir);
     let content = dir.join("content");
     for sub in ["data", "images", "media", "files", "logs", "settings", "adapters", "public"] {
@@ -213,7 +223,8 @@ fn seeded(
         corpus.articles,
         began.elapsed().as_secs_f64()
     ));
-    Ok(server)
+    let key = ghost_import::content_key(server.addr, &cookie)?;
+    Ok((server, key))
 }
 
 /// Starts `node index.js` in production mode with SQLite in `dir/content`, on a free port.

@@ -69,6 +69,26 @@ pub fn import(
     Ok(())
 }
 
+/// Makes a custom integration through the admin API and returns its Content API key.
+pub fn content_key(addr: SocketAddr, cookie: &str) -> anyhow::Result<String> {
+    let origin = format!("http://{addr}");
+    let body = json!({"integrations": [{"name": "Benchmark"}]});
+    let path = "/ghost/api/admin/integrations/?include=api_keys";
+    let r = post_json(addr, path, &origin, Some(cookie), &body)?;
+    if r.status >= 300 {
+        bail!("Ghost's integrations API answered {}: {}", r.status, r.text());
+    }
+    let v: Value = serde_json::from_slice(&r.body)?;
+    v["integrations"][0]["api_keys"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|k| k["type"] == "content")
+        .and_then(|k| k["secret"].as_str())
+        .map(str::to_owned)
+        .context("Ghost made the integration without a Content API key")
+}
+
 /// How many posts Ghost has.
 pub fn post_count(addr: SocketAddr, cookie: &str) -> anyhow::Result<usize> {
     let origin = format!("http://{addr}");

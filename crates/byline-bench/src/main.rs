@@ -6,9 +6,12 @@
 //! It drives the `byline` binary from the outside, like a user, and depends on no Byline
 //! crate. It starts servers, so nothing here runs under `cargo test` but pure unit tests.
 
+mod beside;
 mod byline;
+mod content_api;
 mod corpus;
 mod export;
+mod fts5;
 mod ghost;
 mod ghost_import;
 mod http;
@@ -18,6 +21,7 @@ mod nginx;
 mod process;
 mod report;
 mod run;
+mod search;
 mod text;
 mod tools;
 mod wrk;
@@ -36,6 +40,9 @@ struct Args {
     /// Corpus sizes, in articles (100000 is allowed but slow)
     #[arg(long, value_delimiter = ',', default_values_t = [1_000, 10_000])]
     articles: Vec<usize>,
+    /// Articles in the search row's own corpus (search against SQLite FTS5); 0 skips it
+    #[arg(long, default_value_t = 100_000)]
+    search_articles: usize,
     /// Seed of the generated corpus: the same seed and size give the same files
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -139,6 +146,7 @@ fn run() -> anyhow::Result<()> {
         seed: args.seed,
         dir: work.clone(),
     };
+    let load_before = load_average();
     let mut sizes = Vec::new();
     for &n in &args.articles {
         sizes.push(runner.size(n).unwrap_or_else(|e| {
@@ -150,6 +158,19 @@ fn run() -> anyhow::Result<()> {
             }
         }));
     }
+    if args.search_articles > 0 {
+        let n = args.search_articles;
+        sizes.push(runner.search(n).unwrap_or_else(|e| {
+            eprintln!("[search {n}] failed: {e:#}");
+            SizeResult {
+                articles: n,
+                title: Some(format!("Search, {} articles", markdown::thousands(n as f64))),
+                notes: vec![format!("The search row failed: {e:#}")],
+                ..SizeResult::default()
+            }
+        }));
+    }
+    let load_after = load_average();
 
     let mut tool_versions: std::collections::BTreeMap<String, String> = tools
         .iter()
@@ -182,6 +203,11 @@ fn run() -> anyhow::Result<()> {
     if let Err(why) = &ghost {
         notes.push(format!("Ghost could not be measured: {why}"));
     }
+    notes.push(format!(
+        "Other work on the machine: load average (1, 5, 15 min, from `uptime`) {load_before} at \
+         the start and {load_after} at the end of the run. Every ratio compares two numbers \
+         taken minutes apart under that same load."
+    ));
     let report = Report {
         date: started.format("%Y-%m-%d %H:%M UTC").to_string(),
         command: command_line(),
@@ -226,6 +252,13 @@ fn command_line() -> String {
         cmd.push_str(&a);
     }
     cmd.trim_end_matches(" --").to_owned()
+}
+
+/// The load averages as `uptime` prints them (`3.12, 2.80, 2.10`).
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let parts: Vec<&str> = text.split_whitespace().take(3).collect();
+    if parts.len() == 3 { parts.join(", ") } else { "unknown".to_owned() }
 }
 
 fn yes_no(b: bool) -> &'static str {

@@ -56,9 +56,18 @@ pub fn render(r: &Report) -> String {
 }
 
 fn render_size(out: &mut String, s: &SizeResult) {
-    let _ = writeln!(out, "## {} articles\n", thousands(s.articles as f64));
+    match &s.title {
+        Some(t) => {
+            let _ = writeln!(out, "## {t}\n");
+        }
+        None => {
+            let _ = writeln!(out, "## {} articles\n", thousands(s.articles as f64));
+        }
+    }
     let pages: Vec<String> = s.pages.iter().map(|(k, v)| format!("{k} `{v}`")).collect();
-    let _ = writeln!(out, "Pages: {}.", pages.join(", "));
+    if !pages.is_empty() {
+        let _ = writeln!(out, "Pages: {}.", pages.join(", "));
+    }
     if let Some(secs) = s.import_seconds {
         let _ = writeln!(out, "Import (`byline import markdown`): {secs:.1} s.");
     }
@@ -169,6 +178,7 @@ fn target(b: Bound) -> String {
         Bound::RatioAtLeast(v) => format!("≥ {v}×"),
         Bound::RatioAtMost(v) => format!("≤ {v}×"),
         Bound::ValueAtMost(v) => format!("≤ {v}"),
+        Bound::ValueAtLeast(v) => format!("≥ {}", thousands(v)),
     }
 }
 
@@ -176,7 +186,7 @@ fn target(b: Bound) -> String {
 fn number(v: Option<f64>, unit: &str) -> String {
     match v {
         None => "—".to_owned(),
-        Some(v) if unit == "req/s" => thousands(v),
+        Some(v) if unit.ends_with("/s") => thousands(v),
         Some(v) if unit == "MB" => format!("{v:.1}"),
         Some(v) if unit == "s" && v < 1.0 => format!("{v:.3}"),
         Some(v) => format!("{v:.2}"),

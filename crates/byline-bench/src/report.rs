@@ -26,6 +26,9 @@ pub struct Report {
 #[derive(Serialize, Default)]
 pub struct SizeResult {
     pub articles: usize,
+    /// A heading other than "N articles" (the search row's own corpus).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
     /// The measured pages by role (article, home, term, feed): their paths.
     pub pages: BTreeMap<String, String>,
     pub import_seconds: Option<f64>,
@@ -71,6 +74,8 @@ pub enum Bound {
     RatioAtMost(f64),
     /// Byline's own value must be at most this (in the measure's unit).
     ValueAtMost(f64),
+    /// Byline's own value must be at least this (in the measure's unit).
+    ValueAtLeast(f64),
 }
 
 #[derive(Clone, Copy, Serialize, PartialEq, Debug)]
@@ -129,6 +134,10 @@ impl Measure {
                 Ok(v) => met(*v <= max),
                 Err(_) => Status::NotMeasured,
             },
+            Some(Bound::ValueAtLeast(min)) => match &byline {
+                Ok(v) => met(*v >= min),
+                Err(_) => Status::NotMeasured,
+            },
             Some(Bound::RatioAtLeast(min)) => ratio.map_or(Status::NotMeasured, |r| met(r >= min)),
             Some(Bound::RatioAtMost(max)) => ratio.map_or(Status::NotMeasured, |r| met(r <= max)),
         };
@@ -143,6 +152,13 @@ impl Measure {
             status,
             note: (!why.is_empty()).then(|| why.join("; ")),
         }
+    }
+
+    /// A row of Byline's own, with no reference and no target.
+    pub fn info(measure: &str, unit: &str, byline: Value) -> Measure {
+        let mut m = Measure::new(measure, unit, byline, "", Ok(0.0), None);
+        m.reference = None;
+        m
     }
 
     pub fn with_note(mut self, note: impl Into<String>) -> Measure {

@@ -10,7 +10,7 @@ use crate::process::{RssSampler, Server};
 use crate::report::{Bound, LoadRow, Measure, SizeResult, Value};
 use crate::tools::Tools;
 use crate::wrk::{self, Load};
-use crate::{http, hugo, nginx};
+use crate::{content_api, http, hugo, nginx};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -30,6 +30,8 @@ pub struct Pages {
     pub paths: Vec<(&'static str, String)>,
     /// A members-only article, loaded by Byline (cache on) with a paid member's cookie.
     pub gated: String,
+    /// The Ghost Content API request with Byline's key (or why there is none).
+    pub content_api: Result<String, String>,
 }
 
 impl Pages {
@@ -52,6 +54,9 @@ struct Observed {
 #[derive(Default)]
 struct Served {
     rps: Vec<Value>,
+    /// Byline with the cache on only: the gated article for a member, and the Content API.
+    gated: Option<Value>,
+    content_api: Option<Value>,
     idle_rss_mb: Option<f64>,
     peak_rss_mb: Option<f64>,
 }
@@ -69,7 +74,7 @@ impl Run<'_> {
         eprintln!("[{n}] writing the corpus to {}", dir.display());
         corpus.write_byline(&dir.join("corpus")).context("cannot write the corpus")?;
         let mut result = SizeResult { articles: n, ..SizeResult::default() };
-        let pages = Pages {
+        let mut pages = Pages {
             paths: vec![
                 ("article", format!("/articles/{}/", corpus.sample().slug)),
                 ("home", "/".to_owned()),
@@ -77,6 +82,7 @@ impl Run<'_> {
                 ("feed", "/feed.xml".to_owned()),
             ],
             gated: format!("/articles/{}/", corpus.gated().slug),
+            content_api: Err("not made yet".into()),
         };
         result.pages = pages.paths.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
 
@@ -84,6 +90,11 @@ impl Run<'_> {
         let data = dir.join("data");
         let took = self.byline.import(&dir.join("corpus"), &data)?;
         result.import_seconds = Some(took.as_secs_f64());
+        pages.content_api = self
+            .byline
+            .content_api_key(&data)
+            .map(|key| content_api::path(&key))
+            .map_err(|e| format!("{e:#}"));
 
         eprintln!("[{n}] byline: time to the first 200 ({} starts)", self.repeat);
         let start = self.start_times(&data, &dir, pages.article());
@@ -123,6 +134,14 @@ impl Run<'_> {
                 page: format!("article `{}`", ghost.article_path),
                 result: Ok(row.clone()),
                 peak_rss_mb: ghost.peak_rss_mb.as_ref().ok().copied(),
+            });
+        }
+        if let Some(run) = &ghost.content_api_load {
+            result.loads.push(LoadRow {
+                server: format!("Ghost {}", ghost.version),
+                page: format!("Content API `{}`", content_api::REQUEST),
+                result: run.clone(),
+                peak_rss_mb: None,
             });
         }
         result.notes.extend(ghost.notes.iter().cloned());
@@ -182,55 +201,11 @@ impl Run<'_> {
         };
         self.load_pages(&mut server, &name, pages, &mut served, result);
         if cache {
-            let gated = self.load_gated(&mut server, data, &pages.gated, result);
-            served.rps.push(gated);
+            served.gated = Some(self.load_gated(&mut server, data, &pages.gated, result));
+            served.content_api = Some(self.load_content_api(&server, pages, result));
         }
         server.stop(Duration::from_secs(10));
         Ok((served, bodies))
-    }
-
-    /// wrk on the members-only article with a paid member's cookie (from
-    /// `byline member-pass`), after checking that the member gets the full text and an
-    /// anonymous reader the preview; requests/s, or why not.
-    fn load_gated(
-        &self,
-        server: &mut Server,
-        data: &Path,
-        path: &str,
-        result: &mut SizeResult,
-    ) -> Value {
-        eprintln!("[{}] wrk Byline, signed-in member: gated {path}", result.articles);
-        let cookie = self.byline.member_cookie(data).map_err(|e| format!("{e:#}"))?;
-        let get = |headers: &[(&str, &str)]| {
-            http::request(server.addr, "GET", path, headers, &[]).map_err(|e| format!("{e:#}"))
-        };
-        let (member, anon) = (get(&[("cookie", &cookie)])?, get(&[])?);
-        let full = |r: &http::Response| r.text().contains("class=\"members-only\">");
-        if member.status != 200 || !full(&member) || full(&anon) {
-            return Err(format!(
-                "the member did not get the full text of {path} (status {}), or an anonymous \
-                 reader did",
-                member.status
-            ));
-        }
-        let header = format!("Cookie: {cookie}");
-        let load = match &self.tools["wrk"] {
-            Ok(_) => wrk::measure_with(&self.load, server.addr, path, Some(&header))
-                .map_err(|e| format!("{e:#}")),
-            Err(why) => Err(why.clone()),
-        };
-        let rps = match &load {
-            Ok(w) if w.clean() => Ok(w.requests_per_sec),
-            Ok(w) => Err(format!("{} of {} answers were not 2xx/3xx", w.non_2xx, w.requests)),
-            Err(e) => Err(e.clone()),
-        };
-        result.loads.push(LoadRow {
-            server: "Byline, cache on, signed-in member".to_owned(),
-            page: format!("gated article `{path}`"),
-            result: load,
-            peak_rss_mb: None,
-        });
-        rps
     }
 
     /// Serves Byline's bytes with nginx and loads each page; errors become the reason.
@@ -286,11 +261,7 @@ impl Run<'_> {
             if let Some(p) = peak {
                 served.peak_rss_mb = Some(served.peak_rss_mb.map_or(p, |old: f64| old.max(p)));
             }
-            served.rps.push(match &load {
-                Ok(w) if w.clean() => Ok(w.requests_per_sec),
-                Ok(w) => Err(format!("{} of {} answers were not 2xx/3xx", w.non_2xx, w.requests)),
-                Err(e) => Err(e.clone()),
-            });
+            served.rps.push(wrk::rps(&load));
             let page = format!("{role} `{path}`");
             result.loads.push(LoadRow {
                 server: name.to_owned(),
@@ -342,7 +313,7 @@ impl Run<'_> {
             Measure::new(
                 "Gated article, signed-in member",
                 "req/s",
-                cached.rps.get(4).cloned().unwrap_or_else(|| Err("not measured".into())),
+                cached.gated.clone().unwrap_or_else(|| Err("not measured".into())),
                 "Cached article page, same run",
                 cached.rps[0].clone(),
                 Some(Bound::RatioAtLeast(0.5)),
@@ -356,6 +327,17 @@ impl Run<'_> {
             &ghost_v,
             ghost.rps.clone(),
             Some(Bound::RatioAtLeast(100.0)),
+        ));
+        m.push(with(
+            Measure::new(
+                "Ghost Content API, 15 posts with tags and authors",
+                "req/s",
+                cached.content_api.clone().unwrap_or_else(|| Err("not measured".into())),
+                &ghost_v,
+                ghost.content_api.clone(),
+                Some(Bound::RatioAtLeast(100.0)),
+            ),
+            cache_note,
         ));
         for (i, label) in [(1, "Home page"), (2, "Term archive"), (3, "Feed")] {
             m.push(Measure::new(

@@ -15,6 +15,7 @@ const TOOLS: &[(&str, &[&str], &str)] = &[
     ("hugo", &["hugo", "version"], "hugo"),
     ("node", &["node", "--version"], "nodejs"),
     ("npm", &["npm", "--version"], "npm"),
+    ("sqlite3", &["sqlite3", "--version"], "sqlite3"),
 ];
 
 pub fn detect() -> Tools {

@@ -4,6 +4,7 @@
 use anyhow::{Context, bail};
 use serde::Serialize;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::Command;
 
 /// How hard and how long to load each address.
@@ -41,6 +42,15 @@ impl WrkResult {
     }
 }
 
+/// Requests/s of a clean run; otherwise why it does not count.
+pub fn rps(run: &Result<WrkResult, String>) -> Result<f64, String> {
+    match run {
+        Ok(w) if w.clean() => Ok(w.requests_per_sec),
+        Ok(w) => Err(format!("{} of {} answers were not 2xx/3xx", w.non_2xx, w.requests)),
+        Err(e) => Err(e.clone()),
+    }
+}
+
 /// Warms the address up (results discarded), then measures it.
 pub fn measure(load: &Load, addr: SocketAddr, path: &str) -> anyhow::Result<WrkResult> {
     measure_with(load, addr, path, None)
@@ -53,23 +63,51 @@ pub fn measure_with(
     path: &str,
     header: Option<&str>,
 ) -> anyhow::Result<WrkResult> {
-    if load.warmup_seconds > 0 {
-        run(load, load.warmup_seconds, addr, path, header)?;
-    }
-    run(load, load.seconds, addr, path, header)
+    warm_then_measure(load, addr, &Target { path, header, script: None })
 }
 
-fn run(
+/// [`measure`] over several paths in turn (a mix of search queries): each wrk thread asks
+/// for the paths of the list one after the other, round and round. The Lua script that does it is
+/// written to `script`.
+pub fn measure_mix(
     load: &Load,
-    seconds: u32,
     addr: SocketAddr,
-    path: &str,
-    header: Option<&str>,
+    paths: &[String],
+    script: &Path,
 ) -> anyhow::Result<WrkResult> {
-    let url = format!("http://{addr}{path}");
+    let quoted: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
+    let lua = format!(
+        "local paths = {{{}}}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n  \
+         return wrk.format(\"GET\", paths[i])\nend\n",
+        quoted.join(", ")
+    );
+    std::fs::write(script, lua).with_context(|| format!("cannot write {script:?}"))?;
+    let first = paths.first().map_or("/", String::as_str);
+    warm_then_measure(load, addr, &Target { path: first, header: None, script: Some(script) })
+}
+
+fn warm_then_measure(load: &Load, addr: SocketAddr, target: &Target) -> anyhow::Result<WrkResult> {
+    if load.warmup_seconds > 0 {
+        run(load, load.warmup_seconds, addr, target)?;
+    }
+    run(load, load.seconds, addr, target)
+}
+
+/// What one wrk run asks for: a path (with a header), or the paths a Lua script chooses.
+struct Target<'a> {
+    path: &'a str,
+    header: Option<&'a str>,
+    script: Option<&'a Path>,
+}
+
+fn run(load: &Load, seconds: u32, addr: SocketAddr, t: &Target) -> anyhow::Result<WrkResult> {
+    let url = format!("http://{addr}{}", t.path);
     let mut cmd = Command::new("wrk");
-    if let Some(h) = header {
+    if let Some(h) = t.header {
         cmd.args(["-H", h]);
+    }
+    if let Some(script) = t.script {
+        cmd.arg("-s").arg(script);
     }
     let out = cmd
         .args(["-t", &load.threads.to_string(), "-c", &load.connections.to_string()])

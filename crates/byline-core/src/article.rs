@@ -152,6 +152,9 @@ pub struct ArticleInput {
     /// by age; `None`: the publication's setting.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments_close_after_days: Option<u32>,
+    /// Is it featured: shown first on the home page, `featured` in the Ghost Content API
+    /// (`featured: true` in front matter; WordPress's sticky posts).
+    pub featured: bool,
     /// Who may read it in full: `public` (or none), `members`, `paid` or `tiers`.
     pub access: Option<String>,
     /// The tiers (slugs) it is for, with `access: tiers`.
@@ -189,6 +192,7 @@ pub struct ArticleFields {
     pub comments: Option<bool>,
     /// See [`ArticleInput::comments_close_after_days`].
     pub comments_close_after_days: Option<u32>,
+    pub featured: bool,
     /// Who may read it in full (tier slugs still to be found by the store).
     pub access: Access,
     /// What readers without access see (see `gating`).
@@ -312,6 +316,7 @@ impl ArticleInput {
             republish: self.republish,
             comments: self.comments,
             comments_close_after_days: self.comments_close_after_days,
+            featured: self.featured,
             access,
         })
     }
@@ -333,6 +338,9 @@ pub struct ArticleSummary {
     /// Who may read it in full (lists show a badge; never its text).
     #[serde(default)]
     pub access: Access,
+    /// Featured: first on the home page.
+    #[serde(default)]
+    pub featured: bool,
 }
 
 /// A whole article, as its page shows it.
@@ -369,6 +377,9 @@ pub struct Article {
     /// the publication's setting).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comments_close_after_days: Option<u32>,
+    /// Featured: first on the home page.
+    #[serde(default)]
+    pub featured: bool,
     /// Who may read it in full.
     #[serde(default)]
     pub access: Access,
@@ -399,6 +410,7 @@ impl Article {
             terms: self.terms.clone(),
             image: self.image.clone(),
             access: self.access.clone(),
+            featured: self.featured,
         }
     }
 

@@ -204,6 +204,7 @@ mod tests {
             republish: Some(true),
             comments: None,
             comments_close_after_days: None,
+            featured: false,
             access: fields.access,
             preview_html: fields.preview_html,
             members_from: fields.members_from,

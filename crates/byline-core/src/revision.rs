@@ -105,6 +105,7 @@ pub fn field_texts(a: &ArticleInput) -> Vec<(&'static str, &'static str, String)
                 Some(d) => format!("{d} days"),
             },
         ),
+        ("featured", "Featured", if a.featured { "yes" } else { "no" }.to_owned()),
     ]
 }
 

@@ -40,6 +40,14 @@ pub struct Taxonomy {
     pub singular: String,
     pub description: Option<String>,
     pub position: i32,
+    /// Do its terms appear as tags in the Ghost Content API (tag lists, includes,
+    /// `primary_tag`, `tag:` filters)? True unless the publication says otherwise.
+    #[serde(default = "exposed_by_default")]
+    pub exposed: bool,
+}
+
+fn exposed_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,6 +56,8 @@ pub struct TaxonomyInput {
     pub name: String,
     pub singular: Option<String>,
     pub description: Option<String>,
+    /// Exposed to the Ghost Content API; `None` keeps what a taxonomy has (true when new).
+    pub exposed: Option<bool>,
 }
 
 impl TaxonomyInput {
@@ -67,6 +77,7 @@ impl TaxonomyInput {
             singular,
             description: non_blank(self.description.as_deref()),
             position: 0,
+            exposed: self.exposed.unwrap_or(true),
         })
     }
 }

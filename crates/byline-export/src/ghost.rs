@@ -167,7 +167,7 @@ pub async fn ghost_export(
             "slug": input.slug,
             "mobiledoc": mobiledoc(&input.body), "lexical": null,
             "html": byline_core::markdown::to_html(&input.body),
-            "feature_image": input.image, "featured": false, "type": "post",
+            "feature_image": input.image, "featured": input.featured, "type": "post",
             "status": status, "visibility": visibility,
             "custom_excerpt": fit.opt(input.excerpt.as_deref(), 300, "post", &name, "excerpt"),
             "canonical_url": input.canonical_url,

@@ -128,7 +128,10 @@ fn plan<'a>(
     let mut jobs: Vec<Job<'a>> = Vec::new();
     let (total, _) = pages_of(all, o.per_page);
     jobs.push(Box::new(move || {
-        let (_, chunks) = pages_of(all, o.per_page);
+        // As the served home page: featured articles first, each group newest first.
+        let mut home = all.to_vec();
+        home.sort_by_key(|a| !a.featured);
+        let (_, chunks) = pages_of(&home, o.per_page);
         chunks
             .map(|(n, items)| {
                 render(theme, &urls::paged("/", n), "home.html", &HomePage::new(v, items, n, total))

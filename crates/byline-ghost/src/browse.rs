@@ -72,10 +72,12 @@ impl From<StoreError> for GhostError {
     }
 }
 
-/// Every term of every taxonomy, by id, with its taxonomy's slug.
+/// Every term that appears as a tag, with its taxonomy's slug: the terms of the taxonomies
+/// exposed to the Content API. Whatever is not here is no tag anywhere (lists, includes,
+/// `primary_tag`, filters, the search index).
 pub(crate) async fn all_terms(store: &Store) -> Result<HashMap<i64, (Term, String)>, StoreError> {
     let mut out = HashMap::new();
-    for t in store.taxonomies().await? {
+    for t in store.taxonomies().await?.into_iter().filter(|t| t.exposed) {
         for term in store.terms(t.id).await? {
             out.insert(term.id, (term, t.slug.clone()));
         }

@@ -45,6 +45,7 @@ pub(crate) async fn posts(
                 .filter_map(|id| authors.get(id).map(|a| (*id, a.slug.clone())))
                 .collect(),
             visibility: f.access.clone(),
+            featured: f.featured,
             published_at: f.published_at,
             updated_at: f.modified_at,
             created_at: f.created_at,
@@ -109,6 +110,7 @@ pub(crate) async fn pages(
             tags: Vec::new(),
             authors: Vec::new(),
             visibility: "public".into(),
+            featured: false,
             published_at: Some(p.updated_at),
             updated_at: p.updated_at,
             created_at: p.updated_at,

@@ -44,7 +44,7 @@ pub fn post(site: &Site, a: &Article, facts: &ArticleFacts, shape: Shape) -> Map
         "feature_image": site.opt_url(image.map(|i| i.url.as_str())),
         "feature_image_alt": image.map(|i| i.alt.clone()).filter(|a| !a.is_empty()),
         "feature_image_caption": image.and_then(|i| i.caption.clone()),
-        "featured": false,
+        "featured": a.featured,
         "visibility": facts.access,
         "created_at": date(facts.created_at),
         "updated_at": date(facts.modified_at),

@@ -55,6 +55,8 @@ pub(crate) const ARTICLE_KEYS: &[&str] = &[
     // Comments on or off (`comments: false`), as Jekyll and Hugo themes write it.
     "comments",
     "comments_close_after_days",
+    // Shown first on the home page (`featured: true`).
+    "featured",
     // Machinery of other generators that carries no content.
     "layout",
     "type",
@@ -286,6 +288,7 @@ pub(crate) fn article(
         republish: doc.bool(&["republish"])?,
         comments: doc.bool(&["comments"])?,
         comments_close_after_days: close_days,
+        featured: doc.bool(&["featured"])?.unwrap_or(false),
         access: doc.text(&["access"])?,
         tiers: doc.list(&["tiers"])?,
     })

@@ -35,6 +35,8 @@ struct TaxonomyEntry {
     name: String,
     singular: Option<String>,
     description: Option<String>,
+    /// `false` keeps its terms out of the Ghost Content API's tags.
+    exposed: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,6 +143,7 @@ pub(crate) async fn apply(
             name: t.name.clone(),
             singular: t.singular.clone(),
             description: t.description.clone(),
+            exposed: t.exposed,
         };
         match store.save_taxonomy(&input).await {
             Ok(saved) => report.settings.add(saved.outcome),

@@ -364,6 +364,7 @@ mod tests {
             republish: None,
             comments: None,
             comments_close_after_days: None,
+            featured: false,
             access: Access::Paid,
             preview_html: String::new(),
             members_from: 0,

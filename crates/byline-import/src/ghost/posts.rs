@@ -55,6 +55,7 @@ impl Run<'_> {
                         name: "Tags".into(),
                         singular: Some("Tag".into()),
                         description: None,
+                        exposed: None,
                     })
                     .await
                     .map(|_| ()),
@@ -343,6 +344,7 @@ impl Run<'_> {
             seo_description: get("meta_description")
                 .or_else(|| get("og_description"))
                 .or_else(|| get("twitter_description")),
+            featured: flag(post, "featured"),
             access,
             tiers,
             ..ArticleInput::default()

@@ -40,6 +40,7 @@ pub async fn import_site(
             name: title_from_slug(&slug),
             singular: Some(title_from_slug(&singular)),
             description: None,
+            exposed: None,
         };
         let saved = if options.dry_run {
             input.validate().map(|_| Outcome::Created).map_err(Into::into)

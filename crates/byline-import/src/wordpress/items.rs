@@ -40,7 +40,6 @@ pub(crate) struct Run<'a> {
     /// Byline taxonomies known to exist (or, in a dry run, to be made).
     pub taxonomies: HashSet<String>,
     pub pending: Vec<OldAddress>,
-    pub featured_missing: usize,
     pub imported_any: bool,
     pub other_types: HashSet<String>,
 }
@@ -65,7 +64,6 @@ impl<'a> Run<'a> {
             terms: HashMap::new(),
             taxonomies: HashSet::new(),
             pending: Vec::new(),
-            featured_missing: 0,
             imported_any: false,
             other_types: HashSet::new(),
         }
@@ -237,9 +235,6 @@ impl<'a> Run<'a> {
             .meta("_thumbnail_id")
             .and_then(|id| id.parse::<i64>().ok())
             .and_then(|id| self.lib.by_id.get(&id));
-        if it.sticky {
-            self.featured_missing += 1;
-        }
         let seo =
             |keys: &[&str]| keys.iter().find_map(|k| it.meta(k)).map(|v| self.seo_text(&v, &title));
         let input = ArticleInput {
@@ -263,6 +258,9 @@ impl<'a> Run<'a> {
             seo_description: seo(&["_yoast_wpseo_metadesc", "rank_math_description"])
                 .filter(|s| !s.is_empty()),
             access,
+            // WordPress's exporter writes its `sticky_posts` option as `wp:is_sticky` on
+            // each post: sticky posts become featured articles.
+            featured: it.sticky,
             ..Default::default()
         };
         let fields = match input.validate() {
@@ -405,12 +403,6 @@ impl<'a> Run<'a> {
             self.addresses(feeds, report).await;
         }
         self.flush(report).await;
-        if self.featured_missing > 0 {
-            report.skip(
-                "sticky flags (Byline has no featured articles yet; the posts were imported)",
-                self.featured_missing,
-            );
-        }
         if !self.version_seen {
             report.warnings.push(Problem {
                 path: self.path.to_owned(),

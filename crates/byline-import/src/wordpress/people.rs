@@ -184,8 +184,13 @@ impl Run<'_> {
             }
             Err(_) if self.options.dry_run => {}
             Err(_) => {
-                let input =
-                    TaxonomyInput { slug: Some(slug.clone()), name, singular, description: None };
+                let input = TaxonomyInput {
+                    slug: Some(slug.clone()),
+                    name,
+                    singular,
+                    description: None,
+                    exposed: None,
+                };
                 self.store
                     .save_taxonomy(&input)
                     .await

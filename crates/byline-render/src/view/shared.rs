@@ -73,6 +73,8 @@ pub struct CardView {
     pub id: i64,
     /// Its public comments (filled by lists that show them).
     pub comments: u64,
+    /// Featured: the home page lists it first, with a label.
+    pub featured: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,6 +140,7 @@ impl CardView {
             access: byline_core::gating::badge(&a.access),
             id: a.id,
             comments: 0,
+            featured: a.featured,
         }
     }
 

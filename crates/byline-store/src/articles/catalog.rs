@@ -28,6 +28,8 @@ pub struct ArticleFacts {
     pub modified_at: DateTime<Utc>,
     /// `public`, `members`, `paid` or `tiers`.
     pub access: String,
+    /// Featured (Ghost's `featured`).
+    pub featured: bool,
     pub author_ids: Vec<i64>,
     pub term_ids: Vec<i64>,
 }
@@ -43,6 +45,7 @@ struct FactRow {
     created_at: DateTime<Utc>,
     modified_at: DateTime<Utc>,
     access: String,
+    featured: bool,
 }
 
 impl Store {
@@ -60,6 +63,7 @@ impl Store {
                 article::Column::CreatedAt,
                 article::Column::ModifiedAt,
                 article::Column::Access,
+                article::Column::Featured,
             ])
             .filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
             .order_by_desc(article::Column::PublishedAt)
@@ -112,6 +116,7 @@ impl Store {
                 created_at: r.created_at,
                 modified_at: r.modified_at,
                 access: r.access,
+                featured: r.featured,
             })
             .collect())
     }

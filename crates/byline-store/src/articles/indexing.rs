@@ -151,6 +151,7 @@ impl Store {
                 published_at: r.published_at,
                 image: None,
                 access: super::access::access_of(&r.access, None),
+                featured: r.featured,
             })
             .collect();
         Ok(Paged { items, page, per_page, total })

@@ -39,6 +39,7 @@ struct SummaryRow {
     image_alt: Option<String>,
     image_caption: Option<String>,
     access: String,
+    featured: bool,
 }
 
 fn image(
@@ -72,9 +73,30 @@ impl Store {
         page: u64,
         per_page: u64,
     ) -> Result<Paged<ArticleSummary>, StoreError> {
+        self.summaries(filter, page, per_page, false).await
+    }
+
+    /// The home page's list: every published article, featured ones first (newest first
+    /// among them), then the rest newest first.
+    pub async fn home_articles(
+        &self,
+        page: u64,
+        per_page: u64,
+    ) -> Result<Paged<ArticleSummary>, StoreError> {
+        self.summaries(&ArticleFilter::All, page, per_page, true).await
+    }
+
+    async fn summaries(
+        &self,
+        filter: &ArticleFilter,
+        page: u64,
+        per_page: u64,
+        featured_first: bool,
+    ) -> Result<Paged<ArticleSummary>, StoreError> {
         let page = Ord::max(page, 1);
         let q = filtered(filter);
         let total = q.clone().count(self.db()).await?;
+        let q = if featured_first { q.order_by_desc(article::Column::Featured) } else { q };
         let rows = q
             .select_only()
             .columns([
@@ -89,6 +111,7 @@ impl Store {
                 article::Column::ImageAlt,
                 article::Column::ImageCaption,
                 article::Column::Access,
+                article::Column::Featured,
             ])
             .order_by_desc(article::Column::PublishedAt)
             .order_by_desc(article::Column::Id)
@@ -115,6 +138,7 @@ impl Store {
                 published_at: r.published_at,
                 image: image(r.image_url, r.image_alt, r.image_caption),
                 access: access_of(&r.access, tiers.remove(&r.id)),
+                featured: r.featured,
             })
             .collect();
         Ok(Paged { items, page, per_page, total })
@@ -263,5 +287,6 @@ fn article_from_row(
         republish: m.republish,
         comments: m.comments,
         comments_close_after_days: m.comments_close_days.map(|d| u32::try_from(d).unwrap_or(0)),
+        featured: m.featured,
     }
 }

@@ -86,6 +86,7 @@ impl Store {
             republish: fields.republish,
             comments: fields.comments,
             comments_close_days: fields.comments_close_after_days.map(|d| d as i32),
+            featured: fields.featured,
             created_at: existing.as_ref().map_or(now, |e| e.created_at),
             modified_at: existing.as_ref().map_or(now, |e| e.modified_at),
             version: existing.as_ref().map_or(1, |e| e.version),

@@ -117,6 +117,7 @@ pub(crate) async fn editable(
         republish: m.republish,
         comments: m.comments,
         comments_close_after_days: m.comments_close_days.map(|d| u32::try_from(d).unwrap_or(0)),
+        featured: m.featured,
         access: Some(access.as_str().to_owned()),
         tiers: access.tiers().to_vec(),
     };

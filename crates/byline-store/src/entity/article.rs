@@ -55,6 +55,10 @@ pub struct Model {
     /// Comments close this many days after publication (0: never by age; `None`: the
     /// publication's setting) (m0038).
     pub comments_close_days: Option<i32>,
+    /// Shown first on the home page; Ghost's `featured` (m0040). Absent from JSON exports
+    /// made before it: false.
+    #[serde(default)]
+    pub featured: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

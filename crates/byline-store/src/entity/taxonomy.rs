@@ -13,6 +13,14 @@ pub struct Model {
     pub singular: String,
     pub description: Option<String>,
     pub position: i32,
+    /// Its terms appear as tags in the Ghost Content API (m0041). Absent from JSON exports
+    /// made before it: true.
+    #[serde(default = "exposed_by_default")]
+    pub exposed: bool,
+}
+
+fn exposed_by_default() -> bool {
+    true
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

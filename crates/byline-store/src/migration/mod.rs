@@ -34,6 +34,8 @@ mod m0034_comment_import_key;
 mod m0036_newsletter_tracking;
 mod m0038_article_comment_days;
 mod m0039_guest_comments;
+mod m0040_featured;
+mod m0041_taxonomy_exposed;
 
 pub struct Migrator;
 
@@ -70,6 +72,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0036_newsletter_tracking::Migration),
             Box::new(m0038_article_comment_days::Migration),
             Box::new(m0039_guest_comments::Migration),
+            Box::new(m0040_featured::Migration),
+            Box::new(m0041_taxonomy_exposed::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@ pub(super) fn taxonomy_from_row(m: taxonomy::Model) -> Taxonomy {
         singular: m.singular,
         description: m.description,
         position: m.position,
+        exposed: m.exposed,
     }
 }
 

@@ -68,6 +68,11 @@ impl Store {
             singular: t.singular,
             description: t.description,
             position,
+            // A file that does not say keeps what the newsroom chose.
+            exposed: match (&input.exposed, &existing) {
+                (None, Some(e)) => e.exposed,
+                _ => t.exposed,
+            },
         };
         let (m, outcome) = match existing {
             Some(old) if old == new => (old, Outcome::Unchanged),
@@ -134,7 +139,8 @@ impl Store {
         let txn = self.write().await?;
         let old = find(&txn, id).await?;
         slug_free(&txn, &t.slug, Some(id)).await?;
-        let new = to_row(t, id, position.unwrap_or(old.position));
+        let exposed = input.exposed.unwrap_or(old.exposed);
+        let new = row::Model { exposed, ..to_row(t, id, position.unwrap_or(old.position)) };
         if new == old {
             return Ok(taxonomy_from_row(old));
         }
@@ -143,10 +149,15 @@ impl Store {
         let mut tags = vec![changes::SITE.to_owned(), changes::LIST.to_owned()];
         tags.extend(term_ids.iter().map(|t| changes::term(*t)));
         changes::log(&txn, &tags).await?;
-        let mut rec = AuditRecord::new("taxonomy.update", subject(&m));
+        let mut details = Vec::new();
         if old.slug != m.slug {
-            rec = rec.detail(format!("slug {} → {}", old.slug, m.slug));
+            details.push(format!("slug {} → {}", old.slug, m.slug));
         }
+        if old.exposed != m.exposed {
+            let now = if m.exposed { "exposed to" } else { "hidden from" };
+            details.push(format!("{now} the Ghost Content API"));
+        }
+        let rec = AuditRecord::new("taxonomy.update", subject(&m)).detail(details.join("; "));
         audit::write(&txn, actor, &rec).await?;
         txn.commit().await?;
         Ok(taxonomy_from_row(m))
@@ -209,6 +220,7 @@ fn to_row(t: Taxonomy, id: i64, position: i32) -> row::Model {
         singular: t.singular,
         description: t.description,
         position,
+        exposed: t.exposed,
     }
 }
 

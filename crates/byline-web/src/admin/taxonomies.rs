@@ -46,6 +46,8 @@ struct TaxonomyForm {
     singular: String,
     description: String,
     position: String,
+    /// The "Ghost Content API" checkbox.
+    exposed: bool,
     errors: Errors,
 }
 
@@ -120,8 +122,8 @@ async fn show(
     term: TermForm,
     failed: bool,
 ) -> Result<Response, WebError> {
-    let mut page =
-        Page { id, form: TaxonomyForm::default(), terms: vec![], term, usage: None, url: None };
+    let blank = TaxonomyForm { exposed: true, ..TaxonomyForm::default() };
+    let mut page = Page { id, form: blank, terms: vec![], term, usage: None, url: None };
     if let Some(id) = id {
         let t = state.store.taxonomy_by_id(id).await?;
         let terms = state.store.terms(id).await?;
@@ -135,6 +137,7 @@ async fn show(
             singular: t.singular,
             description: t.description.unwrap_or_default(),
             position: t.position.to_string(),
+            exposed: t.exposed,
             errors: Errors::new(),
         };
     }
@@ -157,8 +160,14 @@ fn typed(f: &Fields, errors: Errors) -> TaxonomyForm {
         singular: f.get("singular"),
         description: f.get("description"),
         position: f.get("position"),
+        exposed: exposed(f),
         errors,
     }
+}
+
+/// The checkbox: a browser posts it only when ticked.
+fn exposed(f: &Fields) -> bool {
+    f.get("exposed") == "on"
 }
 
 fn input(f: &Fields) -> Result<(TaxonomyInput, Option<i32>), Invalid> {
@@ -167,6 +176,7 @@ fn input(f: &Fields) -> Result<(TaxonomyInput, Option<i32>), Invalid> {
         name: f.get("name"),
         singular: f.opt("singular"),
         description: f.opt("description"),
+        exposed: Some(exposed(f)),
     };
     // Report a bad position together with the other fields' errors.
     if let (Err(mut a), Err(b)) = (input.validate(), f.number("position")) {

@@ -32,6 +32,8 @@ pub struct TaxonomyOut {
     singular: String,
     description: Option<String>,
     position: i32,
+    /// Its terms appear as tags in the Ghost Content API.
+    exposed: bool,
     terms: u64,
     /// Articles filed under any of its terms.
     articles: u64,
@@ -47,6 +49,9 @@ pub struct TaxonomyIn {
     description: Option<String>,
     /// Lower comes first; absent keeps the place (new ones go last).
     position: Option<i32>,
+    /// Do its terms appear as tags in the Ghost Content API? Absent keeps what it is
+    /// (true for a new one).
+    exposed: Option<bool>,
 }
 
 impl TaxonomyIn {
@@ -56,6 +61,7 @@ impl TaxonomyIn {
             name: self.name.clone(),
             singular: self.singular.clone(),
             description: self.description.clone(),
+            exposed: self.exposed,
         }
     }
 }
@@ -69,6 +75,7 @@ async fn out(state: &AppState, t: Taxonomy) -> Result<TaxonomyOut, WebError> {
         singular: t.singular,
         description: t.description,
         position: t.position,
+        exposed: t.exposed,
         terms: used.terms,
         articles: used.articles,
     })

@@ -8,8 +8,8 @@ use axum::response::Response;
 use byline_core::members::Reader;
 use byline_render::urls;
 use byline_render::view::{ArticlePage, CardView, CommentSort, HomePage};
+use byline_store::SlugOf;
 use byline_store::changes;
-use byline_store::{ArticleFilter, SlugOf};
 
 pub(crate) async fn home(State(s): State<AppState>) -> Result<Response, WebError> {
     list(&s, 1).await
@@ -24,7 +24,7 @@ pub(crate) async fn home_page(
 
 async fn list(s: &AppState, page: u64) -> Result<Response, WebError> {
     let chrome = PageFrame::load(s).await?;
-    let list = s.store.published_articles(&ArticleFilter::All, page, s.per_page).await?;
+    let list = s.store.home_articles(page, s.per_page).await?;
     if page > 1 {
         paths::within(page, list.pages())?;
     }

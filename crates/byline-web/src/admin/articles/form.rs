@@ -38,6 +38,8 @@ pub struct EditorForm {
     pub comments: String,
     /// Days after publication comments close: blank follows the publication, 0 never.
     pub comments_close_after_days: String,
+    /// The "Featured" checkbox: posted only when checked.
+    pub featured: bool,
     /// `YYYY-MM-DDTHH:MM`, UTC.
     pub published_at: String,
     /// `public`, `members`, `paid` or `tiers`.
@@ -88,6 +90,7 @@ impl Posted {
                 "republish" => f.republish = v,
                 "comments" => f.comments = v,
                 "comments_close_after_days" => f.comments_close_after_days = v,
+                "featured" => f.featured = v == "on",
                 "published_at" => f.published_at = v,
                 "access" => f.access = v,
                 "tiers" => f.tiers.push(v),
@@ -166,6 +169,7 @@ impl EditorForm {
                 .comments_close_after_days
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
+            featured: a.featured,
             published_at: a.published_at.map(|t| t.format(LOCAL).to_string()).unwrap_or_default(),
             access: a.access.clone().unwrap_or_else(|| "public".into()),
             tiers: a.tiers.clone(),
@@ -251,6 +255,7 @@ impl EditorForm {
             republish,
             comments: (self.comments == "closed").then_some(false),
             comments_close_after_days,
+            featured: self.featured,
             access: opt(&self.access),
             // Checked tiers count only when the article is for specific tiers.
             tiers: if self.access.trim() == "tiers" { self.tiers.clone() } else { Vec::new() },

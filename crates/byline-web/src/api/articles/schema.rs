@@ -92,6 +92,8 @@ pub struct ArticleBody {
     /// 0: never by age; null: the publication's setting.
     #[serde(default)]
     pub(super) comments_close_after_days: Option<u32>,
+    /// Featured: listed first on the home page, `featured` in the Ghost Content API.
+    pub(super) featured: bool,
     /// The publication time (kept for published articles; the time to schedule at).
     pub(super) published_at: Option<DateTime<Utc>>,
     /// When the article was last updated for readers (a correction, say); shown beside the
@@ -137,6 +139,7 @@ impl ArticleBody {
             republish: self.republish,
             comments: self.comments,
             comments_close_after_days: self.comments_close_after_days,
+            featured: self.featured,
             access: self.access.clone(),
             tiers: self.tiers.clone(),
         })
@@ -175,6 +178,8 @@ pub struct ArticleOut {
     pub(super) comments: Option<bool>,
     /// Days after publication comments close (0: never by age; null: the publication's).
     pub(super) comments_close_after_days: Option<u32>,
+    /// Featured: listed first on the home page.
+    pub(super) featured: bool,
     pub(super) published_at: Option<DateTime<Utc>>,
     /// When the article was last updated for readers (not every save: see `modified_at`).
     pub(super) updated_at: Option<DateTime<Utc>>,
@@ -220,6 +225,7 @@ impl From<EditableArticle> for ArticleOut {
             republish: i.republish,
             comments: i.comments,
             comments_close_after_days: i.comments_close_after_days,
+            featured: i.featured,
             published_at: i.published_at,
             updated_at: i.updated_at,
             created_at: a.created_at,
