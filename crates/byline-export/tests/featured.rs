@@ -45,7 +45,7 @@ async fn ghosts_featured_posts_come_in_go_out_and_come_back() {
     assert_ne!(text, std::fs::read_to_string(fixture("ghost", "valid.json")).unwrap());
     for db in databases().await {
         ghost_import(&db.store, &text).await;
-        assert_eq!(featured(&db.store).await, [slug.clone()]);
+        assert_eq!(featured(&db.store).await, std::slice::from_ref(&slug));
 
         let out = ghost_export(&db.store, Utc::now(), &|_, _| {}).await.unwrap();
         let json: Value = serde_json::from_str(&out.json).unwrap();
@@ -61,7 +61,7 @@ async fn ghosts_featured_posts_come_in_go_out_and_come_back() {
         // The export imported into a fresh database features the same article.
         let again = databases().await.into_iter().next().unwrap();
         ghost_import(&again.store, &out.json).await;
-        assert_eq!(featured(&again.store).await, [slug.clone()]);
+        assert_eq!(featured(&again.store).await, std::slice::from_ref(&slug));
     }
 }
 
