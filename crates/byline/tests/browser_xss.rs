@@ -357,7 +357,9 @@ async fn corpus_on(db: &Db, stride: usize, driver: &std::path::Path, chromium: &
         let name: String = name.chars().take(180).collect();
         run.b.fill("#member-email", &format!("reader{j}@example.org")).await;
         run.b.fill("#member-name", &name).await;
-        run.b.click("form[action='/members/join/'] button[type=submit]").await;
+        // Pressed by script: with the CSP off, a payload's styles may lay something over
+        // the button, and what is tested here is what the names do, not the layout.
+        press(&run, "form[action='/members/join/'] button[type=submit]").await;
         run.scan("/members/join/ (sent)").await;
         let to = format!("reader{j}@example.org");
         let messages = mail.wait_for(j + 1);
@@ -366,7 +368,7 @@ async fn corpus_on(db: &Db, stride: usize, driver: &std::path::Path, chromium: &
         let link = m.text.split_whitespace().find(|w| w.contains("/members/confirm/")).unwrap();
         let link = &link[link.find("/members/confirm/").unwrap()..];
         run.b.goto(&format!("{}{link}", run.base)).await;
-        run.b.click("form[action='/members/confirm/'] button[type=submit]").await;
+        press(&run, "form[action='/members/confirm/'] button[type=submit]").await;
         run.b.wait_for(10, "signed in", |s| s.contains("/members/account/")).await;
         run.visit("/members/account/").await;
         run.visit("/articles/xss-1/").await;
@@ -392,7 +394,6 @@ async fn corpus_on(db: &Db, stride: usize, driver: &std::path::Path, chromium: &
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "built but not yet run end to end; run with --ignored"]
 async fn no_payload_of_the_corpus_runs_on_any_surface() {
     let Some((driver, chromium)) = browser_binaries() else { return };
     // Every page on SQLite; every third on PostgreSQL, where the same values are stored and
@@ -401,4 +402,18 @@ async fn no_payload_of_the_corpus_runs_on_any_surface() {
         let stride = if matches!(db, Db::Sqlite) { 1 } else { 3 };
         corpus_on(&db, stride, &driver, &chromium).await;
     }
+}
+
+/// Presses a button by script, wherever it is on the page.
+async fn press(run: &Run, css: &str) {
+    let found = run
+        .b
+        .web
+        .execute(
+            "var b = document.querySelector(arguments[0]); if (b) { b.click(); } return !!b;",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.json(), &json!(true), "no {css}");
 }

@@ -84,7 +84,6 @@ async fn the_cli_reports_a_dry_run_and_a_broken_file() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "not yet verified against a real Ghost in CI (installing Ghost 5 from npm takes ~10 minutes); run with BYLINE_TEST_GHOST_DIR set and --ignored"]
 async fn an_export_for_ghost_imports_into_a_real_ghost_intact() {
     let Some(app) = ghost_server::installed() else { return };
     for db in databases().await {
@@ -173,7 +172,7 @@ fn check_in_ghost(
         assert_eq!(p["title"].as_str(), Some(title.as_str()), "{slug}");
         let got: Vec<&str> =
             p["authors"].as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap()).collect();
-        assert_eq!(got, byline.iter().map(String::as_str).collect::<Vec<_>>(), "{slug}: authors");
+        assert_eq!(got, byline.iter().map(|a| user_slug(a)).collect::<Vec<_>>(), "{slug}: authors");
         let tags: BTreeSet<&str> =
             p["tags"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
         for t in terms {
@@ -214,6 +213,16 @@ fn check_in_ghost(
     let got: BTreeSet<&str> =
         users["users"].as_array().unwrap().iter().map(|u| u["slug"].as_str().unwrap()).collect();
     for a in authors.iter().filter(|a| expected.values().any(|e| e.2.contains(a))) {
-        assert!(got.contains(a.as_str()), "author {a} missing from Ghost: {got:?}");
+        assert!(got.contains(user_slug(a).as_str()), "author {a} missing from Ghost: {got:?}");
+    }
+}
+
+/// A staff slug as Ghost stores it: Ghost keeps some slugs for itself and gives a user who
+/// asks for one the slug with `-user` after it (the v4 fixture's author "Ghost", `ghost`,
+/// becomes `ghost-user`).
+fn user_slug(slug: &str) -> String {
+    match slug {
+        "ghost" => "ghost-user".to_owned(),
+        _ => slug.to_owned(),
     }
 }

@@ -1,6 +1,6 @@
-//! Old addresses of imported sites: a GET that would be not found (and the home page asked
-//! with a query, as WordPress's `/?p=123`) first looks the address up among the kept old
-//! addresses and answers 301 to where it leads now. A live page always wins, since only
+//! Old addresses of imported sites: a GET that would be not found or sent on to its slashed
+//! form (and the home page asked with a query, as WordPress's `/?p=123`) first looks the
+//! address up among the kept old addresses and answers 301 to where it leads now. A live page always wins, since only
 //! what is not found is looked up (the home page's query is otherwise ignored).
 
 use super::moved;
@@ -27,7 +27,10 @@ pub(crate) async fn redirect(State(s): State<AppState>, req: Request, next: Next
         return next.run(req).await;
     }
     let res = next.run(req).await;
-    if res.status() != StatusCode::NOT_FOUND {
+    // Not found, or about to be sent on to the slashed form (which may well be not found
+    // too): an old address answers at once, in one hop.
+    let slashless = res.status() == StatusCode::PERMANENT_REDIRECT && !path.ends_with('/');
+    if res.status() != StatusCode::NOT_FOUND && !slashless {
         return res;
     }
     lookup(&s, &path, query.as_deref()).await.unwrap_or(res)
