@@ -41,9 +41,16 @@ if (kind === 'json') {
 } else {
   var doc = new DOMParser().parseFromString(text, 'application/xml');
   if (doc.getElementsByTagName('parsererror').length) return ['PARSE ERROR'];
-  ['description', 'content:encoded', 'summary', 'content'].forEach(function (tag) {
-    Array.prototype.forEach.call(doc.getElementsByTagName(tag), function (el) {
-      out.push(el.textContent);
+  // What a reader shows as HTML: an RSS item's description and content:encoded, and an Atom
+  // entry's content or summary of type html (type text, the default, is shown as text).
+  ['item', 'entry'].forEach(function (parent) {
+    Array.prototype.forEach.call(doc.getElementsByTagName(parent), function (item) {
+      Array.prototype.forEach.call(item.children, function (el) {
+        var rss = parent === 'item' && (el.tagName === 'description' || el.tagName === 'content:encoded');
+        var atom = parent === 'entry' && (el.tagName === 'content' || el.tagName === 'summary')
+          && el.getAttribute('type') === 'html';
+        if (rss || atom) out.push(el.textContent);
+      });
     });
   });
 }
