@@ -3,7 +3,7 @@
 //! no inherited `BYLINE_*` variables, so a stray `byline.toml` or environment cannot change
 //! what is measured.
 
-use crate::process::{Server, free_addr};
+use crate::process::{RssSampler, Server, free_addr};
 use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -69,6 +69,44 @@ impl Byline {
         let mut cmd = self.command();
         cmd.args(["import", "markdown"]).arg(corpus).arg("--data").arg(data);
         timed(cmd, "byline import markdown")
+    }
+
+    /// `byline ARGS --data DATA`, failing with the end of its output if it fails.
+    pub fn cli(&self, data: &Path, args: &[&str]) -> anyhow::Result<Output> {
+        let mut cmd = self.command();
+        cmd.args(args).arg("--data").arg(data);
+        let out = cmd.output().with_context(|| format!("cannot run {:?}", self.bin))?;
+        if !out.status.success() {
+            bail!("byline {} failed: {}", args.join(" "), tail(&out, 8));
+        }
+        Ok(out)
+    }
+
+    /// `byline import KIND FILE --data DATA` (wordpress, ghost), with its resident memory
+    /// sampled: how long it took, its peak, and the report it printed. Its output goes to `log`.
+    pub fn import_file(
+        &self,
+        kind: &str,
+        file: &Path,
+        data: &Path,
+        log: &Path,
+    ) -> anyhow::Result<Imported> {
+        let mut cmd = self.command();
+        cmd.args(["import", kind]).arg(file).arg("--data").arg(data);
+        let out = std::fs::File::create(log).with_context(|| format!("cannot create {log:?}"))?;
+        cmd.stdin(std::process::Stdio::null()).stdout(out.try_clone()?).stderr(out);
+        let start = Instant::now();
+        let mut child = cmd.spawn().with_context(|| format!("cannot run byline import {kind}"))?;
+        let sampler = RssSampler::start(child.id());
+        let status = child.wait()?;
+        let took = start.elapsed();
+        let peak_rss = sampler.stop();
+        let report = std::fs::read_to_string(log).unwrap_or_default();
+        if !status.success() {
+            let end: Vec<&str> = report.lines().rev().take(12).collect();
+            bail!("byline import {kind} failed ({status}): {}", end.join(" / "));
+        }
+        Ok(Imported { took, peak_rss, report })
     }
 
     /// Starts `byline serve` on a free port. `cache: false` sets `BYLINE_CACHE_MB=0` (when the
@@ -141,6 +179,15 @@ impl Byline {
         cmd.args(["export", "static"]).arg(out).arg("--data").arg(data);
         timed(cmd, "byline export static")
     }
+}
+
+/// One `byline import` run.
+pub struct Imported {
+    pub took: Duration,
+    /// Peak resident memory, in bytes.
+    pub peak_rss: u64,
+    /// What it printed (stdout and stderr).
+    pub report: String,
 }
 
 /// Runs a command to completion and times it; fails with the end of its output if it fails.

@@ -16,7 +16,9 @@ mod ghost;
 mod ghost_import;
 mod http;
 mod hugo;
+mod imports;
 mod markdown;
+mod newsletter;
 mod nginx;
 mod process;
 mod report;
@@ -24,7 +26,9 @@ mod run;
 mod search;
 mod text;
 mod tools;
+mod upload;
 mod wrk;
+mod wxr;
 
 use anyhow::Context;
 use clap::Parser;
@@ -37,12 +41,24 @@ use std::path::PathBuf;
     about = "Benchmark Byline against nginx (same bytes), Ghost 5 and Hugo on this machine"
 )]
 struct Args {
-    /// Corpus sizes, in articles (100000 is allowed but slow)
+    /// Corpus sizes, in articles (100000 is allowed but slow; 0 for none)
     #[arg(long, value_delimiter = ',', default_values_t = [1_000, 10_000])]
     articles: Vec<usize>,
     /// Articles in the search row's own corpus (search against SQLite FTS5); 0 skips it
     #[arg(long, default_value_t = 100_000)]
     search_articles: usize,
+    /// Posts in the import rows' WordPress and Ghost exports; 0 skips them
+    #[arg(long, default_value_t = 10_000)]
+    import_posts: usize,
+    /// Size in MB of the WXR imported for the importer's memory target; 0 skips it
+    #[arg(long, default_value_t = 1024)]
+    wxr_mb: u64,
+    /// Members the newsletter row sends an article to; 0 skips the row
+    #[arg(long, default_value_t = 100_000)]
+    newsletter_members: usize,
+    /// Skip the row that uploads an image at the pixel limit
+    #[arg(long)]
+    no_upload: bool,
     /// Seed of the generated corpus: the same seed and size give the same files
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -148,7 +164,8 @@ fn run() -> anyhow::Result<()> {
     };
     let load_before = load_average();
     let mut sizes = Vec::new();
-    for &n in &args.articles {
+    // `--articles 0` runs none of the page sizes (only the rows of their own).
+    for &n in args.articles.iter().filter(|n| **n > 0) {
         sizes.push(runner.size(n).unwrap_or_else(|e| {
             eprintln!("[{n}] failed: {e:#}");
             SizeResult {
@@ -169,6 +186,28 @@ fn run() -> anyhow::Result<()> {
                 ..SizeResult::default()
             }
         }));
+    }
+    let mut extra = |what: &str, n: usize, row: anyhow::Result<SizeResult>| {
+        sizes.push(row.unwrap_or_else(|e| {
+            eprintln!("[{what}] failed: {e:#}");
+            SizeResult {
+                articles: n,
+                title: Some(what.to_owned()),
+                notes: vec![format!("The row failed: {e:#}")],
+                ..SizeResult::default()
+            }
+        }))
+    };
+    if args.import_posts > 0 {
+        let n = args.import_posts;
+        extra("Imports", n, runner.imports(n, args.wxr_mb));
+    }
+    if args.newsletter_members > 0 {
+        let n = args.newsletter_members;
+        extra("Newsletter", n, runner.newsletter(n));
+    }
+    if !args.no_upload {
+        extra("Upload at the pixel limit", 0, runner.upload());
     }
     let load_after = load_average();
 

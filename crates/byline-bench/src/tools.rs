@@ -16,6 +16,8 @@ const TOOLS: &[(&str, &[&str], &str)] = &[
     ("node", &["node", "--version"], "nodejs"),
     ("npm", &["npm", "--version"], "npm"),
     ("sqlite3", &["sqlite3", "--version"], "sqlite3"),
+    // smtp-sink and smtp-source (the newsletter row) come with Postfix.
+    ("postfix", &["postconf", "-d", "mail_version"], "postfix"),
 ];
 
 pub fn detect() -> Tools {
