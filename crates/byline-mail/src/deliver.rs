@@ -4,12 +4,12 @@
 //! DKIM signing when a key is set. Each outcome says what the store should do with the
 //! recipient: sent, retry later, bounced (suppress), failed, or the server is unreachable.
 
+use crate::pool::{Failure, Pool};
+use lettre::Message;
 use lettre::message::dkim::{DkimConfig, DkimSigningAlgorithm, DkimSigningKey};
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::transport::smtp::client::TlsParameters;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, Semaphore};
@@ -94,7 +94,7 @@ pub enum Outcome {
 /// put more than `concurrency` messages on the wire at once.
 #[derive(Clone)]
 pub struct Delivery {
-    transport: Arc<AsyncSmtpTransport<Tokio1Executor>>,
+    pool: Arc<Pool>,
     pub settings: Arc<DeliverySettings>,
     dkim: Option<Arc<DkimConfig>>,
     next_slot: Arc<Mutex<Instant>>,
@@ -111,23 +111,11 @@ impl Delivery {
     /// A delivery; errors name the setting that is wrong. Call it inside a Tokio runtime: the
     /// connection pool starts its cleanup task when it is built.
     pub fn new(s: DeliverySettings) -> Result<Self, String> {
-        let builder = match s.tls {
-            Tls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host),
-            Tls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host)
-                .map_err(|e| format!("smtp_host {:?}: {e}", s.host))?,
-            Tls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host)
-                .map_err(|e| format!("smtp_host {:?}: {e}", s.host))?,
-        };
-        let concurrency = s.concurrency.clamp(1, 256);
-        let mut builder = builder.port(s.port).timeout(Some(Duration::from_secs(30))).pool_config(
-            PoolConfig::new().max_size(concurrency as u32).idle_timeout(Duration::from_secs(30)),
-        );
-        if let Some(user) = &s.username {
-            builder = builder.credentials(Credentials::new(
-                user.clone(),
-                s.password.clone().unwrap_or_default(),
-            ));
+        if s.tls != Tls::None {
+            TlsParameters::new(s.host.clone())
+                .map_err(|e| format!("smtp_host {:?}: {e}", s.host))?;
         }
+        let concurrency = s.concurrency.clamp(1, 256);
         s.from
             .parse::<Mailbox>()
             .map_err(|e| format!("smtp_from {:?} is not an address: {e}", s.from))?;
@@ -149,7 +137,7 @@ impl Delivery {
             }
         };
         Ok(Delivery {
-            transport: Arc::new(builder.build()),
+            pool: Arc::new(Pool::new(&s, Duration::from_secs(30))),
             settings: Arc::new(DeliverySettings { concurrency, ..s }),
             dkim,
             next_slot: Arc::new(Mutex::new(Instant::now())),
@@ -219,9 +207,10 @@ impl Delivery {
             return Outcome::Unreachable("the delivery is shutting down".into());
         };
         self.pace().await;
-        match self.transport.send(message).await {
-            Ok(_) => Outcome::Sent,
-            Err(e) => classify(&e, &self.settings),
+        match self.pool.send(message.envelope(), &message.formatted()).await {
+            Ok(()) => Outcome::Sent,
+            Err(Failure::Smtp(e)) => classify(&e, &self.settings),
+            Err(Failure::Unreachable(why)) => Outcome::Unreachable(why),
         }
     }
 }

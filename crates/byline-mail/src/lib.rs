@@ -10,6 +10,7 @@
 //! shape, never HTTP.
 
 pub mod deliver;
+mod pool;
 pub mod render;
 pub mod run;
 pub mod track;

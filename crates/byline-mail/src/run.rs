@@ -164,7 +164,7 @@ pub async fn deliver_send(
     };
     let prepared = Arc::new(prepared);
     let concurrency = delivery.settings.concurrency.max(1);
-    let mut batch = (concurrency * 4) as u64;
+    let mut batch = (concurrency * 16) as u64;
     if delivery.settings.rate > 0 {
         // A batch must go out well within its hold.
         let in_hold = delivery.settings.rate as u64 * site.hold.num_seconds().max(2) as u64 / 2;

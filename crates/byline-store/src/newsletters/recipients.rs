@@ -53,32 +53,37 @@ impl Store {
         now: DateTime<Utc>,
         hold: Duration,
     ) -> Result<Vec<ClaimedRecipient>, StoreError> {
-        let due = Condition::all().add(row::Column::SendId.eq(send_id)).add(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(row::Column::State.eq("pending"))
-                        .add(row::Column::DueAt.lte(now)),
-                )
-                .add(
-                    Condition::all()
-                        .add(row::Column::State.eq("claimed"))
-                        .add(row::Column::ClaimedUntil.lt(now)),
-                ),
-        );
         let txn = self.write().await?;
-        let mut batch = Query::select();
-        batch
-            .column(row::Column::Id)
-            .from(row::Entity)
-            .cond_where(due)
-            .order_by(row::Column::Id, sea_orm::Order::Asc)
-            .limit(limit)
-            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        // Two picks, each along the index (send_id, state, due_at), so that a claim costs
+        // the rows it takes and never a walk past the ones already sent: first those claimed
+        // by a sender whose hold ran out, then the pending ones that are due.
+        let pick = |state: &'static str, due: Condition, limit: u64| {
+            row::Entity::find()
+                .select_only()
+                .column(row::Column::Id)
+                .filter(row::Column::SendId.eq(send_id))
+                .filter(row::Column::State.eq(state))
+                .filter(due)
+                .order_by_asc(row::Column::DueAt)
+                .order_by_asc(row::Column::Id)
+                .limit(limit)
+                .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+                .into_tuple::<i64>()
+        };
+        let expired = Condition::all().add(row::Column::ClaimedUntil.lt(now));
+        let mut ids = pick("claimed", expired, limit).all(&txn).await?;
+        if (ids.len() as u64) < limit {
+            let due = Condition::all().add(row::Column::DueAt.lte(now));
+            ids.extend(pick("pending", due, limit - ids.len() as u64).all(&txn).await?);
+        }
+        if ids.is_empty() {
+            txn.commit().await?;
+            return Ok(Vec::new());
+        }
         let claimed = row::Entity::update_many()
             .col_expr(row::Column::State, Expr::value("claimed"))
             .col_expr(row::Column::ClaimedUntil, Expr::value(Some(now + hold)))
-            .filter(row::Column::Id.in_subquery(batch))
+            .filter(row::Column::Id.is_in(ids))
             .exec_with_returning(&txn)
             .await?;
         let emails: Vec<String> = claimed.iter().map(|r| r.email.clone()).collect();
