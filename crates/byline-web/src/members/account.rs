@@ -6,7 +6,7 @@
 //! the pass), so "sign out everywhere" and a deletion take effect at once.
 
 use super::pages::{message, page, too_many, with_cookie};
-use super::passes::clear_cookie;
+use super::passes::{clear_cookie, renewed_if_changed};
 use crate::client::ClientAddr;
 use crate::public::render::PageFrame;
 use crate::{AppState, WebError};
@@ -58,11 +58,21 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     pass: Option<Extension<Pass>>,
 ) -> Result<Response, WebError> {
+    let held = pass.as_ref().map(|Extension(p)| p.clone());
     let m = match member(&state, pass).await {
         Ok(m) => m,
         Err(r) => return Ok(r),
     };
-    account_page(&state, &m, StatusCode::OK, None, None).await
+    let page = account_page(&state, &m, StatusCode::OK, None, None).await?;
+    // Back from paying (or after a grant): the pass learns of it here, not in ten minutes.
+    let cookie = match held {
+        Some(p) => renewed_if_changed(&state, &p, &m).await,
+        None => None,
+    };
+    Ok(match cookie {
+        Some(c) => with_cookie(page, &c),
+        None => page,
+    })
 }
 
 /// Saves the member's choice of newsletters (the ticked `newsletter-SLUG` boxes).
