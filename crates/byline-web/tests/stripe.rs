@@ -269,6 +269,18 @@ async fn a_signed_in_member_checks_out_as_their_customer_and_reaches_the_billing
         let anonymous = post(&app, "/members/billing/", String::new(), &[]).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 
+        // The account page offers the paid tier, each price a button to checkout.
+        let account = common::get_with(&app, "/members/account/", &[("cookie", &ann_cookie)]).await;
+        assert_eq!(account.attrs("#upgrade ~ .member-offer input[name=tier]", "value"), ["paid"]);
+        let buttons = account.texts(".member-checkout button");
+        assert_eq!(buttons, ["5.00 USD a month", "50.00 USD a year"], "{}", account.body);
+        assert_eq!(
+            account.attrs(".member-checkout button", "value"),
+            ["month", "year"],
+            "the cadence each button sends"
+        );
+        assert_eq!(account.attrs("form.member-checkout", "action"), ["/members/checkout/"]);
+
         // Checkout signed in: Stripe is asked for a customer by address, one is made and kept,
         // and the session names it and the member.
         let headers = [FORM, ("cookie", ann_cookie.as_str())];
@@ -330,6 +342,10 @@ async fn a_signed_in_member_checks_out_as_their_customer_and_reaches_the_billing
             Handled::Done(Some(ann.id))
         );
         assert_eq!(store.stripe_checkout_completed(id, &done).await.unwrap(), Handled::Replay);
+        // Held: no longer offered.
+        let account = common::get_with(&app, "/members/account/", &[("cookie", &ann_cookie)]).await;
+        assert!(account.texts(".member-checkout button").is_empty(), "{}", account.body);
+        assert!(account.texts(".member-tiers li").iter().any(|t| t.contains("Subscription")));
         let a = post(&app, "/members/checkout/", "tier=paid&cadence=month".into(), &headers).await;
         assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.body);
         assert!(a.body.contains("already pay for Paid"), "{}", a.body);

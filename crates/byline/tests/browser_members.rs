@@ -114,6 +114,10 @@ async fn a_reader_joins_by_email_and_reads_what_members_may() {
     assert!(!page.contains(PAID_TEXT), "paid text shown to a free member");
     assert!(page.contains("Upgrade"), "a call to upgrade");
     fits_a_phone(&b, &site, "/articles/for-paying/", ".gate-join").await;
+    // The call to upgrade leads to the paid tier on the account page.
+    b.click(".gate-join").await;
+    b.wait_for(10, "the paid tier on offer", |s| s.contains("id=\"upgrade\"")).await;
+    assert_eq!(b.path().await, "/members/account/");
     fits_a_phone(&b, &site, "/members/account/", FORM_CONTROLS).await;
 
     // The member pays, when Stripe's library is here to sign what Stripe says (in CI it
@@ -136,16 +140,16 @@ async fn a_reader_joins_by_email_and_reads_what_members_may() {
     b.web.clone().quit().await.unwrap();
 }
 
-/// The member's checkout (the upgrade form's post, sent by the page so the member's pass
-/// goes with it, without following the redirect to Stripe's own host), Stripe's checkout
+/// The member's checkout (the account page's monthly button, its form sent by the page
+/// with the member's pass, not following the redirect to Stripe's own host), Stripe's checkout
 /// completed and told to the server by a signed webhook, and then the paid article in full
 /// once the member is back on their account page (Stripe's return address).
 async fn pays_and_reads_in_full(b: &Browser, site: &Site, stripe: &FakeStripe, signer: &[String]) {
     let posted = b
         .eval(
-            "return fetch('/members/checkout/', {method: 'POST', redirect: 'manual', \
-             headers: {'content-type': 'application/x-www-form-urlencoded'}, \
-             body: 'tier=paid&cadence=month'}).then(r => r.type);",
+            "const b = document.querySelector('.member-checkout button[value=month]'); \
+             return fetch(b.form.action, {method: 'POST', redirect: 'manual', \
+             body: new URLSearchParams(new FormData(b.form, b))}).then(r => r.type);",
             vec![],
         )
         .await;
@@ -153,6 +157,8 @@ async fn pays_and_reads_in_full(b: &Browser, site: &Site, stripe: &FakeStripe, s
     let session = stripe.last_checkout_session();
     assert_eq!(session["customer_email"], Value::Null, "the member's own Stripe customer");
     assert!(session["client_reference_id"].is_string(), "{session}");
+    let chosen = (&session["metadata"]["tier"], &session["metadata"]["cadence"]);
+    assert_eq!(chosen, (&json!("paid"), &json!("month")), "the button's tier and cadence");
     let period_end = chrono::Utc::now().timestamp() + 30 * 86_400;
     let completed = stripe.complete_checkout(session["id"].as_str().unwrap(), period_end);
     let sub = completed["subscription"].as_str().unwrap().to_owned();

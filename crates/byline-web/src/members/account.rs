@@ -1,6 +1,7 @@
 //! The member's account page: their name, a change of email (confirmed by a link to the new
-//! address), the tiers they hold (and "Manage billing" when Stripe is configured), their data
-//! as JSON, and deleting the account.
+//! address), the tiers they hold (and, when Stripe is configured, "Manage billing" and the
+//! paid tiers on sale, each a form to Stripe Checkout), their data as JSON, and deleting
+//! the account.
 //!
 //! Every page here checks the member and their pass generation in the database (not only
 //! the pass), so "sign out everywhere" and a deletion take effect at once.
@@ -16,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use byline_core::member_pass::Pass;
 use byline_core::members::{Member, check_member_email};
-use byline_render::view::MemberAccountPage;
+use byline_render::view::{MemberAccountPage, TierOffer};
 use byline_store::{LinkAsked, LinkPurpose, LinkRequest};
 use serde::Deserialize;
 use serde_json::json;
@@ -51,6 +52,13 @@ async fn account_page(
     let chosen = state.store.member_newsletters(m.id).await?;
     let paid = m.status != byline_core::members::MemberStatus::Free;
     view.newsletters = crate::newsletters::choices(state, paid, Some(&chosen)).await?;
+    if state.stripe_enabled() {
+        let now = chrono::Utc::now();
+        let held = |slug: &str| m.grants.iter().any(|g| g.tier_slug == slug && g.is_current(now));
+        let tiers = state.store.tiers().await?;
+        view.offers =
+            tiers.iter().filter(|t| t.on_sale() && !held(&t.slug)).map(TierOffer::of).collect();
+    }
     page(state, status, "member_account.html", &view)
 }
 
