@@ -52,6 +52,22 @@ pub struct Tier {
     pub sort_order: i32,
 }
 
+impl Tier {
+    /// Offered for payment: a paid tier, active and visible, with a price.
+    pub fn on_sale(&self) -> bool {
+        self.kind == TierKind::Paid
+            && self.active
+            && self.visible
+            && (self.monthly_price.is_some() || self.yearly_price.is_some())
+    }
+}
+
+/// An amount in the currency's smallest unit, as readers and staff read it: `12.50 EUR`
+/// (two decimals; zero-decimal currencies read oddly, which is rare enough to live with).
+pub fn money(amount: i64, currency: &str) -> String {
+    format!("{}.{:02} {}", amount / 100, (amount % 100).abs(), currency.to_uppercase())
+}
+
 /// A tier as staff type it in the admin or the Admin API.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TierInput {

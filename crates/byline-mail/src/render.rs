@@ -183,7 +183,8 @@ impl IssueContext {
             text.push_str(a.body.trim());
             text.push_str("\n\n");
             if a.preview_only {
-                let join = self.url("/members/join/");
+                // Every reader of a newsletter is a member: they upgrade on their account page.
+                let join = self.url(byline_render::urls::MEMBERS_UPGRADE);
                 html.push_str(&format!(
                     "<div class=\"upgrade\"><p>The rest of this article is for {}.</p>\
                      <p><a class=\"button\" href=\"{}\">Upgrade to read it all</a></p>\
@@ -397,6 +398,6 @@ mod tests {
         assert!(!html.contains("Upgrade to read it all"));
         let preview = ctx().render(&[article(true)]);
         assert!(preview.html.contains("Upgrade to read it all"));
-        assert!(preview.text.contains("/members/join/"));
+        assert!(preview.text.contains("https://example.org/members/account/#upgrade"));
     }
 }

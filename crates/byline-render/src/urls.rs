@@ -44,6 +44,8 @@ pub fn asset(path: &str) -> String {
 
 /// Where readers join (the page the accounts side serves).
 pub const MEMBERS_JOIN: &str = "/members/join/";
+/// Where a signed-in member upgrades: the paid tiers on their account page.
+pub const MEMBERS_UPGRADE: &str = "/members/account/#upgrade";
 
 /// Where members sign in.
 pub const MEMBERS_SIGNIN: &str = "/members/signin/";

@@ -191,7 +191,13 @@ async fn each_reader_sees_what_the_rule_gives_them_on_the_article_page() {
                 } else {
                     assert!(!page.body.contains(secret), "{who:?} {path} {reader} sees {secret}");
                     let joins = page.attrs(".gate a", "href");
-                    assert!(joins.contains(&"/members/join/".to_owned()), "{path} {reader}");
+                    // Visitors join; members upgrade from their account page.
+                    let to = if reader == "anonymous" {
+                        "/members/join/"
+                    } else {
+                        "/members/account/#upgrade"
+                    };
+                    assert!(joins.contains(&to.to_owned()), "{path} {reader}: {joins:?}");
                     let signs_in = joins.contains(&"/members/signin/".to_owned());
                     assert_eq!(signs_in, reader == "anonymous", "{path} {reader}: {joins:?}");
                     let kind = if reader == "anonymous" { "Join" } else { "Upgrade" };

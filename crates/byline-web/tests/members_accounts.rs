@@ -344,6 +344,37 @@ async fn stale_passes_are_renewed_and_ended_ones_cleared() {
 }
 
 #[tokio::test]
+async fn the_account_page_renews_a_pass_that_no_longer_says_what_the_member_holds() {
+    for db in databases().await {
+        let (app, state, outbox) = site(&db).await;
+        let mut c = signed_in_member(&app, &state, &outbox, "rae@example.org").await;
+        let key = state.member_key().await.unwrap();
+        let pass_of = |c: &Client| {
+            let jar = c.cookie.clone().unwrap();
+            let value = jar.split("; ").find_map(|p| p.strip_prefix("byline_member=")).unwrap();
+            Pass::open(value, &key, chrono::Utc::now()).expect("a valid pass")
+        };
+        let before = pass_of(&c);
+        assert_eq!(before.reader, Reader::member(vec![], &[]));
+        // Paid since the pass was issued (Stripe, or a grant): the fresh pass still says free
+        // on the public pages, and the account page, which reads the member, renews it.
+        let m = db.store.member_by_email("rae@example.org").await.unwrap();
+        let actor = byline_core::audit::Actor::command_line();
+        db.store.grant_complimentary(m.id, "paid", None, &actor).await.unwrap();
+        assert!(c.get("/").await.headers.get(header::SET_COOKIE).is_none());
+        let page = c.get("/members/account/").await;
+        assert_eq!(page.status, 200);
+        assert!(page.headers.get(header::SET_COOKIE).is_some(), "a new pass");
+        let after = pass_of(&c);
+        assert_eq!(after.reader, Reader::member(vec!["paid".into()], &["paid".into()]));
+        assert_eq!(after.generation, before.generation, "still the same sign-in");
+        // Once it is right, the page leaves it alone.
+        let again = c.get("/members/account/").await;
+        assert!(again.headers.get(header::SET_COOKIE).is_none());
+    }
+}
+
+#[tokio::test]
 async fn member_forms_from_another_site_are_refused() {
     for db in databases().await {
         let (app, _, _) = site(&db).await;

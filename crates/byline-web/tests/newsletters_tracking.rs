@@ -4,7 +4,7 @@
 //! click addresses that are the same for every recipient; loading the image counts an open,
 //! following a link counts a click and redirects to exactly the URL that was in the email;
 //! a click address with another URL or another send redirects nowhere. The send's history
-//! shows the counts.
+//! and the Admin API show the counts (`null` for a send that did not count them).
 
 mod common;
 
@@ -19,6 +19,7 @@ use byline_store::testing::databases;
 use byline_store::{Joined, NewSend, Store};
 use common::client::{Client, signed_in};
 use common::smtp::SmtpServer;
+use serde_json::{Value::Null, json};
 
 async fn deliver(store: &Store, port: u16) {
     let delivery = Delivery::new(DeliverySettings {
@@ -179,6 +180,25 @@ async fn opens_and_clicks_are_counted_only_when_turned_on_and_links_go_only_wher
         assert_eq!(page.texts(".send-clicks"), ["1"]);
         let old = owner.get(&format!("/admin/newsletters/sends/{off}")).await;
         assert_eq!(old.texts(".send-opens"), ["not counted"]);
+
+        // So does the Admin API: numbers for the send that counted, null for the other.
+        let token = common::api_token(s, "Eli Editor", Role::Editor).await;
+        let (status, list) = common::api(&app, "GET", "/newsletters/sends", &token, Null).await;
+        assert_eq!(status, 200, "{list}");
+        let by_id = |id: i64| list.as_array().unwrap().iter().find(|x| x["id"] == id).cloned();
+        let (counted_out, quiet_out) = (by_id(id).unwrap(), by_id(off).unwrap());
+        assert_eq!((&counted_out["opens"], &counted_out["clicks"]), (&json!(1), &json!(1)));
+        assert_eq!((&quiet_out["opens"], &quiet_out["clicks"]), (&Null, &Null));
+        assert!(quiet_out.as_object().unwrap().contains_key("opens"), "present, as null");
+        let (_, one) =
+            common::api(&app, "GET", &format!("/newsletters/sends/{id}"), &token, Null).await;
+        assert_eq!((&one["opens"], &one["clicks"]), (&json!(1), &json!(1)), "{one}");
+        let (_, one) =
+            common::api(&app, "GET", &format!("/newsletters/sends/{off}"), &token, Null).await;
+        assert_eq!((&one["opens"], &one["clicks"]), (&Null, &Null), "{one}");
+        let (_, doc) = common::api(&app, "GET", "/openapi.json", &token, Null).await;
+        let opens = &doc["components"]["schemas"]["SendOut"]["properties"]["opens"];
+        assert!(opens["description"].as_str().unwrap().contains("null"), "{opens}");
 
         // Off again: new sends carry nothing.
         owner.post("/admin/newsletters/tracking", &[]).await;

@@ -20,58 +20,11 @@ use byline_stripe::StripeConfig;
 use byline_web::{AppState, router};
 use chrono::{Duration, Utc};
 use common::BASE;
+use fake_stripe::signer::{WEBHOOK_SECRET, event, sign, signer};
 use fake_stripe::{FakeStripe, SECRET_KEY};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
-
-const WEBHOOK_SECRET: &str = "whsec_byline_test_secret";
-
-/// The command that signs payloads with Stripe's library, or `None` (a failure in CI).
-fn signer() -> Option<Vec<String>> {
-    match std::env::var("BYLINE_STRIPE_SIGNER") {
-        Ok(s) if !s.trim().is_empty() => Some(s.split_whitespace().map(str::to_owned).collect()),
-        _ => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI must set BYLINE_STRIPE_SIGNER (node with npm stripe; see .ci/run)"
-            );
-            eprintln!("note: BYLINE_STRIPE_SIGNER is not set; webhooks not signed by Stripe");
-            None
-        }
-    }
-}
-
-/// The `Stripe-Signature` header Stripe's library makes for `payload` (now, or at `at`).
-fn sign(signer: &[String], payload: &str, secret: &str, at: Option<i64>) -> String {
-    use std::io::Write;
-    let mut cmd = std::process::Command::new(&signer[0]);
-    cmd.args(&signer[1..]).arg(secret);
-    if let Some(t) = at {
-        cmd.arg(t.to_string());
-    }
-    let mut child = cmd
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("run the Stripe signer");
-    child.stdin.take().unwrap().write_all(payload.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "the Stripe signer failed");
-    let header = String::from_utf8(out.stdout).unwrap();
-    assert!(header.starts_with("t=") && header.contains(",v1="), "{header}");
-    header
-}
-
-fn event(id: &str, kind: &str, object: Value) -> String {
-    json!({
-        "id": id, "object": "event", "api_version": "2025-03-31.basil", "created": 1_764_400_000,
-        "livemode": false, "pending_webhooks": 1, "type": kind,
-        "request": {"id": null, "idempotency_key": null},
-        "data": {"object": object},
-    })
-    .to_string()
-}
 
 struct Answer {
     status: StatusCode,
@@ -316,6 +269,18 @@ async fn a_signed_in_member_checks_out_as_their_customer_and_reaches_the_billing
         let anonymous = post(&app, "/members/billing/", String::new(), &[]).await;
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 
+        // The account page offers the paid tier, each price a button to checkout.
+        let account = common::get_with(&app, "/members/account/", &[("cookie", &ann_cookie)]).await;
+        assert_eq!(account.attrs("#upgrade ~ .member-offer input[name=tier]", "value"), ["paid"]);
+        let buttons = account.texts(".member-checkout button");
+        assert_eq!(buttons, ["5.00 USD a month", "50.00 USD a year"], "{}", account.body);
+        assert_eq!(
+            account.attrs(".member-checkout button", "value"),
+            ["month", "year"],
+            "the cadence each button sends"
+        );
+        assert_eq!(account.attrs("form.member-checkout", "action"), ["/members/checkout/"]);
+
         // Checkout signed in: Stripe is asked for a customer by address, one is made and kept,
         // and the session names it and the member.
         let headers = [FORM, ("cookie", ann_cookie.as_str())];
@@ -377,6 +342,10 @@ async fn a_signed_in_member_checks_out_as_their_customer_and_reaches_the_billing
             Handled::Done(Some(ann.id))
         );
         assert_eq!(store.stripe_checkout_completed(id, &done).await.unwrap(), Handled::Replay);
+        // Held: no longer offered.
+        let account = common::get_with(&app, "/members/account/", &[("cookie", &ann_cookie)]).await;
+        assert!(account.texts(".member-checkout button").is_empty(), "{}", account.body);
+        assert!(account.texts(".member-tiers li").iter().any(|t| t.contains("Subscription")));
         let a = post(&app, "/members/checkout/", "tier=paid&cadence=month".into(), &headers).await;
         assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.body);
         assert!(a.body.contains("already pay for Paid"), "{}", a.body);

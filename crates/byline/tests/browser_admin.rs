@@ -6,14 +6,9 @@
 mod harness;
 
 use harness::{Browser, Site, browser_binaries};
-use serde_json::{Value, json};
+use serde_json::json;
 
 const PASSWORD: &str = "correct horse battery";
-
-/// Runs a script in the page and returns what it returns.
-async fn eval(b: &Browser, script: &str, args: Vec<Value>) -> Value {
-    b.web.execute(script, args).await.unwrap_or_else(|e| panic!("{script}: {e}")).json().clone()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn invalid_fields_look_invalid_and_the_lists_fit_a_phone() {
@@ -37,24 +32,22 @@ async fn invalid_fields_look_invalid_and_the_lists_fit_a_phone() {
     b.wait_for(10, "the error summary", |s| s.contains("error-summary")).await;
     let style = "const s = getComputedStyle(document.getElementById(arguments[0])); \
                  return [s.borderTopColor, s.borderTopWidth, s.backgroundColor].join(' ');";
-    let invalid = eval(&b, style, vec![json!("website")]).await;
-    let valid = eval(&b, style, vec![json!("name")]).await;
+    let invalid = b.eval(style, vec![json!("website")]).await;
+    let valid = b.eval(style, vec![json!("name")]).await;
     assert_ne!(invalid, valid, "an invalid field is drawn differently from a valid one");
-    assert_eq!(invalid, eval(&b, style, vec![json!("email")]).await, "every invalid field alike");
-    let focused = eval(&b, "return document.activeElement.id;", vec![]).await;
+    assert_eq!(invalid, b.eval(style, vec![json!("email")]).await, "every invalid field alike");
+    let focused = b.eval("return document.activeElement.id;", vec![]).await;
     assert_eq!(focused, json!("error-summary"), "the summary has the focus");
     // Its links lead to the fields.
     b.click(".error-summary a[href='#website']").await;
-    let focused = eval(&b, "return document.activeElement.id;", vec![]).await;
+    let focused = b.eval("return document.activeElement.id;", vec![]).await;
     assert_eq!(focused, json!("website"));
 
     // A phone's width: every list fits, nothing scrolls sideways.
-    b.web.set_window_rect(0, 0, 390, 844).await.unwrap();
-    let width = eval(&b, "return window.innerWidth;", vec![]).await;
-    assert_eq!(width, json!(390), "the window is a phone's width");
+    b.phone().await;
     let first_taxonomy = {
         b.goto(&site.url("/admin/taxonomies")).await;
-        eval(&b, "return document.querySelector('.taxonomy-row a').getAttribute('href');", vec![])
+        b.eval("return document.querySelector('.taxonomy-row a').getAttribute('href');", vec![])
             .await
     };
     let fits = "return [document.documentElement.scrollWidth, window.innerWidth];";
@@ -67,11 +60,11 @@ async fn invalid_fields_look_invalid_and_the_lists_fit_a_phone() {
         "/admin/settings",
     ] {
         b.goto(&site.url(path)).await;
-        let w = eval(&b, fits, vec![]).await;
+        let w = b.eval(fits, vec![]).await;
         let (scroll, inner) = (w[0].as_u64().unwrap(), w[1].as_u64().unwrap());
         assert!(scroll <= inner, "{path} is {scroll} px wide in a {inner} px window");
         if path == "/admin/articles" {
-            eval(&b, "document.querySelector('.article-list').scrollIntoView();", vec![]).await;
+            b.eval("document.querySelector('.article-list').scrollIntoView();", vec![]).await;
             b.screenshot("admin-articles-390").await;
         }
     }

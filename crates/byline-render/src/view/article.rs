@@ -90,7 +90,7 @@ impl GateView {
                 kind: "upgrade",
                 title: "Upgrade to keep reading".into(),
                 message: format!("The rest of this article is for {for_whom}."),
-                join_url: urls::MEMBERS_JOIN.into(),
+                join_url: urls::MEMBERS_UPGRADE.into(),
                 signin_url: None,
             }
         } else {

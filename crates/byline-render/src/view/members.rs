@@ -4,7 +4,8 @@
 
 use super::shared::display_date;
 use super::site::{MetaView, SiteView};
-use byline_core::members::{GrantSource, Member};
+use byline_core::members::{GrantSource, Member, Tier};
+use byline_core::tiers::money;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -99,6 +100,31 @@ pub struct HeldTier {
     pub current: bool,
 }
 
+/// A paid tier the account page offers through Stripe Checkout (`#upgrade`).
+#[derive(Debug, Serialize)]
+pub struct TierOffer {
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub benefits: Vec<String>,
+    /// `5.00 USD`, when the tier has a monthly (yearly) price.
+    pub monthly: Option<String>,
+    pub yearly: Option<String>,
+}
+
+impl TierOffer {
+    pub fn of(t: &Tier) -> Self {
+        Self {
+            slug: t.slug.clone(),
+            name: t.name.clone(),
+            description: t.description.clone(),
+            benefits: t.benefits.clone(),
+            monthly: t.monthly_price.map(|a| money(a, &t.currency)),
+            yearly: t.yearly_price.map(|a| money(a, &t.currency)),
+        }
+    }
+}
+
 /// The member's account page (`member_account.html`).
 #[derive(Debug, Serialize)]
 pub struct MemberAccountPage<'a> {
@@ -112,6 +138,8 @@ pub struct MemberAccountPage<'a> {
     pub billing: bool,
     /// The newsletters on offer, ticked where the member receives them.
     pub newsletters: Vec<super::NewsletterChoice>,
+    /// Paid tiers the member may buy (Stripe configured, not already held).
+    pub offers: Vec<TierOffer>,
     /// What just happened ("Your name is saved").
     pub notice: Option<String>,
     pub error: Option<String>,
@@ -140,6 +168,7 @@ impl<'a> MemberAccountPage<'a> {
                 .collect(),
             billing,
             newsletters: Vec::new(),
+            offers: Vec::new(),
             notice: None,
             error: None,
         }

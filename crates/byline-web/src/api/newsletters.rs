@@ -1,7 +1,8 @@
 //! `/newsletters`: the newsletters (list, add), and sends: email an article to a segment
 //! of a newsletter's subscribers (at once, or when a scheduled article is published), the
-//! history with counts, one send with its failures, and retrying them. Editors send and
-//! read; administrators and the owner add newsletters (the same rules as the admin).
+//! history with counts (opens and clicks only for sends that counted them, else `null`),
+//! one send with its failures, and retrying them. Editors send and read; administrators
+//! and the owner add newsletters (the same rules as the admin).
 
 use super::auth::ApiActor;
 use super::body::JsonBody;
@@ -94,6 +95,13 @@ pub struct SendOut {
     bounced: u64,
     skipped: u64,
     unsubscribed: u64,
+    /// Times the email was opened (its image loaded), when this send counted opens: the
+    /// publication had open counting on when the send began (off by default). `null` when
+    /// the send did not count them. Only the number is kept, never who opened.
+    opens: Option<u64>,
+    /// Tracked links followed, when this send counted clicks (the publication had click
+    /// counting on when the send began); `null` otherwise. Only the number is kept.
+    clicks: Option<u64>,
     created_at: DateTime<Utc>,
     finished_at: Option<DateTime<Utc>>,
 }
@@ -116,6 +124,8 @@ impl SendOut {
             bounced: c.bounced,
             skipped: c.skipped,
             unsubscribed: c.unsubscribed,
+            opens: c.opens,
+            clicks: c.clicks,
             created_at: s.created_at,
             finished_at: s.finished_at,
         }

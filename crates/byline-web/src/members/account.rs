@@ -1,12 +1,13 @@
 //! The member's account page: their name, a change of email (confirmed by a link to the new
-//! address), the tiers they hold (and "Manage billing" when Stripe is configured), their data
-//! as JSON, and deleting the account.
+//! address), the tiers they hold (and, when Stripe is configured, "Manage billing" and the
+//! paid tiers on sale, each a form to Stripe Checkout), their data as JSON, and deleting
+//! the account.
 //!
 //! Every page here checks the member and their pass generation in the database (not only
 //! the pass), so "sign out everywhere" and a deletion take effect at once.
 
 use super::pages::{message, page, too_many, with_cookie};
-use super::passes::clear_cookie;
+use super::passes::{clear_cookie, renewed_if_changed};
 use crate::client::ClientAddr;
 use crate::public::render::PageFrame;
 use crate::{AppState, WebError};
@@ -16,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form, Json};
 use byline_core::member_pass::Pass;
 use byline_core::members::{Member, check_member_email};
-use byline_render::view::MemberAccountPage;
+use byline_render::view::{MemberAccountPage, TierOffer};
 use byline_store::{LinkAsked, LinkPurpose, LinkRequest};
 use serde::Deserialize;
 use serde_json::json;
@@ -51,6 +52,13 @@ async fn account_page(
     let chosen = state.store.member_newsletters(m.id).await?;
     let paid = m.status != byline_core::members::MemberStatus::Free;
     view.newsletters = crate::newsletters::choices(state, paid, Some(&chosen)).await?;
+    if state.stripe_enabled() {
+        let now = chrono::Utc::now();
+        let held = |slug: &str| m.grants.iter().any(|g| g.tier_slug == slug && g.is_current(now));
+        let tiers = state.store.tiers().await?;
+        view.offers =
+            tiers.iter().filter(|t| t.on_sale() && !held(&t.slug)).map(TierOffer::of).collect();
+    }
     page(state, status, "member_account.html", &view)
 }
 
@@ -58,11 +66,21 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     pass: Option<Extension<Pass>>,
 ) -> Result<Response, WebError> {
+    let held = pass.as_ref().map(|Extension(p)| p.clone());
     let m = match member(&state, pass).await {
         Ok(m) => m,
         Err(r) => return Ok(r),
     };
-    account_page(&state, &m, StatusCode::OK, None, None).await
+    let page = account_page(&state, &m, StatusCode::OK, None, None).await?;
+    // Back from paying (or after a grant): the pass learns of it here, not in ten minutes.
+    let cookie = match held {
+        Some(p) => renewed_if_changed(&state, &p, &m).await,
+        None => None,
+    };
+    Ok(match cookie {
+        Some(c) => with_cookie(page, &c),
+        None => page,
+    })
 }
 
 /// Saves the member's choice of newsletters (the ticked `newsletter-SLUG` boxes).

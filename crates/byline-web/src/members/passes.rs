@@ -47,6 +47,29 @@ pub fn new_pass(
     }
 }
 
+/// A new pass cookie for `member` when `pass` no longer says what they may read (a payment
+/// or a grant since it was issued), for pages that have just read the member anyway: the
+/// account page, where Stripe sends a member back after paying, opens what they paid for at
+/// once rather than when the pass next goes stale. `None` when the pass is still right.
+pub async fn renewed_if_changed(state: &AppState, pass: &Pass, member: &Member) -> Option<String> {
+    let now = Utc::now();
+    let paid = match state.store.paid_tier_slugs().await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not check a member pass");
+            return None;
+        }
+    };
+    if member.reader(now, &paid) == pass.reader {
+        return None;
+    }
+    let fresh = new_pass(member, pass.generation, &paid, now);
+    pass_cookie(state, &fresh)
+        .await
+        .inspect_err(|e| tracing::warn!(error = %e, "could not issue a member pass"))
+        .ok()
+}
+
 /// A `Set-Cookie` value that removes the member pass.
 pub fn clear_cookie(state: &AppState) -> String {
     let secure = if state.base_url.starts_with("https://") { "; Secure" } else { "" };

@@ -10,6 +10,8 @@
 // Handlers answer a refusal early; boxing each Response would only add noise here.
 #![allow(clippy::result_large_err)]
 
+pub mod signer;
+
 use axum::Router;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};

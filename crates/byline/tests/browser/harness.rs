@@ -202,14 +202,13 @@ impl Browser {
         el.send_keys(text).await.unwrap();
     }
 
+    /// Clicks `css`, scrolled to the middle of the window first as a reader would (at once:
+    /// the theme scrolls smoothly, and the driver would click where the element was).
     pub async fn click(&self, css: &str) {
-        self.web
-            .find(By::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no {css}: {e}"))
-            .click()
-            .await
-            .unwrap();
+        let el = self.web.find(By::Css(css)).await.unwrap_or_else(|e| panic!("no {css}: {e}"));
+        let scroll = "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});";
+        self.web.execute(scroll, vec![el.to_json().unwrap()]).await.unwrap();
+        el.click().await.unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
     }
 
     pub async fn text(&self, css: &str) -> String {
@@ -217,6 +216,24 @@ impl Browser {
             Ok(el) => el.text().await.unwrap_or_default(),
             Err(_) => String::new(),
         }
+    }
+
+    /// Runs a script in the page and returns what it returns (a promise's value, once
+    /// settled).
+    pub async fn eval(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.web
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
+            .json()
+            .clone()
+    }
+
+    /// Narrows the window to a phone's width (390 px, an iPhone's) and checks the page sees it.
+    pub async fn phone(&self) {
+        self.web.set_window_rect(0, 0, 390, 844).await.unwrap();
+        let width = self.eval("return window.innerWidth;", vec![]).await;
+        assert_eq!(width, serde_json::json!(390), "the window is a phone's width");
     }
 
     pub async fn source(&self) -> String {

@@ -213,22 +213,33 @@ pub fn request(
     token: Option<&str>,
     json: Option<&serde_json::Value>,
 ) -> std::io::Result<Answer> {
+    let bearer = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> =
+        bearer.as_deref().map(|b| ("Authorization", b)).into_iter().collect();
+    let body = json.map(|j| j.to_string());
+    request_with(addr, method, path, &headers, body.as_deref().map(|b| ("application/json", b)))
+}
+
+/// One request with these `headers` and a `(content type, body)`, on a connection of its own.
+pub fn request_with(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<(&str, &str)>,
+) -> std::io::Result<Answer> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let body = json.map(|j| j.to_string()).unwrap_or_default();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(t) = token {
-        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
     }
-    if json.is_some() {
-        head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
+    if let Some((kind, body)) = body {
+        head.push_str(&format!("Content-Type: {kind}\r\nContent-Length: {}\r\n", body.len()));
     }
     head.push_str("\r\n");
     s.write_all(head.as_bytes())?;
-    s.write_all(body.as_bytes())?;
+    s.write_all(body.map(|(_, b)| b).unwrap_or_default().as_bytes())?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
     parse_answer(&raw)

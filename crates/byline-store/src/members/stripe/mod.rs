@@ -14,6 +14,7 @@ use super::events;
 use crate::entity::{member, member_tier, stripe_event, tier};
 use crate::{Store, StoreError};
 use byline_core::members::{GrantSource, MemberInput, TierKind};
+use byline_core::tiers::money;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -373,10 +374,4 @@ pub(super) async fn set_customer_in(
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// `12.50 EUR`, for history lines (two decimals; zero-decimal currencies read oddly, which
-/// staff can live with in a history line).
-fn money(amount: i64, currency: &str) -> String {
-    format!("{}.{:02} {}", amount / 100, (amount % 100).abs(), currency.to_uppercase())
 }
