@@ -10,6 +10,7 @@
 mod entries;
 mod frontmatter;
 pub mod ghost;
+mod html_md;
 pub mod json;
 mod markdown_dir;
 pub mod members_csv;

@@ -192,9 +192,14 @@ fn check_row<'a>(get: &dyn Fn(&str) -> Option<&'a str>) -> Result<ImportedMember
         }
     };
     match fields {
-        Ok(fields) if reasons.is_empty() => {
-            Ok(ImportedMember { fields, complimentary, stripe_customer_id, created_at, subscribed })
-        }
+        Ok(fields) if reasons.is_empty() => Ok(ImportedMember {
+            fields,
+            complimentary,
+            stripe_customer_id,
+            created_at,
+            subscribed,
+            newsletters: None,
+        }),
         _ => Err(reasons),
     }
 }

@@ -1,6 +1,6 @@
 //! What an import did, item by item kind, and what went wrong where.
 
-use byline_store::Outcome;
+use byline_store::{Outcome, Recorded};
 use std::fmt;
 
 /// Created, updated, unchanged and failed items of one kind.
@@ -19,6 +19,13 @@ impl Counts {
             Outcome::Updated => self.updated += 1,
             Outcome::Unchanged => self.unchanged += 1,
         }
+    }
+
+    /// Adds what the store says a batch write did (old addresses, comments).
+    pub(crate) fn add_recorded(&mut self, r: Recorded) {
+        self.created += r.created as usize;
+        self.updated += r.updated as usize;
+        self.unchanged += r.unchanged as usize;
     }
 }
 

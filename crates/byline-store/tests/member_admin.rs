@@ -122,6 +122,7 @@ async fn an_import_adds_once_and_updates_after() {
             stripe_customer_id: Some("cus_123".into()),
             subscribed: None,
             created_at: Some(joined),
+            newsletters: None,
         };
         assert_eq!(s.import_member(&row, None).await.unwrap(), ImportOutcome::Added);
         row.fields.labels = vec!["VIP".into()];

@@ -73,6 +73,7 @@ async fn members_get_the_default_newsletters_and_choose_their_own() {
             stripe_customer_id: None,
             created_at: None,
             subscribed,
+            newsletters: None,
         };
         s.import_member(&row("no@example.org", Some(false)), None).await.unwrap();
         s.import_member(&row("yes@example.org", Some(true)), None).await.unwrap();
@@ -83,6 +84,25 @@ async fn members_get_the_default_newsletters_and_choose_their_own() {
         let out = s.import_member(&row("no@example.org", Some(true)), None).await.unwrap();
         assert_eq!(out, ImportOutcome::Updated);
         assert_eq!(s.member_newsletters(no).await.unwrap(), vec!["newsletter"]);
+        // An import that names the newsletters gives exactly those, over `subscribed`.
+        let exactly = |slugs: &[&str]| ImportedMember {
+            newsletters: Some(slugs.iter().map(|s| (*s).to_owned()).collect()),
+            ..row("no@example.org", Some(true))
+        };
+        s.import_member(&exactly(&["weekly-digest"]), None).await.unwrap();
+        assert_eq!(s.member_newsletters(no).await.unwrap(), vec!["weekly-digest"]);
+        let err = s.import_member(&exactly(&["weekly-digest", "nope"]), None).await.unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+        assert_eq!(s.member_newsletters(no).await.unwrap(), vec!["weekly-digest"]);
+        s.import_member(&exactly(&[]), None).await.unwrap();
+        assert!(s.member_newsletters(no).await.unwrap().is_empty());
+        let fresh = ImportedMember {
+            newsletters: Some(vec!["weekly-digest".into()]),
+            ..row("fresh@example.org", None)
+        };
+        assert_eq!(s.import_member(&fresh, None).await.unwrap(), ImportOutcome::Added);
+        let fresh = s.member_by_email("fresh@example.org").await.unwrap().id;
+        assert_eq!(s.member_newsletters(fresh).await.unwrap(), vec!["weekly-digest"]);
     }
 }
 

@@ -74,7 +74,7 @@ async fn the_cli_reports_a_dry_run_and_a_broken_file() {
         let v5 = fixture("v5_export.json");
         let (ok, out) = byline(&["import", "ghost", "--dry-run", v5.to_str().unwrap()], &db.url);
         assert!(ok && out.contains("dry run: nothing was written"), "{out}");
-        assert!(out.contains("skipped: 1 newsletters"), "{out}");
+        assert!(out.contains("newsletters      1 to import"), "{out}");
         assert_eq!(db.store.published_count().await.unwrap(), 0);
         let broken = fixture("broken.json");
         let (ok, out) = byline(&["import", "ghost", broken.to_str().unwrap()], &db.url);

@@ -63,12 +63,7 @@ impl Run<'_> {
             return;
         }
         match self.store.record_old_addresses("ghost", &list).await {
-            Ok(r) => {
-                let c = self.report.counts_mut("redirects");
-                c.created += r.created as usize;
-                c.updated += r.updated as usize;
-                c.unchanged += r.unchanged as usize;
-            }
+            Ok(r) => self.report.counts_mut("redirects").add_recorded(r),
             Err(e) => {
                 let n = list.len();
                 let shown = list[0].display();

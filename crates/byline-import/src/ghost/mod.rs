@@ -1,17 +1,19 @@
 //! `byline import ghost FILE.json`: a Ghost export (Ghost 1 to 6) into the publication.
 //!
 //! In order: settings, authors (Ghost's staff users), tags (public ones as terms of the
-//! `tags` taxonomy, internal `#tags` as hidden labels), tiers (Ghost's products), posts and
-//! pages, members. Each record is saved on its own, so one that fails is reported (with the
-//! line of its id in the file) and the rest go on; importing the same file again updates
-//! instead of adding copies (articles are keyed by their Ghost id, everything else by slug
-//! or email). Secrets in the export (session secrets, private keys, API keys, integrations,
+//! `tags` taxonomy, internal `#tags` as hidden labels), tiers (Ghost's products),
+//! newsletters, posts and pages, members (with their newsletters), comments. Each record
+//! is saved on its own, so one that fails is reported (with the line of its id in the file)
+//! and the rest go on; importing the same file again updates instead of adding copies
+//! (articles and comments are keyed by their Ghost ids, everything else by slug or email). Secrets in the export (session secrets, private keys, API keys, integrations,
 //! webhooks, staff passwords) are never read into anything Byline stores.
 
 mod addresses;
+mod comments;
 mod content;
 mod editors;
 mod file;
+mod newsletters;
 mod people;
 mod posts;
 mod report;
@@ -78,14 +80,24 @@ pub async fn import(
     report.version = export.version.clone();
     note_skipped(&export, &mut report);
     let base_path = addresses::base_path(&base);
-    let mut run =
-        Run { store, export: &export, report, dry_run: options.dry_run, now, progress, base_path };
+    let mut run = Run {
+        store,
+        export: &export,
+        report,
+        dry_run: options.dry_run,
+        now,
+        progress,
+        base_path,
+        article_ids: HashMap::new(),
+    };
     run.settings().await;
     let authors = run.authors().await;
     let tags = run.tags().await;
     let tiers = run.tiers().await;
+    let newsletters = run.newsletters().await;
     run.posts(&authors, &tags, &tiers).await;
-    run.members(&tiers).await;
+    run.members(&tiers, &newsletters).await;
+    run.comments().await;
     run.report
 }
 
@@ -100,6 +112,8 @@ pub(crate) struct Run<'a> {
     /// The folder the Ghost site was installed in (`/blog`), or empty: its old addresses
     /// were under it.
     pub base_path: String,
+    /// Ghost post id → the article it became (0 in a dry run), for its comments.
+    pub article_ids: HashMap<String, i64>,
 }
 
 /// Ghost ids to what Byline calls them (slugs).
@@ -107,9 +121,8 @@ pub(crate) type IdMap = HashMap<String, String>;
 
 /// Tables Byline leaves out, with the reason the report gives.
 const SKIPPED: &[(&str, &str)] = &[
-    ("newsletters", "Byline has no newsletters yet; members keep their email address"),
-    ("members_newsletters", "Byline has no newsletters yet"),
-    ("comments", "Byline has no comments yet"),
+    ("comment_likes", "likes are not imported"),
+    ("comment_reports", "reports are Ghost's moderation history, not content"),
     ("emails", "sent newsletter emails are Ghost's history, not content"),
     ("email_batches", "sent newsletter emails are Ghost's history, not content"),
     ("email_recipients", "sent newsletter emails are Ghost's history, not content"),

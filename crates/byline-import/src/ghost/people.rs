@@ -202,8 +202,8 @@ impl Run<'_> {
         ids
     }
 
-    /// Members with their labels, Stripe customer and tiers.
-    pub(crate) async fn members(&mut self, tiers: &IdMap) {
+    /// Members with their labels, Stripe customer, tiers and newsletters.
+    pub(crate) async fn members(&mut self, tiers: &IdMap, newsletters: &IdMap) {
         let members = match self.export.table("members") {
             Ok(m) => m,
             Err(p) => return self.report.fail("members", p),
@@ -240,6 +240,7 @@ impl Run<'_> {
                 tiers_of.entry(m).or_default().push(t.clone());
             }
         }
+        let subscriptions = super::newsletters::subscriptions(self.export, newsletters);
         let actor = Actor::command_line();
         let total = members.len();
         let mut paid = 0;
@@ -263,6 +264,9 @@ impl Run<'_> {
                     // Ghost before 4.x marks it on the member; later exports leave it out
                     // (the publication's default newsletters then).
                     subscribed: m.get("subscribed").and_then(serde_json::Value::as_bool),
+                    newsletters: subscriptions
+                        .as_ref()
+                        .map(|s| s.get(&id).cloned().unwrap_or_default()),
                 })
             });
             let member = match checked {

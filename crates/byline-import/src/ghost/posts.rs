@@ -235,6 +235,7 @@ impl Run<'_> {
         let old_slug = text(post, "slug").unwrap_or_else(|| fields.slug.clone());
         if self.dry_run {
             self.report.counts_mut("articles").created += 1;
+            self.article_ids.insert(id, 0);
             if !labels.is_empty() {
                 self.report.counts_mut("labels").created += 1;
             }
@@ -250,6 +251,7 @@ impl Run<'_> {
             }
         };
         self.report.counts_mut("articles").add(saved.outcome);
+        self.article_ids.insert(id, saved.value.id);
         self.keep_addresses(addresses::post(&old_slug, saved.value.id), None).await;
         match self.store.set_article_labels(saved.value.id, &labels).await {
             Ok(Outcome::Unchanged) if labels.is_empty() => {}

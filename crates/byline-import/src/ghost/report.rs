@@ -11,9 +11,11 @@ pub const KINDS: &[&str] = &[
     "tags",
     "labels",
     "tiers",
+    "newsletters",
     "members",
     "pages",
     "articles",
+    "comments",
     "redirects",
 ];
 
@@ -87,7 +89,7 @@ impl fmt::Display for GhostReport {
         for (kind, c) in &self.counts {
             writeln!(
                 f,
-                "{kind:<10} {:>6} {created} {:>6} updated {:>6} unchanged {:>6} failed",
+                "{kind:<11} {:>6} {created} {:>6} updated {:>6} unchanged {:>6} failed",
                 c.created, c.updated, c.unchanged, c.failed
             )?;
         }

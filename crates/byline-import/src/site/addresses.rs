@@ -244,11 +244,7 @@ pub(crate) async fn keep(
         return;
     }
     match store.record_old_addresses(source, addresses).await {
-        Ok(r) => {
-            report.redirects.created += r.created as usize;
-            report.redirects.updated += r.updated as usize;
-            report.redirects.unchanged += r.unchanged as usize;
-        }
+        Ok(r) => report.redirects.add_recorded(r),
         Err(e) => {
             report.redirects.failed += addresses.len();
             report.errors.push(Problem {

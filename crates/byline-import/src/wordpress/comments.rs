@@ -4,10 +4,10 @@
 //! instead of duplicating. Pingbacks and trackbacks are not comments and are skipped.
 
 use super::content::autop;
-use super::html_md::to_markdown;
 use super::items::Run;
 use super::records::{WpComment, WpItem};
 use super::report::WxrReport;
+use crate::html_md::to_markdown;
 use byline_core::comments::CommentStatus;
 use byline_store::ImportedComment;
 
@@ -36,7 +36,7 @@ fn imported(it: &WpItem, post_key: &str) -> Vec<ImportedComment> {
                 key: key(c.id),
                 parent_key: c.parent.map(key),
                 author_name: if author.is_empty() { "Anonymous".into() } else { author.into() },
-                body: to_markdown(&autop(&c.content)).trim().to_owned(),
+                body: to_markdown(&autop(&c.content)).markdown,
                 status: status_of(c),
                 created_at: c.date.or(it.date).unwrap_or_default(),
             }
@@ -61,11 +61,7 @@ impl Run<'_> {
             return;
         };
         match self.store.import_comments(article_id, &list).await {
-            Ok(r) => {
-                report.comments.created += r.created as usize;
-                report.comments.updated += r.updated as usize;
-                report.comments.unchanged += r.unchanged as usize;
-            }
+            Ok(r) => report.comments.add_recorded(r),
             Err(e) => {
                 report.comments.failed += list.len();
                 let m = format!("{}: its {} comments: {e}", it.label(), list.len());

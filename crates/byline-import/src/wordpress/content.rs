@@ -1,9 +1,9 @@
 //! A WordPress body as a Byline Markdown body: Gutenberg's block comments removed, links
 //! to uploaded files pointed at the media library, the `[caption]`, `[gallery]`, `[embed]`,
 //! `[audio]` and `[video]` shortcodes turned into HTML, paragraphs made as WordPress's
-//! `wpautop` makes them, then Markdown where it converts cleanly (see `html_md`).
+//! `wpautop` makes them, then Markdown where it converts cleanly (see [`crate::html_md`]).
 
-use super::html_md::to_markdown;
+use crate::html_md::to_markdown;
 use std::collections::HashMap;
 
 /// An attachment as bodies refer to it.
@@ -69,7 +69,7 @@ pub(crate) fn convert(html: &str, post_id: Option<i64>, lib: &Library) -> String
     let html = strip_block_comments(html);
     let html = rewrite_uploads(&html, lib);
     let html = shortcodes(&html, post_id, lib);
-    to_markdown(&autop(&html))
+    to_markdown(&autop(&html)).markdown
 }
 
 /// Removes `<!-- wp:… -->` and `<!-- /wp:… -->`; other comments stay (the sanitizer drops them).
@@ -431,7 +431,7 @@ mod tests {
         let out = convert(cap, Some(1), &l);
         assert_eq!(
             out,
-            "<figure><img alt=\"A photo\" src=\"/media/a/photo.jpg\"><figcaption>The caption</figcaption></figure>"
+            "<figure>\n<img src=\"/media/a/photo.jpg\" alt=\"A photo\">\n<figcaption>The caption</figcaption>\n</figure>"
         );
         assert_eq!(
             convert("[gallery]", Some(1), &l),

@@ -5,9 +5,9 @@
 use super::WordPressOptions;
 use super::addresses::{self, Site};
 use super::content::{Library, autop, convert};
-use super::html_md::to_markdown;
 use super::records::WpItem;
 use super::report::WxrReport;
+use crate::html_md::to_markdown;
 use crate::report::Problem;
 use byline_core::old_address::{AddressTarget, OldAddress};
 use byline_core::{ArticleInput, ArticleStatus, PageInput, slugify};
@@ -120,7 +120,7 @@ impl<'a> Run<'a> {
         }
         let batch = std::mem::take(&mut self.pending);
         match self.store.record_old_addresses("wordpress", &batch).await {
-            Ok(r) => report.redirects(r),
+            Ok(r) => report.redirects.add_recorded(r),
             Err(e) => {
                 report.redirects.failed += batch.len();
                 report.errors.push(Problem {
@@ -194,7 +194,8 @@ impl<'a> Run<'a> {
             report.warnings.push(self.problem(it.line, m));
         }
         let body = convert(&it.content, it.id, &self.lib);
-        let excerpt = Some(to_markdown(&autop(&it.excerpt))).filter(|e| !e.trim().is_empty());
+        let excerpt =
+            Some(to_markdown(&autop(&it.excerpt)).markdown).filter(|e| !e.trim().is_empty());
         let (body, status) = match (body.trim().is_empty(), &excerpt) {
             (false, _) => (body, status),
             (true, Some(e)) => (e.clone(), status),

@@ -10,7 +10,6 @@
 mod addresses;
 mod comments;
 mod content;
-mod html_md;
 mod items;
 mod media;
 mod people;

@@ -1,7 +1,6 @@
 //! What a WordPress import did, per kind, and what went wrong where (file and line).
 
 use crate::report::{Counts, Problem};
-use byline_store::Recorded;
 use std::fmt;
 
 #[derive(Debug, Default, Clone)]
@@ -32,12 +31,6 @@ impl WxrReport {
             Some((_, c)) => *c += n,
             None => self.skipped.push((what.to_owned(), n)),
         }
-    }
-
-    pub(crate) fn redirects(&mut self, r: Recorded) {
-        self.redirects.created += r.created as usize;
-        self.redirects.updated += r.updated as usize;
-        self.redirects.unchanged += r.unchanged as usize;
     }
 
     /// How many of anything failed.

@@ -27,6 +27,10 @@ pub struct ImportedMember {
     /// `subscribed_to_emails`: `true` gives the default newsletters (to a member already
     /// here: unless they have some), `false` none; `None` (empty) is Ghost's default, true.
     pub subscribed: Option<bool>,
+    /// Exactly the newsletters (by slug) the member receives, when the import says (a
+    /// Ghost export's `members_newsletters`); this wins over `subscribed`. A slug that names
+    /// no newsletter is `NotFound`, and nothing is written.
+    pub newsletters: Option<Vec<String>>,
 }
 
 /// What importing a row did.
@@ -194,6 +198,9 @@ impl Store {
                 crate::newsletters::subscribe_defaults_unless_any_in(&txn, id).await?
             }
             _ => {}
+        }
+        if let Some(slugs) = &m.newsletters {
+            crate::newsletters::set_exactly_in(&txn, id, slugs).await?;
         }
         if m.complimentary {
             let held = member_in(&txn, id)

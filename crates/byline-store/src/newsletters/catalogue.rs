@@ -86,6 +86,35 @@ pub(crate) async fn choose_in(
     set_in(db, member_id, &ids).await
 }
 
+/// Gives a member exactly the newsletters `slugs`, archived ones included (an import
+/// that says who receives what), in the caller's transaction; leaves the subscriptions
+/// as they are (and their dates) when they already match. A slug that names no
+/// newsletter is `NotFound`.
+pub(crate) async fn set_exactly_in(
+    db: &impl ConnectionTrait,
+    member_id: i64,
+    slugs: &[String],
+) -> Result<(), StoreError> {
+    let mut wanted = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        wanted.push(find_in(db, slug).await?.id);
+    }
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut held: Vec<i64> = sub::Entity::find()
+        .filter(sub::Column::MemberId.eq(member_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.newsletter_id)
+        .collect();
+    held.sort_unstable();
+    if held != wanted {
+        set_in(db, member_id, &wanted).await?;
+    }
+    Ok(())
+}
+
 /// Gives a member exactly the newsletters `ids` (in the caller's transaction).
 pub(crate) async fn set_in(
     db: &impl ConnectionTrait,

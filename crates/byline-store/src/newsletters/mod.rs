@@ -12,7 +12,7 @@ mod suppressions;
 mod tracking;
 
 pub(crate) use catalogue::{
-    choose_in, set_in, subscribe_defaults_in, subscribe_defaults_unless_any_in,
+    choose_in, set_exactly_in, set_in, subscribe_defaults_in, subscribe_defaults_unless_any_in,
 };
 pub use recipients::{ClaimedRecipient, Failure};
 pub use sends::{NewSend, SEND_JOBS};
