@@ -303,8 +303,11 @@ fn resize(img: &DynamicImage, width: u32) -> Result<DynamicImage, MediaError> {
 fn webp(img: &DynamicImage, source: ImageFormat) -> Vec<u8> {
     let (w, h) = (img.width(), img.height());
     let rgb;
+    // Decoded images are already 8-bit RGB or RGBA (`decode_upright`): their pixels are
+    // handed over as they are, since a copy of an image at the pixel limit is 150 MB.
     let encoder = match img {
         DynamicImage::ImageRgba8(b) => webp::Encoder::from_rgba(b.as_raw(), w, h),
+        DynamicImage::ImageRgb8(b) => webp::Encoder::from_rgb(b.as_raw(), w, h),
         _ => {
             rgb = img.to_rgb8();
             webp::Encoder::from_rgb(rgb.as_raw(), w, h)
@@ -331,8 +334,13 @@ fn encode(
     let mut out = Vec::new();
     match c.format {
         ImageFormat::Jpeg => {
-            let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
-            rgb.write_with_encoder(JpegEncoder::new_with_quality(&mut out, 85)).map_err(failed)?;
+            let jpeg = JpegEncoder::new_with_quality(&mut out, 85);
+            match img {
+                DynamicImage::ImageRgb8(_) => img.write_with_encoder(jpeg).map_err(failed)?,
+                _ => DynamicImage::ImageRgb8(img.to_rgb8())
+                    .write_with_encoder(jpeg)
+                    .map_err(failed)?,
+            }
         }
         ImageFormat::Png => {
             let enc = PngEncoder::new_with_quality(
