@@ -21,6 +21,7 @@ pub mod commenter;
 pub mod contact_message;
 pub mod email_suppression;
 pub mod form_submission;
+pub mod guest_reply_stop;
 pub mod integration;
 pub mod job;
 pub mod media;

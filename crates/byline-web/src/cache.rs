@@ -2,6 +2,9 @@
 //! and brotli), answered with ETag, Last-Modified and 304s.
 //!
 //! - Bounded by bytes, least-recently-used entries evicted first.
+//! - A page true only until a moment (an article whose comments close by age says "open"
+//!   until then) is kept no longer: its handler says when ([`FreshUntil`]), the entry
+//!   expires then (moka's per-entry expiry), and browsers are told no longer max-age.
 //! - One render per page at a time: concurrent misses for the same page wait for the first
 //!   and share its result (`try_get_with`), so a burst cannot stampede the database.
 //! - Invalidated precisely: a handler tags what it rendered ([`CacheTags`]: its article,
@@ -32,6 +35,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::AppState;
 use byline_core::members::Reader;
@@ -40,6 +44,12 @@ use byline_core::members::Reader;
 /// shows (see `byline_store::changes`).
 #[derive(Debug, Clone)]
 pub struct CacheTags(pub Vec<String>);
+
+/// Put on a response by its handler beside [`CacheTags`]: the page shows something that
+/// stops being true at this moment (an article's comments open until they close by age), so
+/// the cache keeps it no longer, and tells browsers so.
+#[derive(Debug, Clone, Copy)]
+pub struct FreshUntil(pub chrono::DateTime<chrono::Utc>);
 
 /// Headers a render may set that the cached answer repeats.
 const KEPT: [&str; 3] = ["access-control-allow-origin", "content-version", "vary"];
@@ -59,12 +69,33 @@ pub struct Entry {
     kept: HeaderMap,
     /// The cache's generation when the render began.
     born: u64,
+    /// When the page stops being true ([`FreshUntil`]); `None`: until a change drops it.
+    until: Option<Instant>,
 }
 
 impl Entry {
     fn weight(&self) -> u32 {
         let bytes = self.identity.len() + self.gzip.len() + self.brotli.len() + 512;
         u32::try_from(bytes).unwrap_or(u32::MAX)
+    }
+}
+
+/// Keeps each page until its own deadline, if it has one, or until a change drops it.
+struct UntilStale;
+
+impl moka::Expiry<String, Arc<Entry>> for UntilStale {
+    fn expire_after_create(&self, _: &String, e: &Arc<Entry>, now: Instant) -> Option<Duration> {
+        e.until.map(|u| u.saturating_duration_since(now))
+    }
+
+    fn expire_after_update(
+        &self,
+        _: &String,
+        e: &Arc<Entry>,
+        now: Instant,
+        _: Option<Duration>,
+    ) -> Option<Duration> {
+        e.until.map(|u| u.saturating_duration_since(now))
     }
 }
 
@@ -91,6 +122,7 @@ impl PageCache {
             .max_capacity(max_bytes)
             .weigher(|_key: &String, e: &Arc<Entry>| e.weight())
             .eviction_policy(EvictionPolicy::lru())
+            .expire_after(UntilStale)
             .support_invalidation_closures()
             .build();
         Self { pages, generation: AtomicU64::new(0) }
@@ -244,6 +276,11 @@ async fn fill(cache: &PageCache, req: Request, next: Next) -> Result<Arc<Entry>,
     let born = cache.generation();
     let res = next.run(req).await;
     let tags = res.extensions().get::<CacheTags>().cloned();
+    // A deadline in the past gives a page kept for no time (a later request renders anew).
+    let until = res.extensions().get::<FreshUntil>().map(|FreshUntil(at)| {
+        let left = (*at - chrono::Utc::now()).to_std().unwrap_or_default();
+        Instant::now().checked_add(left)
+    });
     let (parts, body) = res.into_parts();
     let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
     let uncached = |parts: axum::http::response::Parts, body| Uncached {
@@ -287,6 +324,7 @@ async fn fill(cache: &PageCache, req: Request, next: Next) -> Result<Arc<Entry>,
             })
             .collect(),
         born,
+        until: until.flatten(),
     }))
 }
 
@@ -319,12 +357,16 @@ fn answer(e: &Entry, request: &HeaderMap, member: bool) -> Response {
     h.insert(header::CONTENT_TYPE, e.content_type.clone());
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding, cookie"));
     h.insert(header::ETAG, HeaderValue::from_str(&etag).expect("hex is a header value"));
+    // A page with a deadline is not kept by browsers past it either.
+    let max_age =
+        e.until.map_or(60, |u| u.saturating_duration_since(Instant::now()).as_secs().min(60));
     let cache_control = match (&e.cache_control, member) {
         // A member's copy is theirs: browsers may keep it, shared caches may not.
-        (_, true) => HeaderValue::from_static("private, max-age=60"),
-        (Some(c), false) => c.clone(),
-        (None, false) => HeaderValue::from_static("public, max-age=60"),
-    };
+        (_, true) => HeaderValue::from_str(&format!("private, max-age={max_age}")),
+        (Some(c), false) => Ok(c.clone()),
+        (None, false) => HeaderValue::from_str(&format!("public, max-age={max_age}")),
+    }
+    .expect("digits are a header value");
     h.insert(header::CACHE_CONTROL, cache_control);
     if let Some(lm) = &e.last_modified {
         h.insert(header::LAST_MODIFIED, lm.clone());

@@ -1,7 +1,8 @@
 //! An article's own comment settings, on both databases: `comments: false` and
 //! `comments_close_after_days` in front matter, in the editor and in the Admin API; the
 //! article's closing age overrides the publication's (0: never); a closed article still shows
-//! its comments and says that comments are closed; bad values are named.
+//! its comments and says that comments are closed; bad values are named; a cached page says
+//! comments are closed from the moment they close, with nothing else refreshing it.
 
 mod common;
 
@@ -159,5 +160,68 @@ async fn the_editor_and_the_admin_api_set_both_and_name_bad_values() {
                 "{said}"
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn a_cached_page_says_comments_are_closed_from_the_moment_they_close() {
+    use chrono::{Duration, SecondsFormat, Utc};
+    for db in databases().await {
+        let (app, state, _outbox) = site(&db).await;
+        // Published a day ago less a few seconds, closing after a day: open a little longer.
+        let closes = Utc::now() + Duration::seconds(8);
+        let date = (closes - Duration::days(1)).to_rfc3339_opts(SecondsFormat::Secs, true);
+        let closes = chrono::DateTime::parse_from_rfc3339(&date).unwrap() + Duration::days(1);
+        let text = format!(
+            "---\ntitle: Closing soon\ndate: {date}\ncomments_close_after_days: 1\n---\nHurry.\n"
+        );
+        // Imported as of now (the suite's usual import date is earlier than this one's).
+        let files = [SourceFile { path: "articles/soon.md".into(), text: Ok(text) }];
+        let report = byline_import::import(&db.store, &files, Utc::now()).await;
+        assert!(report.errors.is_empty(), "{report}");
+
+        let open = get(&app, "/articles/soon/").await;
+        assert_eq!(open.status, 200, "{:?}", db.backend());
+        assert!(open.texts(".comments-closed").is_empty(), "{}", open.body);
+        // Cached: the same page again costs no query; browsers keep it no longer than it
+        // is true.
+        let before = state.store.statements_run();
+        let again = get(&app, "/articles/soon/").await;
+        assert_eq!(state.store.statements_run(), before, "a hit while comments are open");
+        assert!(again.texts(".comments-closed").is_empty());
+        assert!(Utc::now() < closes, "the machine took too long to show the open page");
+        let max_age: u64 = again.headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .rsplit("max-age=")
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(max_age <= 8, "{:?}", again.headers["cache-control"]);
+
+        // Nothing is written; the page says comments are closed once they are.
+        let waited_from = std::time::Instant::now();
+        let closed = loop {
+            let page = get(&app, "/articles/soon/").await;
+            if !page.texts(".comments-closed").is_empty() {
+                break page;
+            }
+            assert!(
+                waited_from.elapsed() < std::time::Duration::from_secs(60),
+                "the cached page still says comments are open a minute on"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        };
+        assert!(Utc::now() > closes, "closed before the moment");
+        assert_eq!(
+            closed.texts(".comments-closed"),
+            ["Comments on this article are closed: it is too old."]
+        );
+        // The closed page is kept as usual (no deadline any more).
+        let before = state.store.statements_run();
+        let kept = get(&app, "/articles/soon/").await;
+        assert_eq!(state.store.statements_run(), before, "the closed page is a hit");
+        assert_eq!(kept.headers["cache-control"], "public, max-age=60");
     }
 }

@@ -11,22 +11,24 @@
 //!   one just before sending ([`Store::mint_comment_confirmation`]). It works for
 //!   [`CONFIRM_VALID_FOR`] and once: spending it is one write transaction.
 
-use super::post::{CommentRefused, approved, open_article, queue_digest, recent};
-use super::{comment_from, read, settings};
+use super::post::{
+    CommentRefused, Poster, approved, approved_before, open_article, queue_digest,
+    refused_before_saving,
+};
+use super::{comment_from, settings};
 use crate::entity::{article, comment as row, comment_confirmation as link};
 use crate::{Store, StoreError, jobs};
 use byline_core::comment_text;
 use byline_core::comments::{
-    CONFIRM_VALID_FOR, Comment, CommentMode, CommentStatus, HoldReason, PER_CLIENT,
-    PER_GUEST_EMAIL, RATE_WINDOW, Refusal, Verdict, check_body,
+    CONFIRM_VALID_FOR, Comment, CommentMode, CommentStatus, HoldReason, PER_GUEST_EMAIL, Refusal,
+    Verdict, check_body,
 };
 use byline_core::jobs::SendCommentConfirmation;
 use byline_core::secret::{hash_token, new_token};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
 };
 
 /// What held comments say until their writer confirms the address.
@@ -117,39 +119,19 @@ impl Store {
             Ok(a) => a,
             Err(refused) => return Ok(Err(refused)),
         };
-        let since = now - RATE_WINDOW;
-        let by_email = Condition::all().add(row::Column::GuestEmail.eq(new.email.as_str()));
-        let by_client = Condition::all().add(row::Column::Client.eq(new.client.as_str()));
-        for (whose, max) in [(by_email, PER_GUEST_EMAIL), (by_client, PER_CLIENT)] {
-            let (n, oldest) = recent(&txn, whose, since).await?;
-            if n >= max {
-                let retry_after =
-                    (oldest.unwrap_or(now) + RATE_WINDOW - now).num_seconds().max(1) as u64;
-                return Ok(Err(CommentRefused::TooMany { retry_after }));
-            }
-        }
-        let duplicate = row::Entity::find()
-            .filter(row::Column::GuestEmail.eq(new.email.as_str()))
-            .filter(row::Column::ArticleId.eq(article.id))
-            .filter(row::Column::Body.eq(body.as_str()))
-            .filter(row::Column::Status.is_in(["unconfirmed", "pending", "approved", "spam"]))
-            .filter(row::Column::CreatedAt.gt(now - Duration::days(1)))
-            .count(&txn)
-            .await?;
-        if duplicate > 0 {
-            return Ok(Err(CommentRefused::Duplicate));
-        }
-        let parent_id = match new.parent_id {
-            None => None,
-            Some(pid) => match read::parent_in(&txn, pid, article.id).await? {
-                Some((depth, grandparent)) => s.reply_parent(pid, depth, grandparent),
-                None => {
-                    return Ok(Err(CommentRefused::Invalid(
-                        "The comment you replied to is not there any more.".into(),
-                    )));
-                }
-            },
+        let who = Poster {
+            whose: Condition::all().add(row::Column::GuestEmail.eq(new.email.as_str())),
+            per_window: PER_GUEST_EMAIL,
+            counted: &["unconfirmed", "pending", "approved", "spam"],
+            client: &new.client,
         };
+        let parent_id =
+            match refused_before_saving(&txn, &who, &s, article.id, &body, new.parent_id, now)
+                .await?
+            {
+                Ok(p) => p,
+                Err(refused) => return Ok(Err(refused)),
+            };
         // Blocked words are refused now, while the text is still in the form; holding is
         // decided once the address is confirmed.
         if let Verdict::Refused(why) = s.judge(&body, true) {
@@ -268,12 +250,8 @@ impl Store {
                 return Ok(Err(ConfirmRefused::Comment(refused)));
             }
         };
-        let before = row::Entity::find()
-            .filter(row::Column::GuestEmail.eq(l.email.as_str()))
-            .filter(row::Column::Status.eq("approved"))
-            .count(&txn)
-            .await?;
-        let (status, why) = match s.judge(&c.body, before > 0) {
+        let by_address = Condition::all().add(row::Column::GuestEmail.eq(l.email.as_str()));
+        let (status, why) = match s.judge(&c.body, approved_before(&txn, by_address).await?) {
             Verdict::Refused(why) => {
                 set_status(&txn, c.id, "trash", &why, now).await?;
                 txn.commit().await?;
@@ -337,7 +315,7 @@ async fn usable(
 #[cfg(feature = "testing")]
 impl Store {
     /// Tests only: moves every confirmation link's expiry `by` into the past.
-    pub async fn age_comment_confirmations(&self, by: Duration) -> Result<(), StoreError> {
+    pub async fn age_comment_confirmations(&self, by: chrono::Duration) -> Result<(), StoreError> {
         let txn = self.write().await?;
         for l in link::Entity::find().all(&txn).await? {
             link::Entity::update_many()

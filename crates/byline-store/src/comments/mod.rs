@@ -2,8 +2,9 @@
 //! editing, deleting and reporting by members ([`post`]), what pages and moderators read
 //! ([`read`]), moderation by staff ([`moderation`]), commenters' standing: bans, hiding
 //! all of a member's comments, reply emails ([`bans`]), guests' comments held until
-//! their email address is confirmed by a link (the `everyone` mode, [`guests`]), and
-//! comments brought by importers ([`imported`]).
+//! their email address is confirmed by a link (the `everyone` mode, [`guests`]), who is
+//! told of a reply and a guest's stop of those emails ([`replies`]), and comments brought
+//! by importers ([`imported`]).
 //!
 //! Every change that alters what an article's page shows logs that article's tag alone
 //! (`article:ID`), so the page cache drops that page and nothing else; every staff action is
@@ -15,6 +16,7 @@ mod imported;
 mod moderation;
 mod post;
 mod read;
+mod replies;
 mod settings;
 
 pub use bans::{Ban, Commenter};
@@ -22,7 +24,8 @@ pub use guests::{ConfirmRefused, ConfirmedComment, MintedConfirmation, NewGuestC
 pub use imported::ImportedComment;
 pub use moderation::{ModerationAction, StaffReply};
 pub use post::{CommentRefused, NewComment};
-pub use read::{CommentQueue, QueuedComment, ReplyNotice};
+pub use read::{CommentQueue, QueuedComment};
+pub use replies::ReplyNotice;
 
 use crate::entity::comment as row;
 use byline_core::comments::{Comment, CommentStatus};

@@ -8,7 +8,7 @@
 //! refused. An approved comment logs its article's tag and queues the reply email; a held
 //! one queues the moderators' digest.
 
-use super::{bans, comment_from, read, settings};
+use super::{bans, comment_from, read, replies, settings};
 use crate::entity::{article, comment as row, comment_report, member};
 use crate::{Store, StoreError, changes, jobs};
 use byline_core::comment_text;
@@ -96,6 +96,75 @@ pub(crate) async fn open_article(
         .map_err(CommentRefused::Closed))
 }
 
+/// Who posts a new comment, for the checks every new comment meets before it is kept.
+pub(crate) struct Poster<'a> {
+    /// Their comments: a member's, or those from a guest's address.
+    pub whose: Condition,
+    /// How many of their comments [`RATE_WINDOW`] allows.
+    pub per_window: u64,
+    /// The statuses of their comments an identical text counts as a duplicate among.
+    pub counted: &'a [&'a str],
+    /// The client's address, for the per-client limit.
+    pub client: &'a str,
+}
+
+/// The checks a new comment meets before it is kept, whoever posts it: the rate limits (the
+/// poster's and the client's, counted from the comments themselves so they hold across
+/// nodes), a duplicate on this article within a day, and the parent it replies to. `Ok`
+/// with the parent the reply is kept under (see [`comments::CommentSettings::reply_parent`]).
+pub(crate) async fn refused_before_saving(
+    db: &impl ConnectionTrait,
+    who: &Poster<'_>,
+    s: &comments::CommentSettings,
+    article_id: i64,
+    body: &str,
+    parent: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Result<Option<i64>, CommentRefused>, StoreError> {
+    let since = now - RATE_WINDOW;
+    let by_client = Condition::all().add(row::Column::Client.eq(who.client));
+    for (whose, max) in [(who.whose.clone(), who.per_window), (by_client, PER_CLIENT)] {
+        let (n, oldest) = recent(db, whose, since).await?;
+        if n >= max {
+            let retry_after =
+                (oldest.unwrap_or(now) + RATE_WINDOW - now).num_seconds().max(1) as u64;
+            return Ok(Err(CommentRefused::TooMany { retry_after }));
+        }
+    }
+    let duplicate = row::Entity::find()
+        .filter(who.whose.clone())
+        .filter(row::Column::ArticleId.eq(article_id))
+        .filter(row::Column::Body.eq(body))
+        .filter(row::Column::Status.is_in(who.counted.iter().copied()))
+        .filter(row::Column::CreatedAt.gt(now - Duration::days(1)))
+        .count(db)
+        .await?;
+    if duplicate > 0 {
+        return Ok(Err(CommentRefused::Duplicate));
+    }
+    let Some(pid) = parent else { return Ok(Ok(None)) };
+    Ok(match read::parent_in(db, pid, article_id).await? {
+        Some((depth, grandparent)) => Ok(s.reply_parent(pid, depth, grandparent)),
+        None => {
+            Err(CommentRefused::Invalid("The comment you replied to is not there any more.".into()))
+        }
+    })
+}
+
+/// Has the poster (`whose`: a member, or a guest's address) had a comment approved before?
+/// (Their first is held when the publication says so.)
+pub(crate) async fn approved_before(
+    db: &impl ConnectionTrait,
+    whose: Condition,
+) -> Result<bool, StoreError> {
+    let n = row::Entity::find()
+        .filter(whose)
+        .filter(row::Column::Status.eq("approved"))
+        .count(db)
+        .await?;
+    Ok(n > 0)
+}
+
 /// Comments counted by `whose` since the window began, and when the oldest leaves it.
 pub(crate) async fn recent(
     db: &impl ConnectionTrait,
@@ -130,15 +199,13 @@ pub(crate) async fn queue_digest(db: &impl ConnectionTrait) -> Result<(), StoreE
 }
 
 /// What follows a comment's approval: its article's page changes, and the writer of the
-/// comment it replies to is told (once, and never of their own reply).
+/// comment it replies to is told (once; whom: see [`replies`]).
 pub(crate) async fn approved(db: &impl ConnectionTrait, c: &row::Model) -> Result<(), StoreError> {
     changes::log(db, &[changes::article(c.article_id)]).await?;
     if c.reply_mailed {
         return Ok(());
     }
-    let Some(parent) = c.parent_id else { return Ok(()) };
-    let Some(p) = row::Entity::find_by_id(parent).one(db).await? else { return Ok(()) };
-    if p.member_id.is_some() && p.member_id != c.member_id {
+    if replies::recipient(db, c).await?.is_some() {
         jobs::enqueue(db, &SendCommentReply { comment_id: c.id }).await?;
         row::Entity::update_many()
             .col_expr(row::Column::ReplyMailed, Expr::value(true))
@@ -174,47 +241,20 @@ impl Store {
         if bans::banned_in(&txn, m.id, now).await? {
             return Ok(Err(CommentRefused::Closed(Refusal::Banned)));
         }
-        let since = now - RATE_WINDOW;
-        let by_member =
-            recent(&txn, Condition::all().add(row::Column::MemberId.eq(m.id)), since).await?;
-        let by_client =
-            recent(&txn, Condition::all().add(row::Column::Client.eq(new.client.as_str())), since)
-                .await?;
-        for ((n, oldest), max) in [(by_member, PER_MEMBER), (by_client, PER_CLIENT)] {
-            if n >= max {
-                let retry_after =
-                    (oldest.unwrap_or(now) + RATE_WINDOW - now).num_seconds().max(1) as u64;
-                return Ok(Err(CommentRefused::TooMany { retry_after }));
-            }
-        }
-        let duplicate = row::Entity::find()
-            .filter(row::Column::MemberId.eq(m.id))
-            .filter(row::Column::ArticleId.eq(article.id))
-            .filter(row::Column::Body.eq(body.as_str()))
-            .filter(row::Column::Status.is_in(["pending", "approved", "spam"]))
-            .filter(row::Column::CreatedAt.gt(now - Duration::days(1)))
-            .count(&txn)
-            .await?;
-        if duplicate > 0 {
-            return Ok(Err(CommentRefused::Duplicate));
-        }
-        let parent_id = match new.parent_id {
-            None => None,
-            Some(pid) => match read::parent_in(&txn, pid, article.id).await? {
-                Some((depth, grandparent)) => s.reply_parent(pid, depth, grandparent),
-                None => {
-                    return Ok(Err(CommentRefused::Invalid(
-                        "The comment you replied to is not there any more.".into(),
-                    )));
-                }
-            },
+        let who = Poster {
+            whose: Condition::all().add(row::Column::MemberId.eq(m.id)),
+            per_window: PER_MEMBER,
+            counted: &["pending", "approved", "spam"],
+            client: &new.client,
         };
-        let before = row::Entity::find()
-            .filter(row::Column::MemberId.eq(m.id))
-            .filter(row::Column::Status.eq("approved"))
-            .count(&txn)
-            .await?;
-        let (status, why) = match s.judge(&body, before > 0) {
+        let parent_id =
+            match refused_before_saving(&txn, &who, &s, article.id, &body, new.parent_id, now)
+                .await?
+            {
+                Ok(p) => p,
+                Err(refused) => return Ok(Err(refused)),
+            };
+        let (status, why) = match s.judge(&body, approved_before(&txn, who.whose).await?) {
             Verdict::Refused(why) => return Ok(Err(CommentRefused::Blocked(why))),
             Verdict::Approved => (CommentStatus::Approved, String::new()),
             Verdict::Held(why) => (CommentStatus::Pending, HoldReason::describe_all(&why)),

@@ -1,9 +1,9 @@
 //! What pages, moderators and the mail jobs read: an article's public comments, counts for
-//! lists, a member's own comments on an article, the moderation queue, and what a reply
-//! email or a report email says.
+//! lists, a member's own comments on an article, the moderation queue, and what a report
+//! email says.
 
 use super::comment_from;
-use crate::entity::{article, comment as row, comment_report, commenter, member};
+use crate::entity::{article, comment as row, comment_report, member};
 use crate::{Paged, Store, StoreError};
 use byline_core::comments::{Comment, CommentStatus};
 use sea_orm::{
@@ -28,16 +28,6 @@ pub struct QueuedComment {
     pub member_email: Option<String>,
     /// Why readers reported it (open reports).
     pub report_reasons: Vec<String>,
-}
-
-/// What the email telling a comment's writer of a reply needs.
-#[derive(Debug, Clone)]
-pub struct ReplyNotice {
-    pub to_email: String,
-    pub to_name: Option<String>,
-    pub reply: Comment,
-    pub article_title: String,
-    pub article_slug: String,
 }
 
 /// The depth of comment `id` on `article_id` (0: top level) and its parent, if it is there
@@ -200,43 +190,6 @@ impl Store {
             counts.push((s, n));
         }
         Ok(CommentQueue { status, page: Paged { items, page, per_page, total }, counts })
-    }
-
-    /// What the reply email for comment `id` says, if it should be sent now: the reply is
-    /// public, and its parent's writer is a member who has not turned reply emails off.
-    pub async fn reply_notice(&self, id: i64) -> Result<Option<ReplyNotice>, StoreError> {
-        let db = self.db();
-        let Some(r) = row::Entity::find_by_id(id).one(db).await? else { return Ok(None) };
-        if r.status != "approved" || r.hidden {
-            return Ok(None);
-        }
-        let Some(p) = (match r.parent_id {
-            Some(pid) => row::Entity::find_by_id(pid).one(db).await?,
-            None => None,
-        }) else {
-            return Ok(None);
-        };
-        let Some(to) = (match p.member_id {
-            Some(m) if p.member_id != r.member_id => member::Entity::find_by_id(m).one(db).await?,
-            _ => None,
-        }) else {
-            return Ok(None);
-        };
-        let opted_out =
-            commenter::Entity::find_by_id(to.id).one(db).await?.is_some_and(|c| !c.reply_emails);
-        let Some(a) = article::Entity::find_by_id(r.article_id).one(db).await? else {
-            return Ok(None);
-        };
-        if opted_out {
-            return Ok(None);
-        }
-        Ok(Some(ReplyNotice {
-            to_email: to.email,
-            to_name: to.name,
-            reply: comment_from(r, 0),
-            article_title: a.title,
-            article_slug: a.slug,
-        }))
     }
 
     /// The pending comments moderators are told of (newest first, at most `limit`) and how

@@ -36,6 +36,7 @@ mod m0038_article_comment_days;
 mod m0039_guest_comments;
 mod m0040_featured;
 mod m0041_taxonomy_exposed;
+mod m0042_guest_reply_stop;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0039_guest_comments::Migration),
             Box::new(m0040_featured::Migration),
             Box::new(m0041_taxonomy_exposed::Migration),
+            Box::new(m0042_guest_reply_stop::Migration),
         ]
     }
 }

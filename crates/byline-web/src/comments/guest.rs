@@ -1,7 +1,9 @@
 //! Guests' comments, in the `everyone` mode: a reader who is not signed in comments with a
 //! name and an email address from the desk, the comment waits, and the mailed link confirms
 //! the address (`/comments/confirm/`: a GET shows a button and spends nothing, so mail
-//! scanners cannot use the link up; the POST confirms). The same anti-spam as members':
+//! scanners cannot use the link up; the POST confirms). A confirmed guest is mailed replies
+//! to their comments; the signed link in that email stops them (`/comments/replies/stop/`:
+//! again a GET shows a button, the POST stops). The same anti-spam as members':
 //! the honeypot, the signed stamp and its minimum time, then the store's rate limits (per
 //! client address and per email address), duplicates and blocked words.
 
@@ -16,6 +18,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use byline_core::Article;
 use byline_core::comment_form;
+use byline_core::comments::reply_stop_email;
 use byline_render::urls;
 use byline_render::view::{CommentDeskPage, MemberConfirmPage};
 use byline_store::{CommentRefused, ConfirmRefused, NewGuestComment};
@@ -196,4 +199,49 @@ pub(crate) async fn confirm(
         Some(("Back to the article", back.as_str())),
     )
     .await
+}
+
+/// The address a stop link's token was signed for, or the page saying the link is not valid.
+async fn stop_address(state: &AppState, token: &str) -> Result<Result<String, Response>, WebError> {
+    let key = state.member_key().await?;
+    if let Some(email) = reply_stop_email(&key, token) {
+        return Ok(Ok(email));
+    }
+    let text = "This link is not complete or not valid. Copy the whole link from the email.";
+    Ok(Err(message(state, StatusCode::BAD_REQUEST, "Link not valid", text, None).await?))
+}
+
+/// `GET /comments/replies/stop/?token=…`: the button that stops reply emails (mail
+/// scanners follow links, so looking stops nothing).
+pub(crate) async fn stop_page(
+    State(state): State<AppState>,
+    Query(q): Query<TokenForm>,
+) -> Result<Response, WebError> {
+    if let Err(r) = stop_address(&state, &q.token).await? {
+        return Ok(r);
+    }
+    let chrome = PageFrame::load(&state).await?;
+    let mut view = MemberConfirmPage::new(
+        &chrome.site,
+        "Stop emails about replies to your comments",
+        "Stop these emails",
+        q.token.trim(),
+    );
+    view.action = super::STOP_PATH.to_owned();
+    page(&state, StatusCode::OK, "member_confirm.html", &view)
+}
+
+/// `POST /comments/replies/stop/`: the address gets no more reply emails, for any of its
+/// comments. Stopping twice says the same.
+pub(crate) async fn stop(
+    State(state): State<AppState>,
+    Form(sent): Form<TokenForm>,
+) -> Result<Response, WebError> {
+    let email = match stop_address(&state, &sent.token).await? {
+        Ok(e) => e,
+        Err(r) => return Ok(r),
+    };
+    state.store.stop_guest_reply_emails(&email).await?;
+    let text = format!("{email} will get no more emails about replies to its comments.");
+    message(&state, StatusCode::OK, "Reply emails stopped", &text, Some(("Home", "/"))).await
 }

@@ -1,9 +1,11 @@
 //! The comment emails, each sent by a queued job: a guest's confirmation link, a reply to a
-//! member's comment (with its text, a link, and how to stop these emails), the moderators'
+//! member's or a confirmed guest's comment (with its text, a link, and how to stop these
+//! emails), the moderators'
 //! digest of pending comments, and a reader's report. Moderators are the active staff who may moderate (editors and up).
 //! Plain text: readers' words are never put into HTML here.
 
 use crate::mail::{Mail, Mailer};
+use byline_core::comments::reply_stop_token;
 use byline_core::jobs::{
     SendCommentConfirmation, SendCommentDigest, SendCommentReply, SendCommentReport,
 };
@@ -55,7 +57,8 @@ pub async fn send_confirmation(
 }
 
 /// Runs a [`SendCommentReply`] job. A reply hidden or removed since, or a writer who opted
-/// out, is not mailed.
+/// out, is not mailed. A member is sent to their desk to stop these emails; a guest (only
+/// ever at an address they confirmed) gets a signed link that stops them.
 pub async fn send_reply(
     store: &Store,
     mailer: &Mailer,
@@ -65,11 +68,19 @@ pub async fn send_reply(
     let Some(n) = store.reply_notice(job.comment_id).await? else { return Ok(()) };
     let (title, base) = base(store, base_url).await?;
     let link = format!("{base}/articles/{}/#comment-{}", n.article_slug, n.reply.id);
-    let stop = format!("{base}{}", desk_url(&n.article_slug));
+    let stop = if n.guest {
+        // A guest has no account: the link itself stops the emails to this address.
+        let token = reply_stop_token(&store.member_pass_key().await?, &n.to_email);
+        let token: String = url::form_urlencoded::byte_serialize(token.as_bytes()).collect();
+        format!("To stop these emails, open\n{base}{}?token={token}", super::STOP_PATH)
+    } else {
+        let desk = format!("{base}{}", desk_url(&n.article_slug));
+        format!("To stop these emails, sign in and turn reply emails off at\n{desk}")
+    };
     let greeting = n.to_name.as_deref().map_or("Hello,".to_owned(), |n| format!("Hello {n},"));
     let body = format!(
         "{greeting}\n\n{} replied to your comment on “{}”:\n\n{}\n\nRead it and reply:\n{link}\n\n\
-         To stop these emails, sign in and turn reply emails off at\n{stop}\n\n{title}\n",
+         {stop}\n\n{title}\n",
         n.reply.author_name,
         n.article_title,
         quote(&n.reply.body),

@@ -56,8 +56,11 @@ pub(crate) async fn article(
     let now = chrono::Utc::now();
     let mut view = ArticlePage::new(&chrome.site, &article, &chrome.publication, now, &reader)
         .with_corrections(&article, &chrome.publication, &corrections);
-    view.comments = super::comments::section(&s, &article, &reader, CommentSort::Oldest, 1).await?;
-    Ok(tagged(html(&s, "article.html", &view)?, article_tags(&article)))
+    let section = super::comments::section(&s, &article, &reader, CommentSort::Oldest, 1).await?;
+    let closes = section.as_ref().and_then(|c| c.closes);
+    view.comments = section.map(|c| c.view);
+    let r = tagged(html(&s, "article.html", &view)?, article_tags(&article));
+    Ok(super::comments::until_closing(r, closes))
 }
 
 /// What an article's own pages show: the article and its authors' bios.

@@ -1,103 +1,12 @@
-//! Comments on articles: who may comment (the publication's setting and the article's own
-//! switch), how replies thread, how long a member may edit, and what makes a comment held
-//! for moderation or refused outright. The text itself (the small Markdown subset and its
-//! sanitizing) is in [`crate::comment_text`].
-//!
-//! No IO: the store asks these rules with the facts it has read (is this the member's first
-//! comment? how old is the article?) and keeps what they answer.
+//! The publication's comment settings and what they decide: whether comments are open on
+//! an article now and when they close, what becomes of a new comment (approved, held and
+//! why, or refused), and where a reply is kept.
 
+use super::{CommentMode, MAX_DEPTH, Refusal};
 use crate::article::Article;
 use crate::error::Invalid;
-use crate::members::Reader;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-
-/// How long after posting a member may still edit their comment.
-pub const EDIT_WINDOW: Duration = Duration::minutes(15);
-/// Comments one member may post within [`RATE_WINDOW`].
-pub const PER_MEMBER: u64 = 10;
-/// Comments one client address may post within [`RATE_WINDOW`].
-pub const PER_CLIENT: u64 = 30;
-/// The window the rate limits count over.
-pub const RATE_WINDOW: Duration = Duration::minutes(10);
-/// The deepest thread a publication may choose.
-pub const MAX_DEPTH: u32 = 10;
-/// Comments one email address may post as a guest within [`RATE_WINDOW`] (each sends a
-/// confirmation email, so this also limits the mail a stranger can cause to one address).
-pub const PER_GUEST_EMAIL: u64 = 5;
-/// How long a guest's confirmation link works.
-pub const CONFIRM_VALID_FOR: Duration = Duration::hours(24);
-
-/// Who may comment: the publication's choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum CommentMode {
-    /// Nobody: comments are hidden everywhere.
-    Off,
-    /// Any signed-in member (their email was confirmed by their sign-in link).
-    #[default]
-    Members,
-    /// Members holding a paid tier.
-    Paid,
-    /// Anyone: members as they are, and readers who are not signed in with a name and an
-    /// email address, their comment held until they confirm the address by a link.
-    Everyone,
-}
-
-impl CommentMode {
-    pub const ALL: [CommentMode; 4] =
-        [CommentMode::Off, CommentMode::Members, CommentMode::Paid, CommentMode::Everyone];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommentMode::Off => "off",
-            CommentMode::Members => "members",
-            CommentMode::Paid => "paid",
-            CommentMode::Everyone => "everyone",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CommentMode> {
-        CommentMode::ALL.into_iter().find(|m| m.as_str() == s.trim().to_ascii_lowercase())
-    }
-
-    /// May this reader post? `Err` says why not, in words for the page.
-    pub fn allows(self, reader: &Reader) -> Result<(), Refusal> {
-        match (self, reader) {
-            (CommentMode::Off, _) => Err(Refusal::Off),
-            (CommentMode::Paid, Reader::Member { paid: true, .. }) => Ok(()),
-            (CommentMode::Paid, Reader::Member { .. }) => Err(Refusal::PaidOnly),
-            (CommentMode::Everyone, Reader::Anonymous) => Ok(()),
-            (_, Reader::Anonymous) => Err(Refusal::SignIn),
-            (CommentMode::Members | CommentMode::Everyone, Reader::Member { .. }) => Ok(()),
-        }
-    }
-}
-
-/// Why a reader may not comment (here, now).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Refusal {
-    Off,
-    SignIn,
-    PaidOnly,
-    ClosedByArticle,
-    ClosedByAge,
-    Banned,
-}
-
-impl Refusal {
-    pub fn message(self) -> &'static str {
-        match self {
-            Refusal::Off => "Comments are off on this publication.",
-            Refusal::SignIn => "Sign in (or join, free) to comment.",
-            Refusal::PaidOnly => "Comments are for paying members.",
-            Refusal::ClosedByArticle => "Comments are closed on this article.",
-            Refusal::ClosedByAge => "Comments on this article are closed: it is too old.",
-            Refusal::Banned => "You may not comment on this publication.",
-        }
-    }
-}
 
 /// The publication's comment settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,13 +98,27 @@ impl CommentSettings {
         if switch == Some(false) {
             return Err(Refusal::ClosedByArticle);
         }
-        let days = close_after_days.or(self.close_after_days).filter(|d| *d > 0);
-        if let (Some(days), Some(at)) = (days, published_at)
-            && now > at + Duration::days(i64::from(days))
-        {
+        if self.closes_at(close_after_days, published_at).is_some_and(|at| now > at) {
             return Err(Refusal::ClosedByAge);
         }
         Ok(())
+    }
+
+    /// When comments on this article close by age: its publication plus its own closing
+    /// age, or the publication's (`None`: never by age). Comments are open up to that
+    /// moment and closed after it; a page saying they are open is true until then.
+    pub fn closes_at_on(&self, article: &Article) -> Option<DateTime<Utc>> {
+        self.closes_at(article.comments_close_after_days, article.published_at)
+    }
+
+    /// [`CommentSettings::closes_at_on`] from the article's fields.
+    pub fn closes_at(
+        &self,
+        close_after_days: Option<u32>,
+        published_at: Option<DateTime<Utc>>,
+    ) -> Option<DateTime<Utc>> {
+        let days = close_after_days.or(self.close_after_days).filter(|d| *d > 0)?;
+        Some(published_at? + Duration::days(i64::from(days)))
     }
 
     /// What a new comment's verdict is, given its text and whether the member has had a
@@ -273,98 +196,6 @@ impl HoldReason {
     }
 }
 
-/// Where a comment is in moderation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CommentStatus {
-    Pending,
-    Approved,
-    Spam,
-    Trash,
-    /// Deleted by its writer: kept (as "deleted") only while replies hang from it.
-    Deleted,
-    /// A guest's comment whose email address is not confirmed yet: nobody sees it, and
-    /// moderators only once it is confirmed (it then goes through the usual rules).
-    Unconfirmed,
-}
-
-impl CommentStatus {
-    /// The statuses moderators see as queues.
-    pub const QUEUES: [CommentStatus; 4] = [
-        CommentStatus::Pending,
-        CommentStatus::Approved,
-        CommentStatus::Spam,
-        CommentStatus::Trash,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommentStatus::Pending => "pending",
-            CommentStatus::Approved => "approved",
-            CommentStatus::Spam => "spam",
-            CommentStatus::Trash => "trash",
-            CommentStatus::Deleted => "deleted",
-            CommentStatus::Unconfirmed => "unconfirmed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<CommentStatus> {
-        [
-            CommentStatus::Pending,
-            CommentStatus::Approved,
-            CommentStatus::Spam,
-            CommentStatus::Trash,
-            CommentStatus::Deleted,
-            CommentStatus::Unconfirmed,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-    }
-}
-
-/// A comment as moderators and pages see it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Comment {
-    pub id: i64,
-    pub article_id: i64,
-    pub parent_id: Option<i64>,
-    pub member_id: Option<i64>,
-    /// A guest's email address (never shown to readers); `None` for members and staff.
-    pub guest_email: Option<String>,
-    /// The name shown: the member's name, or "A member"; a guest's given name; a staff
-    /// reply's staff name.
-    pub author_name: String,
-    /// A reply by staff, marked as such.
-    pub staff: bool,
-    pub body: String,
-    pub body_html: String,
-    pub status: CommentStatus,
-    /// Why it was held, in words (empty when it was not).
-    pub held_because: String,
-    pub pinned: bool,
-    /// Hidden with all of its writer's comments (not shown, whatever its status).
-    pub hidden: bool,
-    pub created_at: DateTime<Utc>,
-    pub edited_at: Option<DateTime<Utc>>,
-    /// Open reports by readers.
-    pub reports: i64,
-}
-
-impl Comment {
-    /// May its writer still edit it at `now`?
-    pub fn editable(&self, now: DateTime<Utc>) -> bool {
-        now < self.created_at + EDIT_WINDOW
-            && matches!(self.status, CommentStatus::Pending | CommentStatus::Approved)
-    }
-
-    /// Is it shown on the article's page?
-    pub fn public(&self) -> bool {
-        self.status == CommentStatus::Approved && !self.hidden
-    }
-}
-
-pub use crate::comment_form::{MAX_BODY_CHARS, MIN_SECONDS_TO_POST, check_body};
-
 /// Lower case, letters and digits only, words separated by single spaces, with a space at
 /// each end (so that " word " finds whole words).
 fn normalise(text: &str) -> String {
@@ -412,24 +243,6 @@ pub fn count_links(body: &str) -> usize {
 mod tests {
     use super::*;
 
-    fn member(paid: bool) -> Reader {
-        Reader::Member { paid, tiers: vec!["free".into()] }
-    }
-
-    #[test]
-    fn who_may_comment() {
-        assert_eq!(CommentMode::Members.allows(&member(false)), Ok(()));
-        assert_eq!(CommentMode::Members.allows(&Reader::Anonymous), Err(Refusal::SignIn));
-        assert_eq!(CommentMode::Paid.allows(&Reader::Anonymous), Err(Refusal::SignIn));
-        assert_eq!(CommentMode::Everyone.allows(&Reader::Anonymous), Ok(()));
-        assert_eq!(CommentMode::Everyone.allows(&member(false)), Ok(()));
-        assert_eq!(CommentMode::Paid.allows(&member(false)), Err(Refusal::PaidOnly));
-        assert_eq!(CommentMode::Paid.allows(&member(true)), Ok(()));
-        assert_eq!(CommentMode::Off.allows(&member(true)), Err(Refusal::Off));
-        assert_eq!(CommentMode::parse(" Everyone"), Some(CommentMode::Everyone));
-        assert_eq!(CommentMode::parse("all"), None);
-    }
-
     #[test]
     fn closing_by_switch_and_age() {
         let now = Utc::now();
@@ -447,6 +260,16 @@ mod tests {
         assert_eq!(never.open_with(None, None, ago(3000), now), Ok(()));
         let off = CommentSettings { mode: CommentMode::Off, ..Default::default() };
         assert_eq!(off.open_with(None, Some(0), None, now), Err(Refusal::Off));
+
+        // Closed just after the moment it closes, open up to it.
+        let at = now - Duration::days(7);
+        assert_eq!(s.closes_at(None, Some(at)), Some(now));
+        assert_eq!(s.open_with(None, None, Some(at), now), Ok(()));
+        let later = now + Duration::milliseconds(1);
+        assert_eq!(s.open_with(None, None, Some(at), later), Err(Refusal::ClosedByAge));
+        assert_eq!(s.closes_at(Some(0), Some(at)), None);
+        assert_eq!(never.closes_at(None, Some(at)), None);
+        assert_eq!(s.closes_at(None, None), None);
     }
 
     #[test]
