@@ -10,7 +10,7 @@ use crate::entity::{email_suppression, member, newsletter_recipient as row, news
 use crate::{Store, StoreError};
 use byline_core::newsletters::{MAX_RECIPIENT_ATTEMPTS, retry_after};
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, LockBehavior, LockType, Query};
+use sea_orm::sea_query::{Expr, LockBehavior, LockType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
