@@ -5,6 +5,7 @@
 //! Depends on core only (for the naming scheme and formats); never on HTTP or the store.
 
 pub mod budget;
+mod encode;
 pub mod process;
 pub mod storage;
 

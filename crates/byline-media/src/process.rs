@@ -4,12 +4,11 @@
 //! XMP, comments, colour profiles are not carried over), and copies made at the standard
 //! widths in the original format and in WebP.
 
-use byline_core::media::{Candidate, ImageFormat, MediaName};
+use crate::encode::encode;
+use byline_core::media::{ImageFormat, MediaName};
 use bytes::Bytes;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::codecs::gif::{GifDecoder, GifEncoder, Repeat};
-use image::codecs::jpeg::JpegEncoder;
-use image::codecs::png::{CompressionType, PngEncoder};
 use image::{AnimationDecoder, DynamicImage, ImageDecoder, ImageReader};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -298,75 +297,10 @@ fn resize(img: &DynamicImage, width: u32) -> Result<DynamicImage, MediaError> {
     Ok(dst)
 }
 
-/// WebP by libwebp: lossy for photographs (a JPEG or WebP original), lossless for graphics
-/// (PNG and GIF), as the original was. Lossless WebP of a photograph is larger than its JPEG.
-fn webp(img: &DynamicImage, source: ImageFormat) -> Vec<u8> {
-    let (w, h) = (img.width(), img.height());
-    let rgb;
-    // Decoded images are already 8-bit RGB or RGBA (`decode_upright`): their pixels are
-    // handed over as they are, since a copy of an image at the pixel limit is 150 MB.
-    let encoder = match img {
-        DynamicImage::ImageRgba8(b) => webp::Encoder::from_rgba(b.as_raw(), w, h),
-        DynamicImage::ImageRgb8(b) => webp::Encoder::from_rgb(b.as_raw(), w, h),
-        _ => {
-            rgb = img.to_rgb8();
-            webp::Encoder::from_rgb(rgb.as_raw(), w, h)
-        }
-    };
-    let memory = match source {
-        ImageFormat::Png | ImageFormat::Gif => encoder.encode_lossless(),
-        ImageFormat::Jpeg | ImageFormat::WebP => encoder.encode(WEBP_QUALITY),
-    };
-    memory.to_vec()
-}
-
-/// libwebp's quality for photographs (0-100).
-const WEBP_QUALITY: f32 = 80.0;
-
-fn encode(
-    c: &Candidate,
-    img: &DynamicImage,
-    source: ImageFormat,
-) -> Result<StoredFile, MediaError> {
-    let failed = |e: image::ImageError| {
-        MediaError::Unreadable(format!("could not encode the image as {:?}: {e}", c.format))
-    };
-    let mut out = Vec::new();
-    match c.format {
-        ImageFormat::Jpeg => {
-            let jpeg = JpegEncoder::new_with_quality(&mut out, 85);
-            match img {
-                DynamicImage::ImageRgb8(_) => img.write_with_encoder(jpeg).map_err(failed)?,
-                _ => DynamicImage::ImageRgb8(img.to_rgb8())
-                    .write_with_encoder(jpeg)
-                    .map_err(failed)?,
-            }
-        }
-        ImageFormat::Png => {
-            let enc = PngEncoder::new_with_quality(
-                &mut out,
-                CompressionType::Default,
-                image::codecs::png::FilterType::Adaptive,
-            );
-            img.write_with_encoder(enc).map_err(failed)?;
-        }
-        ImageFormat::WebP => out = webp(img, source),
-        ImageFormat::Gif => {
-            let mut enc = GifEncoder::new(&mut out);
-            enc.encode_frame(image::Frame::new(img.to_rgba8())).map_err(failed)?;
-        }
-    }
-    Ok(StoredFile {
-        key: c.key.clone(),
-        bytes: Bytes::from(out),
-        content_type: c.format.content_type(),
-        width: img.width(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::codecs::png::PngEncoder;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img =
