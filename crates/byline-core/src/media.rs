@@ -1,7 +1,8 @@
 //! Images in the media library, and the naming scheme of their files.
 //!
 //! An uploaded image is kept as a re-encoded original plus smaller copies (480, 960 and
-//! 1600 px wide, never wider than the original) in its own format and in WebP. Everything a
+//! 1600 px wide, never wider than the original) in its own format and in WebP, and the
+//! original in WebP too when it has at most [`WEBP_TWIN_MAX_PIXELS`]. Everything a
 //! page needs to offer those copies is written into the original's name when it is stored,
 //! so a theme can derive `srcset`, `width` and `height` from the image URL alone, without a
 //! query:
@@ -11,6 +12,11 @@
 //! /media/3fa9c1e2b4d5a6f7/480w.jpg  /media/3fa9c1e2b4d5a6f7/480w.webp   each width
 //! /media/3fa9c1e2b4d5a6f7/2400w.webp                                    the original in WebP
 //! ```
+//!
+//! A bigger original has no WebP twin: its WebP copies end at 1600 px, which serves any
+//! column, while encoding a photograph at the pixel limit (50 megapixels) as WebP took more
+//! memory than decoding it. Images uploaded before that rule keep their twin on disk, listed
+//! among their files (and deleted with them), but pages no longer offer it.
 //!
 //! The folder is the start of the SHA-256 of the uploaded bytes, so a name never changes
 //! meaning and files can be cached forever.
@@ -27,6 +33,9 @@ use serde::Serialize;
 
 /// Widths of the smaller copies made of every image (never wider than the original).
 pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1600];
+
+/// The most pixels an original may have to get a WebP twin of its own size (3000 × 2000).
+pub const WEBP_TWIN_MAX_PIXELS: u64 = 6_000_000;
 
 /// Where media files are served, and the prefix of every media-library URL.
 pub const URL_PREFIX: &str = "/media/";
@@ -123,17 +132,23 @@ impl MediaName {
         for w in &self.widths {
             out.push(self.copy(*w, self.format));
         }
-        if self.webp {
+        if self.webp && self.format != ImageFormat::WebP {
             for w in &self.widths {
-                if self.format != ImageFormat::WebP {
-                    out.push(self.copy(*w, ImageFormat::WebP));
-                }
+                out.push(self.copy(*w, ImageFormat::WebP));
             }
-            if self.format != ImageFormat::WebP {
+            if self.webp_twin() {
                 out.push(self.copy(self.width, ImageFormat::WebP));
             }
         }
         out
+    }
+
+    /// Whether the original has a WebP copy of its own size: not when it is WebP already,
+    /// nor when it has more than [`WEBP_TWIN_MAX_PIXELS`].
+    fn webp_twin(&self) -> bool {
+        self.webp
+            && self.format != ImageFormat::WebP
+            && u64::from(self.width) * u64::from(self.height) <= WEBP_TWIN_MAX_PIXELS
     }
 
     fn copy(&self, width: u32, format: ImageFormat) -> Candidate {
@@ -148,7 +163,7 @@ impl MediaName {
         let mut out: Vec<Candidate> = self.widths.iter().map(|w| self.copy(*w, format)).collect();
         if format == self.format {
             out.push(Candidate { key: self.key(), width: self.width, format });
-        } else {
+        } else if self.webp_twin() {
             out.push(self.copy(self.width, format));
         }
         out
@@ -291,6 +306,23 @@ mod tests {
         let w = MediaName::new("3fa9c1e2b4d5a6f7".into(), 2000, 1000, ImageFormat::WebP, true);
         assert_eq!(w.files().len(), 4);
         assert_eq!(w.candidates(ImageFormat::WebP).last().unwrap().key, w.key());
+    }
+
+    #[test]
+    fn a_big_original_has_no_webp_twin() {
+        // 3000 × 2000 is the most that gets one; one row more does not.
+        let at = MediaName::new("3fa9c1e2b4d5a6f7".into(), 3000, 2000, ImageFormat::Jpeg, true);
+        assert_eq!(at.candidates(ImageFormat::WebP).last().unwrap().width, 3000);
+        let over = MediaName::new("3fa9c1e2b4d5a6f7".into(), 3000, 2001, ImageFormat::Jpeg, true);
+        assert_eq!(over.files().len(), 1 + 3 + 3, "{:?}", over.files());
+        assert!(over.files().iter().all(|c| c.width <= 1600 || c.key == over.key()));
+        assert_eq!(
+            srcset("", &over.candidates(ImageFormat::WebP)),
+            "/media/3fa9c1e2b4d5a6f7/480w.webp 480w, /media/3fa9c1e2b4d5a6f7/960w.webp 960w, \
+             /media/3fa9c1e2b4d5a6f7/1600w.webp 1600w"
+        );
+        // Its own format still offers the original at full width.
+        assert_eq!(over.candidates(ImageFormat::Jpeg).last().unwrap().key, over.key());
     }
 
     #[test]

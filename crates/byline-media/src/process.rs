@@ -337,6 +337,38 @@ mod tests {
         assert_eq!((small.width(), small.height()), (480, 240));
     }
 
+    #[test]
+    fn a_big_original_gets_webp_copies_but_no_webp_twin() {
+        // Just over the twin's limit (3000 × 2000): encoding a WebP at full size would take
+        // more memory than the decoded picture.
+        let jpeg = {
+            let img = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+                3000,
+                2001,
+                image::Rgb([200, 120, 40]),
+            ));
+            let mut out = Vec::new();
+            img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut out)).unwrap();
+            out
+        };
+        let p = process(&jpeg, &Limits::default()).unwrap();
+        let files: Vec<(u32, &str)> = p.files.iter().map(|f| (f.width, f.content_type)).collect();
+        assert_eq!(
+            files,
+            [
+                (3000, "image/jpeg"),
+                (480, "image/jpeg"),
+                (960, "image/jpeg"),
+                (1600, "image/jpeg"),
+                (480, "image/webp"),
+                (960, "image/webp"),
+                (1600, "image/webp")
+            ]
+        );
+        let widest = image::load_from_memory(&p.files[6].bytes).unwrap();
+        assert_eq!((widest.width(), widest.height()), (1600, 1067));
+    }
+
     fn gif(frames: usize) -> Vec<u8> {
         let mut out = Vec::new();
         {
