@@ -4,15 +4,15 @@
 //! DKIM signing when a key is set. Each outcome says what the store should do with the
 //! recipient: sent, retry later, bounced (suppress), failed, or the server is unreachable.
 
-use crate::pool::{Failure, Pool};
+use crate::pool::{Failure, Gate, Pool};
 use lettre::Message;
 use lettre::message::dkim::{DkimConfig, DkimSigningAlgorithm, DkimSigningKey};
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::{IntoBody, Mailbox, MultiPart};
 use lettre::transport::smtp::client::TlsParameters;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::{Mutex, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 /// How the SMTP connection is protected.
@@ -56,15 +56,16 @@ pub struct DeliverySettings {
     pub dkim: Option<Dkim>,
 }
 
-/// One message to one recipient.
+/// One message to one recipient. Its bodies are text to encode (`String`) or bodies
+/// encoded already (lettre's `Body`, as a send's messages are: `encode::EncodedIssue`).
 #[derive(Debug, Clone)]
-pub struct Outgoing {
+pub struct Outgoing<B = String> {
     pub from: Mailbox,
     pub reply_to: Option<Mailbox>,
     pub to: String,
     pub subject: String,
-    pub html: String,
-    pub text: String,
+    pub html: B,
+    pub text: B,
     /// The https one-click address and the mailto, for `List-Unsubscribe`.
     pub unsubscribe_url: String,
     pub unsubscribe_mailto: String,
@@ -99,6 +100,9 @@ pub struct Delivery {
     dkim: Option<Arc<DkimConfig>>,
     next_slot: Arc<Mutex<Instant>>,
     on_the_wire: Arc<Semaphore>,
+    /// Places for messages of a send that the server may have accepted but whose answers
+    /// are not yet recorded: what a crash can send twice.
+    unrecorded: Arc<Semaphore>,
 }
 
 impl std::fmt::Debug for Delivery {
@@ -142,6 +146,7 @@ impl Delivery {
             dkim,
             next_slot: Arc::new(Mutex::new(Instant::now())),
             on_the_wire: Arc::new(Semaphore::new(concurrency)),
+            unrecorded: Arc::new(Semaphore::new(concurrency)),
         })
     }
 
@@ -170,7 +175,7 @@ impl Delivery {
     }
 
     /// Builds the message (signed when DKIM is set); `Err` for a message that cannot be.
-    pub fn build(&self, m: &Outgoing) -> Result<Message, String> {
+    pub fn build<B: IntoBody + Clone>(&self, m: &Outgoing<B>) -> Result<Message, String> {
         let to: Mailbox = m.to.parse().map_err(|e| format!("{:?} is not an address: {e}", m.to))?;
         let id = format!("<{}@{}>", uuid::Uuid::new_v4().simple(), m.domain);
         let mut b =
@@ -198,7 +203,25 @@ impl Delivery {
     }
 
     /// Sends one message and says what became of it.
-    pub async fn send(&self, m: &Outgoing) -> Outcome {
+    pub async fn send<B: IntoBody + Clone>(&self, m: &Outgoing<B>) -> Outcome {
+        self.send_through(m, &mut Gate::default()).await
+    }
+
+    /// Sends one message of a send, whose answer the send's job records. Its content goes
+    /// only once it has a place among this node's accepted messages not yet recorded (as
+    /// many as the concurrency); the place is returned with the outcome and must be kept
+    /// until the answer is recorded. So the job can make and start the next messages while
+    /// it records the last ones, and a crash still sends no more than the concurrency twice.
+    pub(crate) async fn send_recorded<B: IntoBody + Clone>(
+        &self,
+        m: &Outgoing<B>,
+    ) -> (Outcome, Option<OwnedSemaphorePermit>) {
+        let mut gate = Gate { places: Some(self.unrecorded.clone()), held: None };
+        let outcome = self.send_through(m, &mut gate).await;
+        (outcome, gate.held)
+    }
+
+    async fn send_through<B: IntoBody + Clone>(&self, m: &Outgoing<B>, gate: &mut Gate) -> Outcome {
         let message = match self.build(m) {
             Ok(message) => message,
             Err(e) => return Outcome::Failed(e),
@@ -207,7 +230,7 @@ impl Delivery {
             return Outcome::Unreachable("the delivery is shutting down".into());
         };
         self.pace().await;
-        match self.pool.send(message.envelope(), &message.formatted()).await {
+        match self.pool.send(message.envelope(), &message.formatted(), gate).await {
             Ok(()) => Outcome::Sent,
             Err(Failure::Smtp(e)) => classify(&e, &self.settings),
             Err(Failure::Unreachable(why)) => Outcome::Unreachable(why),
@@ -333,5 +356,88 @@ mod tests {
         };
         let e = Delivery::new(settings(Some(bad))).unwrap_err();
         assert!(e.contains("dkim_private_key"), "{e}");
+    }
+
+    /// A small SMTP server on loopback that offers PIPELINING and refuses recipients whose
+    /// address starts with `bounce` (550). It keeps the recipient of every message it took
+    /// and notes whether each envelope came in one write (its `RCPT` already waiting when
+    /// `MAIL` was read).
+    async fn pipelining_server() -> (u16, Arc<std::sync::Mutex<Vec<(String, bool)>>>) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let taken = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = taken.clone();
+        tokio::spawn(async move {
+            loop {
+                let (tcp, _) = listener.accept().await.unwrap();
+                let kept = kept.clone();
+                tokio::spawn(async move {
+                    let (read, mut write) = tcp.into_split();
+                    let mut read = BufReader::new(read);
+                    write.write_all(b"220 fake ESMTP\r\n").await.unwrap();
+                    let (mut rcpt, mut in_one) = (None, false);
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if read.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let answer: &[u8] = match &line[..4] {
+                            "EHLO" => b"250-fake\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
+                            "MAIL" => {
+                                in_one = read.buffer().starts_with(b"RCPT");
+                                b"250 2.1.0 Ok\r\n"
+                            }
+                            "RCPT" if line.contains("<bounce") => b"550 5.1.1 no such user\r\n",
+                            "RCPT" => {
+                                rcpt = Some(line[9..line.len() - 3].to_owned());
+                                b"250 2.1.5 Ok\r\n"
+                            }
+                            "DATA" if rcpt.is_none() => b"554 5.5.1 no valid recipients\r\n",
+                            "DATA" => {
+                                write.write_all(b"354 go ahead\r\n").await.unwrap();
+                                loop {
+                                    line.clear();
+                                    read.read_line(&mut line).await.unwrap();
+                                    if line == ".\r\n" {
+                                        break;
+                                    }
+                                }
+                                kept.lock().unwrap().push((rcpt.take().unwrap(), in_one));
+                                b"250 2.0.0 queued\r\n"
+                            }
+                            "QUIT" => {
+                                let _ = write.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 Ok\r\n",
+                        };
+                        write.write_all(answer).await.unwrap();
+                    }
+                });
+            }
+        });
+        (port, taken)
+    }
+
+    #[tokio::test]
+    async fn a_server_that_offers_pipelining_gets_each_envelope_in_one_write() {
+        let (port, taken) = pipelining_server().await;
+        let d = Delivery::new(DeliverySettings { port, concurrency: 1, ..settings(None) }).unwrap();
+        let to = |to: &str| Outgoing { to: to.into(), ..outgoing(&d) };
+        assert_eq!(d.send(&to("one@example.org")).await, Outcome::Sent);
+        // A refused recipient is bounced, and the message after it still goes.
+        let refused = d.send(&to("bounce-me@example.org")).await;
+        assert!(
+            matches!(&refused, Outcome::Bounced(e) if e.contains("no such user")),
+            "{refused:?}"
+        );
+        assert_eq!(d.send(&to("two@example.org")).await, Outcome::Sent);
+        assert_eq!(d.send(&to("three@example.org")).await, Outcome::Sent);
+        let taken = taken.lock().unwrap().clone();
+        let want = ["one@example.org", "two@example.org", "three@example.org"];
+        assert_eq!(taken.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>(), want);
+        assert!(taken.iter().all(|(_, in_one)| *in_one), "envelopes pipelined: {taken:?}");
     }
 }

@@ -4,12 +4,14 @@
 //! connections at a set concurrency and rate, with the list headers mail clients need for
 //! one-click unsubscribing and DKIM signing when a key is set; [`run`] is the job that works
 //! through one send's recipients, recording each in the store as the server accepts it;
-//! [`track`] adds open and click counting to an issue when its send counts them.
+//! [`encode`] encodes an issue's bodies once per send, leaving slots for each recipient's
+//! links; [`track`] adds open and click counting to an issue when its send counts them.
 //!
 //! This crate sits beneath byline-web and above the store: it knows SMTP and the email's
 //! shape, never HTTP.
 
 pub mod deliver;
+pub mod encode;
 mod pool;
 pub mod render;
 pub mod run;

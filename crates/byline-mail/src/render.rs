@@ -7,8 +7,8 @@ use byline_core::markdown::escape_html as esc;
 use byline_core::newsletters::Newsletter;
 
 /// Where the personal links go in a rendered issue; filled in by [`Issue::personal`].
-const UNSUBSCRIBE: &str = "%%byline-unsubscribe%%";
-const MANAGE: &str = "%%byline-manage%%";
+pub(crate) const UNSUBSCRIBE: &str = "%%byline-unsubscribe%%";
+pub(crate) const MANAGE: &str = "%%byline-manage%%";
 
 /// What an issue needs besides its articles.
 #[derive(Debug, Clone)]

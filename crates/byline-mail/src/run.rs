@@ -1,24 +1,27 @@
 //! The delivery job: works through one send's recipients until none is left. Recipients are
-//! claimed from the store a small batch at a time and each is recorded the moment the server
-//! answers, so a crash (kill -9 included) loses nothing: the claims run out and this job, run
-//! again by the queue (on this node or another), takes them up. Only the messages on the wire
-//! at the crash can go twice. An unreachable server puts the claims back untouched and the
+//! claimed from the store a small batch at a time and recorded as the server answers (the
+//! answers that came in together, in one statement), so a crash (kill -9 included) loses
+//! nothing: the claims run out and this job, run again by the queue (on this node or
+//! another), takes them up. Only the messages accepted and not yet recorded at the crash can
+//! go twice, and a message's content goes only while fewer than the concurrency are. An unreachable server puts the claims back untouched and the
 //! send waits, saying why, with growing pauses. Each send has several of these jobs
 //! (`byline_store::SEND_JOBS`), so workers on several nodes work it at once, each on its own
 //! batches; a job with nothing left to claim waits (looking every few seconds) until the
 //! others' claims are marked or their hold runs out, and then takes those up.
 
 use crate::deliver::{Delivery, Outcome, Outgoing};
+use crate::encode::EncodedIssue;
 use crate::render::{Issue, IssueContext, Personal};
 use anyhow::Context;
 use byline_core::members::Reader;
 use byline_core::newsletters::{DeliverSend, unsubscribe_token};
 use byline_store::{ClaimedRecipient, Store};
 use chrono::Utc;
-use lettre::message::Mailbox;
+use lettre::message::{Body, Mailbox};
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::OwnedSemaphorePermit;
 use tokio::task::JoinSet;
 
 /// What the job needs besides the store and the delivery.
@@ -34,8 +37,8 @@ pub struct Site {
 
 /// Everything a message to one recipient is made from.
 struct Prepared {
-    full: Issue,
-    preview: Issue,
+    full: EncodedIssue,
+    preview: EncodedIssue,
     from: Mailbox,
     reply_to: Option<Mailbox>,
     base: String,
@@ -47,7 +50,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn outgoing(&self, r: &ClaimedRecipient, uuid: &str) -> Outgoing {
+    fn outgoing(&self, r: &ClaimedRecipient, uuid: &str) -> Outgoing<Body> {
         let token = unsubscribe_token(&self.key, uuid);
         let unsubscribe_url = format!(
             "{}/newsletters/unsubscribe/?m={uuid}&t={token}&n={}&s={}",
@@ -134,8 +137,8 @@ async fn prepare(
     let reply_to = newsletter.reply_to.as_deref().and_then(|r| r.parse().ok());
     let domain = from.email.domain().to_owned();
     Ok(Some(Prepared {
-        full,
-        preview,
+        full: EncodedIssue::new(&full),
+        preview: EncodedIssue::new(&preview),
         list_id: format!(
             "{} <{}.{}>",
             newsletter.name.replace(['<', '>', '"'], ""),
@@ -171,13 +174,15 @@ pub async fn deliver_send(
         batch = batch.min(in_hold.max(1));
     }
     let mut queue: VecDeque<ClaimedRecipient> = VecDeque::new();
-    let mut running: JoinSet<(i64, Outcome)> = JoinSet::new();
+    let mut running: JoinSet<Answer> = JoinSet::new();
     let mut pause = Duration::from_secs(1);
     let mut waiting = false;
     let mut sent = 0u64;
     tracing::info!(send = job.send_id, "delivering a newsletter");
     loop {
-        while running.len() < concurrency {
+        // Twice the concurrency: as many messages as connections on the wire, and as many
+        // made and waiting their turn, so that the connections never wait for this loop.
+        while running.len() < 2 * concurrency {
             if queue.is_empty() {
                 queue.extend(
                     store.claim_recipients(job.send_id, batch, Utc::now(), site.hold).await?,
@@ -196,10 +201,11 @@ pub async fn deliver_send(
             let (d, p) = (delivery.clone(), prepared.clone());
             running.spawn(async move {
                 let m = p.outgoing(&r, &uuid);
-                (r.id, d.send(&m).await)
+                let (outcome, place) = d.send_recorded(&m).await;
+                (r.id, outcome, place)
             });
         }
-        let Some(done) = running.join_next().await else {
+        let Some(first) = running.join_next().await else {
             if store.finish_send_if_done(job.send_id).await? {
                 tracing::info!(send = job.send_id, sent, "newsletter delivered");
                 return Ok(());
@@ -212,23 +218,23 @@ pub async fn deliver_send(
             tokio::time::sleep(wait).await;
             continue;
         };
-        let (id, outcome) = done.context("a message's task stopped")?;
-        let mut down = None;
-        match record(store, id, outcome).await? {
-            Some(why) => down = Some(why),
-            None => {
-                sent += 1;
-                if waiting {
-                    store.set_send_waiting(job.send_id, None).await?;
-                    waiting = false;
-                    pause = Duration::from_secs(1);
-                }
-            }
+        // Every answer already in is recorded with this one (those sent in one statement).
+        // Each holds its place among the accepted messages not yet recorded until then, so
+        // those never exceed the concurrency: what a crash can send twice.
+        let mut answers = vec![first.context("a message's task stopped")?];
+        while let Some(done) = running.try_join_next() {
+            answers.push(done.context("a message's task stopped")?);
+        }
+        let (answered, down) = record(store, answers).await?;
+        sent += answered;
+        if answered > 0 && waiting {
+            store.set_send_waiting(job.send_id, None).await?;
+            waiting = false;
+            pause = Duration::from_secs(1);
         }
         if let Some(why) = down {
             while let Some(done) = running.join_next().await {
-                let (id, outcome) = done.context("a message's task stopped")?;
-                record(store, id, outcome).await?;
+                record(store, vec![done.context("a message's task stopped")?]).await?;
             }
             let held: Vec<i64> = queue.drain(..).map(|r| r.id).collect();
             store.release_recipients(&held).await?;
@@ -241,18 +247,34 @@ pub async fn deliver_send(
     }
 }
 
-/// Records one outcome; `Some(why)` when the server could not be reached (the recipient
-/// was put back untouched).
-async fn record(store: &Store, id: i64, outcome: Outcome) -> anyhow::Result<Option<String>> {
-    match outcome {
-        Outcome::Sent => store.mark_recipient_sent(id).await?,
-        Outcome::Retry(e) => store.mark_recipient_retry(id, &e).await?,
-        Outcome::Bounced(e) => store.mark_recipient_bounced(id, &e).await?,
-        Outcome::Failed(e) => store.mark_recipient_failed(id, &e).await?,
-        Outcome::Unreachable(e) => {
-            store.release_recipients(&[id]).await?;
-            return Ok(Some(e));
+/// A recipient, what became of their message, and its place among the accepted messages not
+/// yet recorded (given up once recorded).
+type Answer = (i64, Outcome, Option<OwnedSemaphorePermit>);
+
+/// Records outcomes, the messages sent in one statement, then gives up their places: how many
+/// the server answered, and `Some(why)` when it could not be reached (those recipients were
+/// put back untouched).
+async fn record(store: &Store, answers: Vec<Answer>) -> anyhow::Result<(u64, Option<String>)> {
+    let (mut sent, mut unreached, mut down) = (Vec::new(), Vec::new(), None);
+    let mut answered = 0;
+    let mut places = Vec::with_capacity(answers.len());
+    for (id, outcome, place) in answers {
+        places.push(place);
+        match outcome {
+            Outcome::Sent => sent.push(id),
+            Outcome::Retry(e) => store.mark_recipient_retry(id, &e).await?,
+            Outcome::Bounced(e) => store.mark_recipient_bounced(id, &e).await?,
+            Outcome::Failed(e) => store.mark_recipient_failed(id, &e).await?,
+            Outcome::Unreachable(e) => {
+                unreached.push(id);
+                down = Some(e);
+                continue;
+            }
         }
+        answered += 1;
     }
-    Ok(None)
+    store.mark_recipients_sent(&sent).await?;
+    store.release_recipients(&unreached).await?;
+    drop(places);
+    Ok((answered, down))
 }

@@ -132,11 +132,20 @@ impl Store {
 
     /// The server accepted the message.
     pub async fn mark_recipient_sent(&self, id: i64) -> Result<(), StoreError> {
+        self.mark_recipients_sent(&[id]).await
+    }
+
+    /// The server accepted these messages: one statement for all of them, so a sender
+    /// records every answer that came in while it was writing the last ones at once.
+    pub async fn mark_recipients_sent(&self, ids: &[i64]) -> Result<(), StoreError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         row::Entity::update_many()
             .col_expr(row::Column::State, Expr::value("sent"))
             .col_expr(row::Column::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .col_expr(row::Column::SentAt, Expr::value(Some(Utc::now())))
-            .filter(row::Column::Id.eq(id))
+            .filter(row::Column::Id.is_in(ids.iter().copied()))
             .exec(self.db())
             .await?;
         Ok(())
