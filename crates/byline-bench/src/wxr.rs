@@ -16,22 +16,44 @@ fn cdata(text: &str) -> String {
     format!("<![CDATA[{}]]>", text.replace("]]>", "]]]]><![CDATA[>"))
 }
 
-/// Writes posts `0..posts` of `corpus` to `path`; returns the file's size in bytes.
+/// How the corpus's regions and themes are filed in the export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filing {
+    /// As a WordPress site files them: both as categories.
+    Categories,
+    /// As taxonomies of their own, `regions` and `themes` (`<wp:term>`, WordPress's custom
+    /// taxonomies), the way Byline's Markdown import files them.
+    Taxonomies,
+}
+
+/// Writes posts `0..posts` of `corpus` to `path`, regions and themes as categories; returns
+/// the file's size in bytes.
 pub fn write(corpus: &Corpus, posts: usize, path: &Path) -> anyhow::Result<u64> {
+    write_filed(corpus, posts, path, Filing::Categories)
+}
+
+/// Writes posts `0..posts` of `corpus` to `path`, regions and themes filed as `filing` says;
+/// returns the file's size in bytes.
+pub fn write_filed(
+    corpus: &Corpus,
+    posts: usize,
+    path: &Path,
+    filing: Filing,
+) -> anyhow::Result<u64> {
     let file = File::create(path).with_context(|| format!("cannot create {path:?}"))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    write_channel_head(corpus, &mut out)?;
+    write_channel_head(corpus, filing, &mut out)?;
     let mut options = comrak::Options::default();
     options.render.r#unsafe = false;
     for i in 0..posts {
-        write_item(corpus, i, &options, &mut out)?;
+        write_item(corpus, i, filing, &options, &mut out)?;
     }
     out.write_all(b"</channel>\n</rss>\n")?;
     out.flush()?;
     Ok(std::fs::metadata(path)?.len())
 }
 
-fn write_channel_head(corpus: &Corpus, out: &mut impl Write) -> anyhow::Result<()> {
+fn write_channel_head(corpus: &Corpus, filing: Filing, out: &mut impl Write) -> anyhow::Result<()> {
     write!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\" ?>\n\
@@ -60,15 +82,27 @@ fn write_channel_head(corpus: &Corpus, out: &mut impl Write) -> anyhow::Result<(
         )?;
     }
     for (i, name) in REGIONS.iter().chain(THEMES).enumerate() {
-        writeln!(
-            out,
-            "\t<wp:category><wp:term_id>{}</wp:term_id><wp:category_nicename>{}\
-             </wp:category_nicename><wp:category_parent></wp:category_parent>\
-             <wp:cat_name>{}</wp:cat_name></wp:category>",
-            i + 1,
-            cdata(&slugify(name)),
-            cdata(name)
-        )?;
+        match filing {
+            Filing::Categories => writeln!(
+                out,
+                "\t<wp:category><wp:term_id>{}</wp:term_id><wp:category_nicename>{}\
+                 </wp:category_nicename><wp:category_parent></wp:category_parent>\
+                 <wp:cat_name>{}</wp:cat_name></wp:category>",
+                i + 1,
+                cdata(&slugify(name)),
+                cdata(name)
+            )?,
+            Filing::Taxonomies => writeln!(
+                out,
+                "\t<wp:term><wp:term_id>{}</wp:term_id><wp:term_taxonomy>{}</wp:term_taxonomy>\
+                 <wp:term_slug>{}</wp:term_slug><wp:term_parent></wp:term_parent>\
+                 <wp:term_name>{}</wp:term_name></wp:term>",
+                i + 1,
+                region_or_theme(name, filing),
+                cdata(&slugify(name)),
+                cdata(name)
+            )?,
+        }
     }
     for (i, tag) in corpus.tags.iter().enumerate() {
         writeln!(
@@ -83,9 +117,19 @@ fn write_channel_head(corpus: &Corpus, out: &mut impl Write) -> anyhow::Result<(
     Ok(())
 }
 
+/// The WXR taxonomy (`domain`) a region or theme is filed under.
+fn region_or_theme(name: &str, filing: Filing) -> &'static str {
+    match filing {
+        Filing::Categories => "category",
+        Filing::Taxonomies if REGIONS.contains(&name) => "regions",
+        Filing::Taxonomies => "themes",
+    }
+}
+
 fn write_item(
     corpus: &Corpus,
     i: usize,
+    filing: Filing,
     options: &comrak::Options,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
@@ -119,7 +163,8 @@ fn write_item(
     for name in a.regions.iter().chain(&a.themes) {
         writeln!(
             out,
-            "\t\t<category domain=\"category\" nicename=\"{}\">{}</category>",
+            "\t\t<category domain=\"{}\" nicename=\"{}\">{}</category>",
+            region_or_theme(name, filing),
             slugify(name),
             cdata(name)
         )?;
@@ -140,7 +185,7 @@ pub fn posts_for_size(corpus: &Corpus, bytes: u64) -> anyhow::Result<usize> {
     let mut sample = Vec::new();
     let options = comrak::Options::default();
     for i in 0..100 {
-        write_item(corpus, i, &options, &mut sample)?;
+        write_item(corpus, i, Filing::Categories, &options, &mut sample)?;
     }
     Ok((bytes / (sample.len() as u64 / 100).max(1)) as usize)
 }
@@ -166,5 +211,25 @@ mod tests {
         assert!(text.contains(&format!("<wp:post_name><![CDATA[{}]]></wp:post_name>", first.slug)));
         assert!(text.contains("<h2>") && text.contains("<blockquote>"), "bodies are HTML");
         assert_eq!(cdata("a]]>b"), "<![CDATA[a]]]]><![CDATA[>b]]>");
+    }
+
+    #[test]
+    fn regions_and_themes_can_be_taxonomies_of_their_own() {
+        let corpus = Corpus::new(10, 3);
+        let mut out = Vec::new();
+        write_channel_head(&corpus, Filing::Taxonomies, &mut out).unwrap();
+        let options = comrak::Options::default();
+        for i in 0..10 {
+            write_item(&corpus, i, Filing::Taxonomies, &options, &mut out).unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("<wp:category>") && !text.contains("domain=\"category\""));
+        let terms = REGIONS.len() + THEMES.len();
+        assert_eq!(text.matches("<wp:term>").count(), terms);
+        let first = corpus.article(0);
+        let region = slugify(first.regions[0]);
+        assert!(text.contains(&format!("domain=\"regions\" nicename=\"{region}\"")));
+        let theme = slugify(first.themes[0]);
+        assert!(text.contains(&format!("domain=\"themes\" nicename=\"{theme}\"")));
     }
 }

@@ -62,11 +62,15 @@ pub(crate) fn article_doc(f: &Fields, a: &IndexedArticle) -> TantivyDocument {
     d.add_text(f.excerpt, &a.excerpt);
     words(&mut d, &a.excerpt);
     let access = access_of(&a.access);
+    // Every article's whole body is in exactly one of `body` (what the public may find) and
+    // `newsroom` (the rest, for the newsroom's search, which searches both): never analysed
+    // and stored twice.
     if public && body_searchable(&access, &Reader::Anonymous) {
         d.add_text(f.body, &a.body);
         words(&mut d, &a.body);
+    } else {
+        d.add_text(f.newsroom, &a.body);
     }
-    d.add_text(f.newsroom, &a.body);
     d.add_text(f.filters, format!("status={}", a.status.as_str()));
     d.add_text(f.access, access.as_str());
     d.add_text(f.filters, "kind=article");

@@ -7,8 +7,8 @@ use crate::index::SearchIndex;
 use byline_store::{Store, changes};
 use std::sync::atomic::Ordering;
 
-/// Articles read from the store per slice during a rebuild.
-const SLICE: u64 = 500;
+/// Articles read from the store per slice during a rebuild (three queries a slice).
+const SLICE: u64 = 2000;
 
 impl SearchIndex {
     /// Builds the index anew from the store, calling `progress(done, total)` after each slice
@@ -23,12 +23,18 @@ impl SearchIndex {
         let cursor = store.change_cursor().await?;
         let total = store.indexable_count().await?;
         self.writer().delete_all_documents()?;
-        let mut after = 0;
+        // The next slice is read while this one is written: the database and the analysis
+        // of the text each keep a core busy.
+        let read = |after: i64| {
+            let store = store.clone();
+            tokio::spawn(async move { store.articles_to_index(after, SLICE).await })
+        };
+        let mut next = read(0);
         let mut done = 0;
         loop {
-            let slice = store.articles_to_index(after, SLICE).await?;
+            let slice = next.await.map_err(|e| SearchError::Task(e.to_string()))??;
             let Some(last) = slice.last() else { break };
-            after = last.id;
+            next = read(last.id);
             done += slice.len() as u64;
             self.put_articles(&slice)?;
             progress(done, total.max(done));

@@ -17,8 +17,14 @@ const VERSION_FILE: &str = "byline-search-version";
 /// An index whose last commit is older than this may have missed changes the log has since
 /// forgotten (it keeps a day): it is rebuilt.
 const STALE_AFTER_SECS: i64 = 20 * 3600;
-/// Memory for the writer's buffer.
-const WRITER_BYTES: usize = 50_000_000;
+/// Memory for each writing thread's buffer before it writes a segment: only a ceiling (the
+/// buffers grow as documents come, and a change or two takes little), set high so a rebuild
+/// leaves a few large segments rather than many small ones to merge.
+const WRITER_BYTES_PER_THREAD: usize = 200_000_000;
+/// Threads analysing documents while they are written: one per core, at most four.
+fn writer_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+}
 
 /// One node's search index.
 pub struct SearchIndex {
@@ -81,10 +87,13 @@ impl SearchIndex {
                 None => why = Some("the index was never completed".to_owned()),
             }
         }
-        let writer = index.writer_with_num_threads(1, WRITER_BYTES).map_err(|e| match e {
-            tantivy::TantivyError::LockFailure(..) => SearchError::Busy(dir.to_owned()),
-            e => SearchError::Index(e),
-        })?;
+        let threads = writer_threads();
+        let writer = index
+            .writer_with_num_threads(threads, threads * WRITER_BYTES_PER_THREAD)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => SearchError::Busy(dir.to_owned()),
+                e => SearchError::Index(e),
+            })?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok((
             SearchIndex {

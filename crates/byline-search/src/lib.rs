@@ -13,6 +13,7 @@ mod query;
 mod results;
 mod schema;
 mod search;
+mod stem;
 
 pub use doc::body_searchable;
 pub use index::SearchIndex;
@@ -42,6 +43,8 @@ pub enum SearchError {
     NoAnalyzer,
     #[error(transparent)]
     Store(#[from] byline_store::StoreError),
+    #[error("reading articles for the index stopped: {0}")]
+    Task(String),
 }
 
 impl SearchError {

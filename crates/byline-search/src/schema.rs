@@ -1,19 +1,19 @@
 //! The index's schema and its analyzer: which fields a document has, how words are cut,
 //! lower-cased, stemmed for the publication's language and folded to ASCII.
 
+use crate::stem::StemAndFold;
 use tantivy::Index;
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 
 /// Raised whenever the schema or the analyzer changes: an index written with another
 /// version is rebuilt at start.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The stemming analyzer (title, subtitle, excerpt, body, authors, terms).
 pub(crate) const STEMMED: &str = "byline_stemmed";
@@ -31,8 +31,9 @@ pub(crate) struct Fields {
     pub subtitle: Field,
     pub excerpt: Field,
     pub body: Field,
-    /// Not stored: every article's whole body, whatever its status or access, for the
-    /// newsroom's search only (public search never queries it).
+    /// Not stored: the whole body of every article whose body is not in `body` (drafts,
+    /// gated articles), for the newsroom's search only, which searches `body` and this
+    /// together (public search never queries it).
     pub newsroom: Field,
     /// Author names, searchable.
     pub authors: Field,
@@ -123,8 +124,7 @@ pub(crate) fn register(index: &Index, language: &str) {
         Some(l) => TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(60))
             .filter(LowerCaser)
-            .filter(Stemmer::new(l))
-            .filter(AsciiFoldingFilter)
+            .filter(StemAndFold::new(l))
             .build(),
         None => plain_analyzer(),
     };

@@ -79,7 +79,7 @@ impl SearchIndex {
         filters.extend(req.author.as_ref().map(|a| format!("author={a}")));
         filters.extend(req.year.map(|y| format!("year={y}")));
         filters.push("status=published".to_owned());
-        self.text_query(p, f.body, &filters)
+        self.text_query(p, &[f.body], &filters)
     }
 
     /// The articles of any status but trash whose title, subtitle, excerpt, whole body
@@ -88,7 +88,8 @@ impl SearchIndex {
     pub fn newsroom_search(&self, q: &str, limit: usize) -> Result<Vec<i64>, SearchError> {
         let parsed = parse(q);
         let filters = ["kind=article".to_owned()];
-        let Some(query) = self.text_query(&parsed, self.fields.newsroom, &filters)? else {
+        let bodies = [self.fields.body, self.fields.newsroom];
+        let Some(query) = self.text_query(&parsed, &bodies, &filters)? else {
             return Ok(Vec::new());
         };
         let searcher = self.reader.searcher();
@@ -102,37 +103,33 @@ impl SearchIndex {
         Ok(ids)
     }
 
-    /// Words (typos allowed) and phrases over the text fields, `body` standing for the body
-    /// field to search, with each of `filters` required.
+    /// Words (typos allowed) and phrases over the text fields, `bodies` standing for the
+    /// body fields to search, with each of `filters` required.
     fn text_query(
         &self,
         p: &Parsed,
-        body: Field,
+        bodies: &[Field],
         filters: &[String],
     ) -> Result<Option<Box<dyn Query>>, SearchError> {
         let f = &self.fields;
         let mut analyzer = self.index.tokenizers().get(STEMMED).ok_or(SearchError::NoAnalyzer)?;
-        let weighted = [
-            (f.title, 3.0),
-            (f.subtitle, 2.0),
-            (f.excerpt, 1.5),
-            (body, 1.0),
-            (f.authors, 2.0),
-            (f.terms, 2.0),
-        ];
+        let mut weighted = vec![(f.title, 3.0), (f.subtitle, 2.0), (f.excerpt, 1.5)];
+        weighted.extend(bodies.iter().map(|b| (*b, 1.0)));
+        weighted.extend([(f.authors, 2.0), (f.terms, 2.0)]);
         let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut all_tokens = Vec::new();
         for word in &p.words {
             let distance = typo_distance(word);
             for t in tokens(&mut analyzer, word) {
                 let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                for (field, boost) in weighted {
+                for &(field, boost) in &weighted {
                     let term = Term::from_field_text(field, &t);
                     any.push((
                         Occur::Should,
                         boosted(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs), boost),
                     ));
-                    if distance > 0 && (field == f.title || field == body || field == f.excerpt) {
+                    let typos = field == f.title || field == f.excerpt || bodies.contains(&field);
+                    if distance > 0 && typos {
                         // A typo counts for less than the word itself.
                         any.push((
                             Occur::Should,
@@ -147,7 +144,7 @@ impl SearchIndex {
         for phrase in &p.phrases {
             let toks = tokens(&mut analyzer, phrase);
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (field, boost) in weighted {
+            for &(field, boost) in &weighted {
                 any.push((Occur::Should, phrase_or_term(field, &toks, boost)));
             }
             if !toks.is_empty() {
@@ -159,7 +156,8 @@ impl SearchIndex {
         }
         // The words as typed, side by side, rank first.
         if all_tokens.len() > 1 {
-            for (field, boost) in [(f.title, 6.0), (f.excerpt, 3.0), (body, 3.0)] {
+            let bodies = bodies.iter().map(|b| (*b, 3.0));
+            for (field, boost) in [(f.title, 6.0), (f.excerpt, 3.0)].into_iter().chain(bodies) {
                 must.push((Occur::Should, phrase_or_term(field, &all_tokens, boost)));
             }
         }

@@ -11,8 +11,8 @@ use byline_core::{ArticleStatus, ArticleSummary, Author, TermRef};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select,
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 
 /// What the search index keeps of one article.
@@ -38,6 +38,36 @@ fn published() -> Select<article::Entity> {
     article::Entity::find().filter(article::Column::Status.eq(ArticleStatus::Published.as_str()))
 }
 
+/// The columns of an article the index reads (not its HTML, which is two more copies of the
+/// body: a rebuild reads every article).
+#[derive(Debug, FromQueryResult)]
+struct IndexRow {
+    id: i64,
+    slug: String,
+    title: String,
+    subtitle: Option<String>,
+    body: String,
+    excerpt: String,
+    published_at: Option<DateTime<Utc>>,
+    status: String,
+    access: String,
+}
+
+fn index_columns(q: Select<article::Entity>) -> Select<article::Entity> {
+    use article::Column as C;
+    q.select_only().columns([
+        C::Id,
+        C::Slug,
+        C::Title,
+        C::Subtitle,
+        C::Body,
+        C::Excerpt,
+        C::PublishedAt,
+        C::Status,
+        C::Access,
+    ])
+}
+
 /// Every article but those in the trash.
 fn indexable() -> Select<article::Entity> {
     article::Entity::find().filter(article::Column::Status.ne(ArticleStatus::Trash.as_str()))
@@ -50,16 +80,16 @@ impl Store {
     }
 
     /// Articles (but trashed ones) with ids above `after`, lowest first, at most `limit` (a rebuild
-    /// reads them a slice at a time): three queries per slice.
+    /// reads them a slice at a time): three queries per slice, whatever its size.
     pub async fn articles_to_index(
         &self,
         after: i64,
         limit: u64,
     ) -> Result<Vec<IndexedArticle>, StoreError> {
-        let rows = indexable()
-            .filter(article::Column::Id.gt(after))
+        let rows = index_columns(indexable().filter(article::Column::Id.gt(after)))
             .order_by_asc(article::Column::Id)
             .limit(limit)
+            .into_model::<IndexRow>()
             .all(self.db())
             .await?;
         self.indexed(rows).await
@@ -73,10 +103,11 @@ impl Store {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = indexable()
-            .filter(article::Column::Id.is_in(ids.iter().copied()))
-            .all(self.db())
-            .await?;
+        let rows =
+            index_columns(indexable().filter(article::Column::Id.is_in(ids.iter().copied())))
+                .into_model::<IndexRow>()
+                .all(self.db())
+                .await?;
         self.indexed(rows).await
     }
 
@@ -157,7 +188,7 @@ impl Store {
         Ok(Paged { items, page, per_page, total })
     }
 
-    async fn indexed(&self, rows: Vec<article::Model>) -> Result<Vec<IndexedArticle>, StoreError> {
+    async fn indexed(&self, rows: Vec<IndexRow>) -> Result<Vec<IndexedArticle>, StoreError> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let mut bylines = bylines(self.db(), &ids).await?;
         let mut filings = filings(self.db(), &ids).await?;
