@@ -7,6 +7,7 @@
 //! importing the same folder again updates what changed instead of adding copies.
 //! This crate must not depend on HTTP or rendering.
 
+mod batch;
 mod entries;
 mod frontmatter;
 pub mod ghost;

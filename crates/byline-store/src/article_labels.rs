@@ -4,7 +4,7 @@
 
 use crate::entity::article_label as row;
 use crate::{Outcome, Store, StoreError};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 impl Store {
@@ -15,35 +15,10 @@ impl Store {
         article_id: i64,
         labels: &[String],
     ) -> Result<Outcome, StoreError> {
-        let mut wanted: Vec<String> = Vec::new();
-        for l in labels.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
-            if !wanted.iter().any(|w| w == l) {
-                wanted.push(l.to_owned());
-            }
-        }
         let txn = self.write().await?;
-        let current: Vec<String> = row::Entity::find()
-            .filter(row::Column::ArticleId.eq(article_id))
-            .order_by_asc(row::Column::Position)
-            .all(&txn)
-            .await?
-            .into_iter()
-            .map(|r| r.name)
-            .collect();
-        if current == wanted {
-            return Ok(Outcome::Unchanged);
-        }
-        row::Entity::delete_many().filter(row::Column::ArticleId.eq(article_id)).exec(&txn).await?;
-        if !wanted.is_empty() {
-            let rows = wanted.iter().enumerate().map(|(i, name)| row::ActiveModel {
-                article_id: sea_orm::ActiveValue::Set(article_id),
-                name: sea_orm::ActiveValue::Set(name.clone()),
-                position: sea_orm::ActiveValue::Set(i32::try_from(i).unwrap_or(i32::MAX)),
-            });
-            row::Entity::insert_many(rows).exec(&txn).await?;
-        }
+        let outcome = set_labels_in(&txn, article_id, labels).await?;
         txn.commit().await?;
-        Ok(if current.is_empty() { Outcome::Created } else { Outcome::Updated })
+        Ok(outcome)
     }
 
     /// The hidden labels of every article that has some, by article id, in their order.
@@ -59,4 +34,39 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// [`Store::set_article_labels`] in the caller's transaction.
+pub(crate) async fn set_labels_in(
+    txn: &impl ConnectionTrait,
+    article_id: i64,
+    labels: &[String],
+) -> Result<Outcome, StoreError> {
+    let mut wanted: Vec<String> = Vec::new();
+    for l in labels.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
+        if !wanted.iter().any(|w| w == l) {
+            wanted.push(l.to_owned());
+        }
+    }
+    let current: Vec<String> = row::Entity::find()
+        .filter(row::Column::ArticleId.eq(article_id))
+        .order_by_asc(row::Column::Position)
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
+    if current == wanted {
+        return Ok(Outcome::Unchanged);
+    }
+    row::Entity::delete_many().filter(row::Column::ArticleId.eq(article_id)).exec(txn).await?;
+    if !wanted.is_empty() {
+        let rows = wanted.iter().enumerate().map(|(i, name)| row::ActiveModel {
+            article_id: sea_orm::ActiveValue::Set(article_id),
+            name: sea_orm::ActiveValue::Set(name.clone()),
+            position: sea_orm::ActiveValue::Set(i32::try_from(i).unwrap_or(i32::MAX)),
+        });
+        row::Entity::insert_many(rows).exec(txn).await?;
+    }
+    Ok(if current.is_empty() { Outcome::Created } else { Outcome::Updated })
 }

@@ -16,6 +16,8 @@ mod contact;
 mod corrections;
 mod entity;
 mod error;
+mod import_batch;
+mod import_lookups;
 mod integrations;
 mod jobs;
 mod media;
@@ -47,6 +49,7 @@ pub use comments::{
 pub use contact::{CONTACT_LIMITS, ContactOutcome, InboxFilter};
 pub use corrections::CORRECTIONS_TAG;
 pub use error::StoreError;
+pub use import_batch::ImportBatch;
 pub use integrations::{INTEGRATIONS_TAG, NewIntegration};
 pub use members::{
     CheckoutCompleted, Handled, InvoiceState, StripeEventId, SubscriptionState, TierPrices,

@@ -11,10 +11,12 @@ use byline_core::ArticleStatus;
 use byline_core::audit::{Actor, AuditRecord};
 use byline_core::old_address::{AddressTarget, OldAddress, lookup_keys};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
+use std::collections::HashMap;
 
 /// One kept old address, as the admin and exports see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,46 +153,80 @@ impl Store {
     }
 }
 
-/// Records `addresses` in the caller's transaction (for importers that save an item and its
-/// old addresses together).
+/// How many addresses one query looks up, and one statement inserts.
+const CHUNK: usize = 200;
+
+/// An address's row as [`record`] finds it: its id (none for a row still to insert), target
+/// kind and target id.
+type Kept = (Option<i64>, String, Option<i64>);
+
+/// Records `addresses` in the caller's transaction (for importers that save items and their
+/// old addresses together): what is kept already is read a chunk at a time, new addresses are
+/// inserted a chunk at a time, and only an address that now leads elsewhere is updated alone.
 pub(crate) async fn record(
     db: &impl ConnectionTrait,
     source: &str,
     addresses: &[OldAddress],
 ) -> Result<Recorded, StoreError> {
     let mut done = Recorded::default();
-    for a in addresses {
-        let kept = row::Entity::find()
-            .filter(row::Column::Path.eq(a.path.clone()))
-            .filter(row::Column::Query.eq(a.query.clone()))
-            .one(db)
+    let mut keys: Vec<(&str, &str)> =
+        addresses.iter().map(|a| (a.path.as_str(), a.query.as_str())).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut kept: HashMap<(String, String), Kept> = HashMap::new();
+    for chunk in keys.chunks(CHUNK) {
+        // Rows whose path is one of these and query one of these: a few more than asked for
+        // at most, picked out below.
+        let rows = row::Entity::find()
+            .filter(row::Column::Path.is_in(chunk.iter().map(|(p, _)| p.to_string())))
+            .filter(row::Column::Query.is_in(chunk.iter().map(|(_, q)| q.to_string())))
+            .all(db)
             .await?;
+        for r in rows {
+            kept.insert((r.path, r.query), (Some(r.id), r.target_kind, r.target_id));
+        }
+    }
+    let mut new: Vec<(String, String)> = Vec::new();
+    for a in addresses {
         let (kind, id) = (a.target.kind().to_owned(), a.target.id());
-        match kept {
-            Some(k) if k.target_kind == kind && k.target_id == id => done.unchanged += 1,
-            Some(k) => {
-                let mut m: row::ActiveModel = k.into();
-                m.target_kind = Set(kind);
-                m.target_id = Set(id);
-                m.source = Set(source.to_owned());
-                m.update(db).await?;
+        let key = (a.path.clone(), a.query.clone());
+        match kept.get_mut(&key) {
+            Some((_, k, i)) if *k == kind && *i == id => done.unchanged += 1,
+            Some((row_id, k, i)) => {
+                if let Some(row_id) = *row_id {
+                    row::Entity::update_many()
+                        .col_expr(row::Column::TargetKind, Expr::value(kind.clone()))
+                        .col_expr(row::Column::TargetId, Expr::value(id))
+                        .col_expr(row::Column::Source, Expr::value(source))
+                        .filter(row::Column::Id.eq(row_id))
+                        .exec(db)
+                        .await?;
+                }
+                (*k, *i) = (kind, id);
                 done.updated += 1;
             }
             None => {
-                row::Entity::insert(row::ActiveModel {
-                    path: Set(a.path.clone()),
-                    query: Set(a.query.clone()),
-                    target_kind: Set(kind),
-                    target_id: Set(id),
-                    source: Set(source.to_owned()),
-                    created_at: Set(Utc::now()),
-                    ..Default::default()
-                })
-                .exec_without_returning(db)
-                .await?;
+                kept.insert(key.clone(), (None, kind, id));
+                new.push(key);
                 done.created += 1;
             }
         }
+    }
+    let now = Utc::now();
+    for chunk in new.chunks(CHUNK) {
+        let rows = chunk.iter().map(|(path, query)| {
+            let (_, kind, id) = &kept[&(path.clone(), query.clone())];
+            row::ActiveModel {
+                path: Set(path.clone()),
+                query: Set(query.clone()),
+                target_kind: Set(kind.clone()),
+                target_id: Set(*id),
+                source: Set(source.to_owned()),
+                created_at: Set(now),
+                ..Default::default()
+            }
+        });
+        row::Entity::insert_many(rows).exec_without_returning(db).await?;
     }
     Ok(done)
 }

@@ -25,42 +25,10 @@ pub(crate) fn from_row(m: row::Model) -> Page {
 impl Store {
     /// Creates the page, or updates the one with the same slug.
     pub async fn save_page(&self, input: &PageInput) -> Result<Saved<Page>, StoreError> {
-        let now = Utc::now();
-        let p = input.validate(now)?;
-        let db = self.db();
-        let clash =
-            taxonomy::Entity::find().filter(taxonomy::Column::Slug.eq(&p.slug)).one(db).await?;
-        if clash.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "the slug {:?} is the taxonomy {:?}'s address; give the page another slug",
-                p.slug,
-                clash.map(|t| t.name).unwrap_or_default()
-            )));
-        }
-        let existing = row::Entity::find().filter(row::Column::Slug.eq(&p.slug)).one(db).await?;
-        let new = row::Model {
-            id: existing.as_ref().map_or(0, |e| e.id),
-            slug: p.slug,
-            title: p.title,
-            body: p.body,
-            body_html: p.body_html,
-            weight: p.weight,
-            in_nav: p.in_nav,
-            created_at: existing.as_ref().map_or(now, |e| e.created_at),
-            updated_at: existing.as_ref().map_or(now, |e| e.updated_at),
-        };
-        let (m, outcome) = match existing {
-            Some(old) if old == new => (old, Outcome::Unchanged),
-            Some(_) => (
-                write_row(db, row::Model { updated_at: now, ..new }, None).await?,
-                Outcome::Updated,
-            ),
-            None => (write_row(db, new, Some(row::Column::Id)).await?, Outcome::Created),
-        };
-        if outcome != Outcome::Unchanged {
-            changes::log(db, &[changes::SITE.to_owned()]).await?;
-        }
-        Ok(Saved { value: from_row(m), outcome })
+        let mut tags = Vec::new();
+        let saved = save_page_in(self.db(), input, &mut tags).await?;
+        changes::log(self.db(), &tags).await?;
+        Ok(saved)
     }
 
     pub async fn page(&self, slug: &str) -> Result<Page, StoreError> {
@@ -200,4 +168,46 @@ async fn slug_free(
         .into());
     }
     Ok(())
+}
+
+/// [`Store::save_page`] on `db` (the caller's transaction, or none); the change log's tags go
+/// to `tags`.
+pub(crate) async fn save_page_in(
+    db: &impl ConnectionTrait,
+    input: &PageInput,
+    tags: &mut Vec<String>,
+) -> Result<Saved<Page>, StoreError> {
+    let now = Utc::now();
+    let p = input.validate(now)?;
+    let clash = taxonomy::Entity::find().filter(taxonomy::Column::Slug.eq(&p.slug)).one(db).await?;
+    if clash.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "the slug {:?} is the taxonomy {:?}'s address; give the page another slug",
+            p.slug,
+            clash.map(|t| t.name).unwrap_or_default()
+        )));
+    }
+    let existing = row::Entity::find().filter(row::Column::Slug.eq(&p.slug)).one(db).await?;
+    let new = row::Model {
+        id: existing.as_ref().map_or(0, |e| e.id),
+        slug: p.slug,
+        title: p.title,
+        body: p.body,
+        body_html: p.body_html,
+        weight: p.weight,
+        in_nav: p.in_nav,
+        created_at: existing.as_ref().map_or(now, |e| e.created_at),
+        updated_at: existing.as_ref().map_or(now, |e| e.updated_at),
+    };
+    let (m, outcome) = match existing {
+        Some(old) if old == new => (old, Outcome::Unchanged),
+        Some(_) => {
+            (write_row(db, row::Model { updated_at: now, ..new }, None).await?, Outcome::Updated)
+        }
+        None => (write_row(db, new, Some(row::Column::Id)).await?, Outcome::Created),
+    };
+    if outcome != Outcome::Unchanged {
+        tags.push(changes::SITE.to_owned());
+    }
+    Ok(Saved { value: from_row(m), outcome })
 }

@@ -6,6 +6,7 @@
 //! all under that folder.
 
 use super::Run;
+use crate::batch::Writer;
 use byline_core::old_address::{AddressTarget, OldAddress};
 
 /// The path of the Ghost site's address (`/blog`), or empty at the root.
@@ -45,6 +46,32 @@ impl Run<'_> {
         paths: Vec<(String, AddressTarget)>,
         new: Option<&str>,
     ) {
+        let list = self.address_list(paths, new);
+        let store = self.store;
+        self.record_addresses(&mut Writer::Store(store), list).await;
+    }
+
+    /// A post's or page's addresses: with it in its batch when it is in one, else at once.
+    pub(crate) async fn keep_item_addresses(
+        &mut self,
+        w: &mut Writer<'_>,
+        paths: Vec<(String, AddressTarget)>,
+        new: Option<&str>,
+    ) {
+        let list = self.address_list(paths, new);
+        if w.batched() {
+            self.pending.extend(list);
+        } else {
+            self.record_addresses(w, list).await;
+        }
+    }
+
+    /// `paths` as old addresses under the Ghost site's folder, without `new`.
+    fn address_list(
+        &self,
+        paths: Vec<(String, AddressTarget)>,
+        new: Option<&str>,
+    ) -> Vec<OldAddress> {
         let mut list: Vec<OldAddress> = Vec::new();
         for (path, target) in paths {
             let Ok(a) = OldAddress::new(&format!("{}{path}", self.base_path), target) else {
@@ -55,6 +82,11 @@ impl Run<'_> {
                 list.push(a);
             }
         }
+        list
+    }
+
+    /// Records old addresses through `w`, counting them in the report.
+    pub(crate) async fn record_addresses(&mut self, w: &mut Writer<'_>, list: Vec<OldAddress>) {
         if list.is_empty() {
             return;
         }
@@ -62,7 +94,7 @@ impl Run<'_> {
             self.report.counts_mut("redirects").created += list.len();
             return;
         }
-        match self.store.record_old_addresses("ghost", &list).await {
+        match w.record_old_addresses("ghost", &list).await {
             Ok(r) => self.report.counts_mut("redirects").add_recorded(r),
             Err(e) => {
                 let n = list.len();

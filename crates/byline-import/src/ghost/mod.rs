@@ -9,6 +9,7 @@
 //! webhooks, staff passwords) are never read into anything Byline stores.
 
 mod addresses;
+mod batches;
 mod comments;
 mod content;
 mod editors;
@@ -20,10 +21,13 @@ mod report;
 
 pub use report::{GhostReport, KINDS};
 
+use crate::batch::Open;
 use crate::report::Problem;
+use byline_core::old_address::OldAddress;
 use byline_store::Store;
 use chrono::{DateTime, Utc};
 use file::{Export, text};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
 
 /// How to import.
@@ -89,6 +93,8 @@ pub async fn import(
         progress,
         base_path,
         article_ids: HashMap::new(),
+        open: None,
+        pending: Vec::new(),
     };
     run.settings().await;
     let authors = run.authors().await;
@@ -114,6 +120,10 @@ pub(crate) struct Run<'a> {
     pub base_path: String,
     /// Ghost post id → the article it became (0 in a dry run), for its comments.
     pub article_ids: HashMap<String, i64>,
+    /// The open batch of posts and pages, with the report from before it (see `batches.rs`).
+    pub open: Option<Open<&'a Map<String, Value>, GhostReport>>,
+    /// Old addresses of the open batch's posts, kept with them when it commits.
+    pub pending: Vec<OldAddress>,
 }
 
 /// Ghost ids to what Byline calls them (slugs).

@@ -6,6 +6,7 @@ use super::addresses;
 use super::content::post_body;
 use super::file::{flag, text, time};
 use super::{IdMap, Run};
+use crate::batch::Writer;
 use byline_core::old_address::AddressTarget;
 use byline_core::{ArticleInput, ArticleStatus, PageInput, TaxonomyInput, TermInput};
 use byline_store::Outcome;
@@ -120,23 +121,20 @@ impl Run<'_> {
             Err(p) => return self.report.fail("articles", p),
         };
         let links = Links::read(self, tags, tiers);
-        let in_nav = self.navigation();
-        let mut dropped_code = 0;
+        let to = PostsTo { authors, links: &links, in_nav: &self.navigation() };
+        let dropped_code = posts
+            .iter()
+            .filter(|p| {
+                text(p, "codeinjection_head").is_some() || text(p, "codeinjection_foot").is_some()
+            })
+            .count();
         let total = posts.len();
         for (i, post) in posts.into_iter().enumerate() {
             let page = text(post, "type").as_deref() == Some("page") || flag(post, "page");
             self.tick(if page { "pages" } else { "articles" }, i + 1, total);
-            if text(post, "codeinjection_head").is_some()
-                || text(post, "codeinjection_foot").is_some()
-            {
-                dropped_code += 1;
-            }
-            if page {
-                self.page(post, &in_nav).await;
-            } else {
-                self.article(post, authors, &links).await;
-            }
+            self.post(post, &to).await;
         }
+        self.end_batch(&to).await;
         if total > 0 {
             self.keep_addresses(vec![("/rss/".into(), AddressTarget::SiteFeed)], None).await;
         }
@@ -173,7 +171,26 @@ impl Run<'_> {
         out
     }
 
-    async fn page(&mut self, post: &Map<String, Value>, in_nav: &HashSet<String>) {
+    /// Saves a post as an article, or a page as a page, through `w`.
+    pub(crate) async fn write_post(
+        &mut self,
+        post: &Map<String, Value>,
+        to: &PostsTo<'_>,
+        w: &mut Writer<'_>,
+    ) {
+        if text(post, "type").as_deref() == Some("page") || flag(post, "page") {
+            self.page(post, to.in_nav, w).await;
+        } else {
+            self.article(post, to.authors, to.links, w).await;
+        }
+    }
+
+    async fn page(
+        &mut self,
+        post: &Map<String, Value>,
+        in_nav: &HashSet<String>,
+        w: &mut Writer<'_>,
+    ) {
         let status = text(post, "status").unwrap_or_default();
         if status != "published" {
             let p = self.export.record_problem(
@@ -200,14 +217,14 @@ impl Run<'_> {
         let old = |id| vec![(format!("/{slug}/"), AddressTarget::Page(id))];
         if self.dry_run {
             self.report.counts_mut("pages").created += 1;
-            self.keep_addresses(old(0), Some(&format!("/{slug}/"))).await;
+            self.keep_item_addresses(w, old(0), Some(&format!("/{slug}/"))).await;
             return;
         }
-        match self.store.save_page(&input).await {
+        match w.save_page(&input).await {
             Ok(s) => {
                 self.report.counts_mut("pages").add(s.outcome);
                 let new = format!("/{}/", s.value.slug);
-                self.keep_addresses(old(s.value.id), Some(&new)).await;
+                self.keep_item_addresses(w, old(s.value.id), Some(&new)).await;
             }
             Err(e) => {
                 let p = self.export.record_problem("posts", post, e.to_string());
@@ -216,7 +233,13 @@ impl Run<'_> {
         }
     }
 
-    async fn article(&mut self, post: &Map<String, Value>, authors: &IdMap, links: &Links<'_>) {
+    async fn article(
+        &mut self,
+        post: &Map<String, Value>,
+        authors: &IdMap,
+        links: &Links<'_>,
+        w: &mut Writer<'_>,
+    ) {
         let id = text(post, "id").unwrap_or_default();
         let (input, labels) = match self.article_input(post, authors, links) {
             Ok(x) => x,
@@ -239,11 +262,11 @@ impl Run<'_> {
             if !labels.is_empty() {
                 self.report.counts_mut("labels").created += 1;
             }
-            self.keep_addresses(addresses::post(&old_slug, 0), None).await;
+            self.keep_item_addresses(w, addresses::post(&old_slug, 0), None).await;
             return;
         }
         let key = format!("ghost:{id}");
-        let saved = match self.store.save_article(&fields, Some(&key)).await {
+        let saved = match w.save_article(&fields, Some(&key)).await {
             Ok(s) => s,
             Err(e) => {
                 let p = self.export.record_problem("posts", post, e.to_string());
@@ -252,8 +275,12 @@ impl Run<'_> {
         };
         self.report.counts_mut("articles").add(saved.outcome);
         self.article_ids.insert(id, saved.value.id);
-        self.keep_addresses(addresses::post(&old_slug, saved.value.id), None).await;
-        match self.store.set_article_labels(saved.value.id, &labels).await {
+        self.keep_item_addresses(w, addresses::post(&old_slug, saved.value.id), None).await;
+        // A new article has no labels yet: with none to give it, nothing to ask or write.
+        if saved.outcome == Outcome::Created && labels.is_empty() {
+            return;
+        }
+        match w.set_article_labels(saved.value.id, &labels).await {
             Ok(Outcome::Unchanged) if labels.is_empty() => {}
             Ok(o) => self.report.counts_mut("labels").add(o),
             Err(e) => {
@@ -355,8 +382,16 @@ impl Run<'_> {
     }
 }
 
+/// What saving a post needs besides the post: who its authors are, its join tables, and the
+/// pages Ghost's navigation links to.
+pub(crate) struct PostsTo<'a> {
+    pub authors: &'a IdMap,
+    pub links: &'a Links<'a>,
+    pub in_nav: &'a HashSet<String>,
+}
+
 /// The join tables, read once: bylines, tags, tiers and meta per post id.
-struct Links<'a> {
+pub(crate) struct Links<'a> {
     authors: HashMap<String, Vec<String>>,
     tags: HashMap<String, Vec<Tag>>,
     tiers: HashMap<String, Vec<String>>,

@@ -7,6 +7,7 @@ use super::content::autop;
 use super::items::Run;
 use super::records::{WpComment, WpItem};
 use super::report::WxrReport;
+use crate::batch::Writer;
 use crate::html_md::to_markdown;
 use byline_core::comments::CommentStatus;
 use byline_store::ImportedComment;
@@ -51,6 +52,7 @@ impl Run<'_> {
         it: &WpItem,
         article_id: Option<i64>,
         post_key: &str,
+        w: &mut Writer<'_>,
         report: &mut WxrReport,
     ) {
         let pings = it.comments.iter().filter(|c| !is_comment(c)).count();
@@ -60,7 +62,7 @@ impl Run<'_> {
             report.comments.created += list.len();
             return;
         };
-        match self.store.import_comments(article_id, &list).await {
+        match w.import_comments(article_id, &list).await {
             Ok(r) => report.comments.add_recorded(r),
             Err(e) => {
                 report.comments.failed += list.len();

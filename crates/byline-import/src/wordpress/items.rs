@@ -7,6 +7,7 @@ use super::addresses::{self, Site};
 use super::content::{Library, autop, convert};
 use super::records::WpItem;
 use super::report::WxrReport;
+use crate::batch::{Open, Writer};
 use crate::html_md::to_markdown;
 use crate::report::Problem;
 use byline_core::old_address::{AddressTarget, OldAddress};
@@ -42,6 +43,11 @@ pub(crate) struct Run<'a> {
     pub pending: Vec<OldAddress>,
     pub imported_any: bool,
     pub other_types: HashSet<String>,
+    /// The open batch of posts and pages, with the report and the post types warned of from
+    /// before it (see `batches.rs`).
+    pub open: Option<Open<WpItem, (WxrReport, HashSet<String>)>>,
+    /// Saving each item on its own (retrying a batch that could not be committed).
+    pub one_by_one: bool,
 }
 
 impl<'a> Run<'a> {
@@ -66,6 +72,8 @@ impl<'a> Run<'a> {
             pending: Vec::new(),
             imported_any: false,
             other_types: HashSet::new(),
+            open: None,
+            one_by_one: false,
         }
     }
 
@@ -114,12 +122,33 @@ impl<'a> Run<'a> {
         }
     }
 
-    async fn flush(&mut self, report: &mut WxrReport) {
+    /// Keeps an item's old addresses: with the item when it is in a batch, else as
+    /// [`Run::addresses`] does.
+    async fn item_addresses(
+        &mut self,
+        list: Vec<OldAddress>,
+        w: &Writer<'_>,
+        report: &mut WxrReport,
+    ) {
+        if w.batched() {
+            self.pending.extend(list);
+        } else {
+            self.addresses(list, report).await;
+        }
+    }
+
+    pub(crate) async fn flush(&mut self, report: &mut WxrReport) {
+        let store = self.store;
+        self.flush_into(&mut Writer::Store(store), report).await;
+    }
+
+    /// Records the old addresses waiting to be kept.
+    pub(crate) async fn flush_into(&mut self, w: &mut Writer<'_>, report: &mut WxrReport) {
         if self.pending.is_empty() {
             return;
         }
         let batch = std::mem::take(&mut self.pending);
-        match self.store.record_old_addresses("wordpress", &batch).await {
+        match w.record_old_addresses("wordpress", &batch).await {
             Ok(r) => report.redirects.add_recorded(r),
             Err(e) => {
                 report.redirects.failed += batch.len();
@@ -132,10 +161,16 @@ impl<'a> Run<'a> {
         }
     }
 
-    pub async fn item(&mut self, it: WpItem, report: &mut WxrReport) {
+    /// Saves a post or page through `w`, or counts an item of another type as skipped.
+    pub(crate) async fn write_item(
+        &mut self,
+        it: WpItem,
+        w: &mut Writer<'_>,
+        report: &mut WxrReport,
+    ) {
         match it.post_type.as_str() {
-            "post" => self.article(it, report).await,
-            "page" => self.page(it, report).await,
+            "post" => self.article(it, w, report).await,
+            "page" => self.page(it, w, report).await,
             "attachment" => {}
             "nav_menu_item"
             | "revision"
@@ -164,7 +199,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    async fn article(&mut self, it: WpItem, report: &mut WxrReport) {
+    async fn article(&mut self, it: WpItem, w: &mut Writer<'_>, report: &mut WxrReport) {
         let mut access = None;
         let status = match it.status.as_str() {
             "publish" => ArticleStatus::Published,
@@ -207,7 +242,8 @@ impl<'a> Run<'a> {
             }
         };
         let title = self.title_of(&it, report);
-        // Terms the channel did not declare are made as the item names them.
+        // Terms the channel did not declare are made as the item names them (never in a batch:
+        // see `batches.rs`).
         for t in &it.terms {
             if !self.terms.contains_key(&(t.taxonomy.clone(), t.slug.clone())) {
                 let declared = super::records::WpTerm {
@@ -280,18 +316,18 @@ impl<'a> Run<'a> {
                 report,
             )
             .await;
-            self.comments(&it, None, &key, report).await;
+            self.comments(&it, None, &key, w, report).await;
             return;
         }
-        match self.store.save_article(&fields, Some(&key)).await {
+        match w.save_article(&fields, Some(&key)).await {
             Ok(saved) => {
                 report.articles.add(saved.outcome);
                 self.imported_any = true;
                 let id = saved.value.id;
                 let list =
                     addresses::item(&self.site, &it.link, it.id, false, AddressTarget::Article(id));
-                self.addresses(list, report).await;
-                self.comments(&it, Some(id), &key, report).await;
+                self.item_addresses(list, w, report).await;
+                self.comments(&it, Some(id), &key, w, report).await;
             }
             Err(e) => {
                 report.articles.failed += 1;
@@ -300,7 +336,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    async fn page(&mut self, it: WpItem, report: &mut WxrReport) {
+    async fn page(&mut self, it: WpItem, w: &mut Writer<'_>, report: &mut WxrReport) {
         if it.status != "publish" {
             let what =
                 format!("pages with status `{}` (Byline's pages are always public)", it.status);
@@ -326,13 +362,13 @@ impl<'a> Run<'a> {
             }
             return;
         }
-        match self.store.save_page(&input).await {
+        match w.save_page(&input).await {
             Ok(saved) => {
                 report.pages.add(saved.outcome);
                 self.imported_any = true;
                 let target = AddressTarget::Page(saved.value.id);
                 let list = addresses::item(&self.site, &it.link, it.id, true, target);
-                self.addresses(list, report).await;
+                self.item_addresses(list, w, report).await;
             }
             Err(e) => {
                 report.pages.failed += 1;
@@ -399,6 +435,7 @@ impl<'a> Run<'a> {
     }
 
     pub async fn finish(&mut self, report: &mut WxrReport) {
+        self.end_batch(report).await;
         if self.imported_any || self.options.dry_run {
             let feeds = addresses::site_feeds(&self.site);
             self.addresses(feeds, report).await;

@@ -8,6 +8,7 @@
 //! their WordPress GUID, pages by slug, terms by slug, authors by slug or staff email).
 
 mod addresses;
+mod batches;
 mod comments;
 mod content;
 mod items;

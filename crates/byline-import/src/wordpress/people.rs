@@ -20,8 +20,15 @@ const INTERNAL: &[&str] = &[
     "wp_pattern_category",
 ];
 
+/// Does a term of this WordPress taxonomy become a Byline term (and so need writing)?
+pub(crate) fn kept_taxonomy(taxonomy: &str) -> bool {
+    !taxonomy.is_empty() && !INTERNAL.contains(&taxonomy)
+}
+
 impl Run<'_> {
     pub async fn author(&mut self, a: &WpAuthor, line: usize, report: &mut WxrReport) {
+        // Authors are written (and read back) on their own, never inside a batch.
+        self.end_batch(report).await;
         if a.login.is_empty() {
             report.authors.failed += 1;
             report.errors.push(self.problem(line, "an author with no wp:author_login"));
@@ -82,9 +89,11 @@ impl Run<'_> {
     }
 
     pub async fn term(&mut self, t: &WpTerm, line: usize, report: &mut WxrReport) {
-        if t.taxonomy.is_empty() || INTERNAL.contains(&t.taxonomy.as_str()) {
+        if !kept_taxonomy(&t.taxonomy) {
             return;
         }
+        // Terms are written (and read back) on their own, never inside a batch.
+        self.end_batch(report).await;
         let slug = slugify(&decode_slug(&t.slug));
         if slug.is_empty() {
             report.terms.failed += 1;

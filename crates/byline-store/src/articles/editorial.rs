@@ -335,7 +335,7 @@ async fn apply(
         }
         old.id
     };
-    link(txn, id, &author_ids, &term_ids).await?;
+    link(txn, id, &author_ids, &term_ids, false).await?;
     set_tiers(txn, id, &tiers).await?;
     slug_redirects::renamed(txn, SlugOf::Article, id, &old.slug, &new.slug).await?;
     if from == ArticleStatus::Published || target == ArticleStatus::Published {

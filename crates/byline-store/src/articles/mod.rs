@@ -12,7 +12,7 @@ mod listing;
 mod published;
 mod resolve;
 mod revisions;
-mod save;
+pub(crate) mod save;
 mod schedule;
 mod shared;
 

@@ -252,6 +252,18 @@ pub(super) async fn free_slug(
     wanted: &str,
     own_id: Option<i64>,
 ) -> Result<String, StoreError> {
+    // Most slugs are free: one look-up by the unique index says so. Only a taken one needs
+    // the prefix search, which no index serves (LIKE reads every row).
+    let holder: Option<i64> = article::Entity::find()
+        .select_only()
+        .column(article::Column::Id)
+        .filter(article::Column::Slug.eq(wanted))
+        .into_tuple()
+        .one(db)
+        .await?;
+    if holder.is_none() || holder == own_id {
+        return Ok(wanted.to_owned());
+    }
     let taken: Vec<(i64, String)> = article::Entity::find()
         .select_only()
         .columns([article::Column::Id, article::Column::Slug])
@@ -294,21 +306,25 @@ pub(super) async fn linked_terms(
         .await?)
 }
 
-/// Replaces an article's byline and filing with the given ones.
+/// Replaces an article's byline and filing with the given ones (`fresh`: the article was
+/// just made and has none to remove).
 pub(super) async fn link(
     db: &impl ConnectionTrait,
     article_id: i64,
     author_ids: &[i64],
     term_ids: &[i64],
+    fresh: bool,
 ) -> Result<(), StoreError> {
-    article_author::Entity::delete_many()
-        .filter(article_author::Column::ArticleId.eq(article_id))
-        .exec(db)
-        .await?;
-    article_term::Entity::delete_many()
-        .filter(article_term::Column::ArticleId.eq(article_id))
-        .exec(db)
-        .await?;
+    if !fresh {
+        article_author::Entity::delete_many()
+            .filter(article_author::Column::ArticleId.eq(article_id))
+            .exec(db)
+            .await?;
+        article_term::Entity::delete_many()
+            .filter(article_term::Column::ArticleId.eq(article_id))
+            .exec(db)
+            .await?;
+    }
     if !author_ids.is_empty() {
         let rows = author_ids.iter().enumerate().map(|(position, &author_id)| {
             sea_orm::IntoActiveModel::into_active_model(article_author::Model {

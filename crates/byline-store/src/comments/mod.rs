@@ -12,7 +12,7 @@
 
 mod bans;
 mod guests;
-mod imported;
+pub(crate) mod imported;
 mod moderation;
 mod post;
 mod read;

@@ -4,10 +4,10 @@
 use super::lookup::find_taxonomy;
 use super::terms::term_from_row;
 use crate::entity::term;
+use crate::import_lookups::ImportLookups;
 use crate::{Outcome, Saved, Store, StoreError, changes, write_row};
-use byline_core::{Invalid, Taxonomy, Term, TermInput, TermPath, slugify};
+use byline_core::{Invalid, Term, TermInput, TermPath, slugify};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use std::collections::HashMap;
 
 impl Store {
     /// Creates the term in a taxonomy (under `parent`, a term slug, when given), or updates the
@@ -72,15 +72,16 @@ async fn find_term(
 
 /// Finds the terms that paths name, creating any that are missing: each level matches a term
 /// of the taxonomy by slug (so `Belarus` finds Belarus wherever it sits), and a new term goes
-/// under the level before it. Unknown taxonomies are an error that names them.
+/// under the level before it. Unknown taxonomies are an error that names them. What is
+/// found is kept in `known` for the next save in the same transaction.
 pub(crate) async fn resolve_term_paths(
     db: &impl ConnectionTrait,
     paths: &[TermPath],
+    known: &mut ImportLookups,
 ) -> Result<Vec<i64>, StoreError> {
     let mut ids = Vec::new();
-    let mut taxonomies: HashMap<&str, Taxonomy> = HashMap::new();
     for (i, p) in paths.iter().enumerate() {
-        if !taxonomies.contains_key(p.taxonomy.as_str()) {
+        if !known.taxonomies.contains_key(p.taxonomy.as_str()) {
             let t = find_taxonomy(db, &p.taxonomy).await.map_err(|e| match e {
                 StoreError::NotFound { .. } => StoreError::Invalid(Invalid::one(
                     format!("terms[{i}]"),
@@ -88,9 +89,9 @@ pub(crate) async fn resolve_term_paths(
                 )),
                 other => other,
             })?;
-            taxonomies.insert(&p.taxonomy, t);
+            known.taxonomies.insert(p.taxonomy.clone(), t);
         }
-        let tax = &taxonomies[p.taxonomy.as_str()];
+        let tax_id = known.taxonomies[p.taxonomy.as_str()].id;
         let mut parent: Option<i64> = None;
         for level in &p.path {
             let slug = slugify(level);
@@ -101,19 +102,27 @@ pub(crate) async fn resolve_term_paths(
                 )
                 .into());
             }
-            let id = match find_term(db, tax.id, &slug).await? {
-                Some(t) => t.id,
+            let key = (tax_id, slug);
+            let id = match known.terms.get(&key) {
+                Some(&id) => id,
                 None => {
-                    let new = term::Model {
-                        id: 0,
-                        taxonomy_id: tax.id,
-                        parent_id: parent,
-                        slug,
-                        name: level.clone(),
-                        description: None,
-                        description_html: None,
+                    let id = match find_term(db, tax_id, &key.1).await? {
+                        Some(t) => t.id,
+                        None => {
+                            let new = term::Model {
+                                id: 0,
+                                taxonomy_id: tax_id,
+                                parent_id: parent,
+                                slug: key.1.clone(),
+                                name: level.clone(),
+                                description: None,
+                                description_html: None,
+                            };
+                            write_row(db, new, Some(term::Column::Id)).await?.id
+                        }
                     };
-                    write_row(db, new, Some(term::Column::Id)).await?.id
+                    known.terms.insert(key, id);
+                    id
                 }
             };
             parent = Some(id);
