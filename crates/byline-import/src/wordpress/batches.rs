@@ -53,7 +53,12 @@ impl Run<'_> {
                 self.open = Some(Open { batch, records: Vec::new(), before });
                 true
             }
-            Err(_) => false,
+            Err(e) => {
+                tracing::warn!(
+                    "saving the next posts one at a time: no batch could be opened ({e})"
+                );
+                false
+            }
         }
     }
 
