@@ -87,3 +87,19 @@ pub(crate) struct Open<R, S> {
     pub records: Vec<R>,
     pub before: S,
 }
+
+impl<R, S> Open<R, S> {
+    /// Opens a batch on `store`, keeping `before` for a retry; `None`, with the reason in the
+    /// log, when none can be opened (the records are then saved on their own).
+    pub async fn begin(store: &Store, before: S) -> Option<Self> {
+        match store.import_batch().await {
+            Ok(batch) => Some(Open { batch, records: Vec::new(), before }),
+            Err(e) => {
+                tracing::warn!(
+                    "saving the next posts one at a time: no batch could be opened ({e})"
+                );
+                None
+            }
+        }
+    }
+}

@@ -33,19 +33,8 @@ impl<'a> Run<'a> {
     /// Opens a batch, keeping the report as it is now for a retry; false when none can be
     /// opened (the posts are then saved on their own, and say why if they fail too).
     async fn batch_can_open(&mut self) -> bool {
-        match self.store.import_batch().await {
-            Ok(batch) => {
-                let before = self.report.clone();
-                self.open = Some(Open { batch, records: Vec::new(), before });
-                true
-            }
-            Err(e) => {
-                tracing::warn!(
-                    "saving the next posts one at a time: no batch could be opened ({e})"
-                );
-                false
-            }
-        }
+        self.open = Open::begin(self.store, self.report.clone()).await;
+        self.open.is_some()
     }
 
     /// Commits the open batch with its posts' old addresses; if the commit fails, restores the

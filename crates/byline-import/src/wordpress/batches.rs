@@ -47,19 +47,9 @@ impl Run<'_> {
     async fn batch_can_open(&mut self, report: &mut WxrReport) -> bool {
         // Old addresses of what was saved before go in on their own, not with this batch.
         self.flush(report).await;
-        match self.store.import_batch().await {
-            Ok(batch) => {
-                let before = (report.clone(), self.other_types.clone());
-                self.open = Some(Open { batch, records: Vec::new(), before });
-                true
-            }
-            Err(e) => {
-                tracing::warn!(
-                    "saving the next posts one at a time: no batch could be opened ({e})"
-                );
-                false
-            }
-        }
+        let before = (report.clone(), self.other_types.clone());
+        self.open = Open::begin(self.store, before).await;
+        self.open.is_some()
     }
 
     /// Does the post name a term the channel did not declare, which must be made first?
