@@ -64,6 +64,26 @@ pub fn fit_cap_to_file_limit(wanted: usize) -> usize {
     }
 }
 
+/// Connections the kernel may hold completed but not yet accepted. Tokio's `bind` asks for
+/// 1,024; a burst of thousands of readers arriving at once (a link shared widely) overflows
+/// that while the loop accepts, and a client whose handshake the full queue dropped is reset
+/// a minute later. The kernel caps the number at `net.core.somaxconn` (4,096 on Linux since
+/// 5.4).
+const LISTEN_BACKLOG: u32 = 8192;
+
+/// Listens on `addr` with room for [`LISTEN_BACKLOG`] waiting connections (and
+/// `SO_REUSEADDR`, as `TcpListener::bind` sets it, so a restart can listen at once).
+pub fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then waits for open connections
 /// to finish their requests.
 pub async fn serve(

@@ -79,8 +79,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 
     let mut limits = settings.connection_limits();
     limits.max_connections = crate::connections::fit_cap_to_file_limit(limits.max_connections);
-    let listener = tokio::net::TcpListener::bind(settings.bind)
-        .await
+    let listener = crate::connections::listen(settings.bind)
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
     let title = store.publication().await.map(|p| p.title).unwrap_or_default();
     let local = listener.local_addr().unwrap_or(settings.bind);
