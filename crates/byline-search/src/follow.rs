@@ -36,7 +36,8 @@ impl SearchIndex {
             let Some(last) = slice.last() else { break };
             next = read(last.id);
             done += slice.len() as u64;
-            self.put_articles(&slice)?;
+            // Every document was deleted above: nothing to replace.
+            self.add_new_articles(&slice)?;
             progress(done, total.max(done));
         }
         self.put_pages(&store.pages().await?)?;

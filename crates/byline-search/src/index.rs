@@ -140,9 +140,22 @@ impl SearchIndex {
 
     /// Replaces these articles' documents (not yet committed).
     pub(crate) fn put_articles(&self, articles: &[IndexedArticle]) -> Result<(), SearchError> {
+        self.add_articles(articles, true)
+    }
+
+    /// Adds these articles' documents to an index emptied since its last commit, where none
+    /// has a document to replace: a rebuild. (Each replacement is a delete that tantivy
+    /// applies as a term query on every segment it writes.)
+    pub(crate) fn add_new_articles(&self, articles: &[IndexedArticle]) -> Result<(), SearchError> {
+        self.add_articles(articles, false)
+    }
+
+    fn add_articles(&self, articles: &[IndexedArticle], replace: bool) -> Result<(), SearchError> {
         let w = self.writer();
         for a in articles {
-            w.delete_term(Term::from_field_text(self.fields.key, &article_key(a.id)));
+            if replace {
+                w.delete_term(Term::from_field_text(self.fields.key, &article_key(a.id)));
+            }
             w.add_document(article_doc(&self.fields, a))?;
         }
         Ok(())
