@@ -3,6 +3,7 @@
 //! `[audio]` and `[video]` shortcodes turned into HTML, paragraphs made as WordPress's
 //! `wpautop` makes them, then Markdown where it converts cleanly (see [`crate::html_md`]).
 
+use super::records::WpItem;
 use crate::html_md::to_markdown;
 use std::collections::HashMap;
 
@@ -62,6 +63,25 @@ fn without_size(rel: &str) -> String {
         return format!("{base}.{ext}");
     }
     rel.to_owned()
+}
+
+/// A post's or page's text as Markdown: what costs most of an item's import besides the
+/// writes, so it is done ahead, on the thread that reads the file.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Converted {
+    pub body: String,
+    /// Empty for a page (pages have no excerpt).
+    pub excerpt: String,
+}
+
+impl Converted {
+    pub fn of(it: &WpItem, lib: &Library) -> Converted {
+        let excerpt = match it.post_type.as_str() {
+            "post" => to_markdown(&autop(&it.excerpt)).markdown,
+            _ => String::new(),
+        };
+        Converted { body: convert(&it.content, it.id, lib), excerpt }
+    }
 }
 
 /// The body of post `post_id` as Markdown.
@@ -301,10 +321,7 @@ pub(crate) fn autop(html: &str) -> String {
     let mut chunks: Vec<String> = Vec::new();
     let mut open = 0i64;
     for chunk in html.split("\n\n") {
-        let depth_change: i64 = CONTAINERS
-            .iter()
-            .map(|t| count_tag(chunk, &format!("<{t}")) - count_tag(chunk, &format!("</{t}")))
-            .sum();
+        let depth_change = container_depth(chunk);
         match chunks.last_mut() {
             Some(last) if open > 0 => {
                 last.push_str("\n\n");
@@ -332,16 +349,26 @@ pub(crate) fn autop(html: &str) -> String {
     out
 }
 
-/// Occurrences of an opening (or closing) tag, `<pre` matching `<pre>` and `<pre class=…>`
-/// but not `<prefix>`.
-fn count_tag(s: &str, open: &str) -> i64 {
-    let lower = s.to_ascii_lowercase();
-    lower
-        .match_indices(open)
-        .filter(|(i, _)| {
-            lower[i + open.len()..].chars().next().is_none_or(|c| c == '>' || c.is_whitespace())
-        })
-        .count() as i64
+/// How many containers a chunk opens (less those it closes): `<pre>` and `<pre class=…>`
+/// count, `<prefix>` does not. One pass over the chunk, any case.
+fn container_depth(chunk: &str) -> i64 {
+    let bytes = chunk.as_bytes();
+    let mut depth = 0;
+    let mut from = 0;
+    while let Some(at) = chunk[from..].find('<').map(|i| from + i) {
+        let closing = bytes.get(at + 1) == Some(&b'/');
+        let start = at + 1 + usize::from(closing);
+        let end = chunk[start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(chunk.len(), |i| start + i);
+        let name = &chunk[start..end];
+        let whole = chunk[end..].chars().next().is_none_or(|c| c == '>' || c.is_whitespace());
+        if whole && CONTAINERS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
+            depth += if closing { -1 } else { 1 };
+        }
+        from = end.max(at + 1);
+    }
+    depth
 }
 
 const BLOCK_STARTS: &[&str] = &[
@@ -422,6 +449,14 @@ mod tests {
             convert("<pre>a\n\nb</pre>\n\nafter", None, &lib()),
             "```\na\n\nb\n```\n\nafter"
         );
+    }
+
+    #[test]
+    fn containers_are_counted_by_whole_tag_name_in_any_case() {
+        assert_eq!(container_depth("<PRE class=x>a</pre><prefix><Div>"), 1);
+        assert_eq!(container_depth("<ul>\n<li>x</li>"), 1);
+        assert_eq!(container_depth("</blockquote></DL><pre/><div"), -1);
+        assert_eq!(container_depth("a < b and <ulx> and < pre>"), 0);
     }
 
     #[test]

@@ -4,16 +4,16 @@
 
 use super::WordPressOptions;
 use super::addresses::{self, Site};
-use super::content::{Library, autop, convert};
+use super::content::{Converted, Library};
 use super::records::WpItem;
 use super::report::WxrReport;
 use crate::batch::{Open, Writer};
-use crate::html_md::to_markdown;
 use crate::report::Problem;
 use byline_core::old_address::{AddressTarget, OldAddress};
 use byline_core::{ArticleInput, ArticleStatus, PageInput, slugify};
 use byline_store::{Store, StoreError};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Old addresses are saved in batches of this many.
 const ADDRESS_BATCH: usize = 1000;
@@ -29,7 +29,7 @@ pub(crate) struct Run<'a> {
     pub store: &'a Store,
     pub options: &'a WordPressOptions,
     pub path: &'a str,
-    pub lib: Library,
+    pub lib: Arc<Library>,
     pub site: Site,
     pub base_known: bool,
     pub site_title: String,
@@ -55,7 +55,7 @@ impl<'a> Run<'a> {
         store: &'a Store,
         options: &'a WordPressOptions,
         path: &'a str,
-        lib: Library,
+        lib: Arc<Library>,
     ) -> Self {
         Self {
             store,
@@ -199,7 +199,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    async fn article(&mut self, it: WpItem, w: &mut Writer<'_>, report: &mut WxrReport) {
+    async fn article(&mut self, mut it: WpItem, w: &mut Writer<'_>, report: &mut WxrReport) {
         let mut access = None;
         let status = match it.status.as_str() {
             "publish" => ArticleStatus::Published,
@@ -228,9 +228,9 @@ impl<'a> Run<'a> {
             );
             report.warnings.push(self.problem(it.line, m));
         }
-        let body = convert(&it.content, it.id, &self.lib);
-        let excerpt =
-            Some(to_markdown(&autop(&it.excerpt)).markdown).filter(|e| !e.trim().is_empty());
+        let text = it.converted.take().unwrap_or_else(|| Converted::of(&it, &self.lib));
+        let body = text.body;
+        let excerpt = Some(text.excerpt).filter(|e| !e.trim().is_empty());
         let (body, status) = match (body.trim().is_empty(), &excerpt) {
             (false, _) => (body, status),
             (true, Some(e)) => (e.clone(), status),
@@ -336,7 +336,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    async fn page(&mut self, it: WpItem, w: &mut Writer<'_>, report: &mut WxrReport) {
+    async fn page(&mut self, mut it: WpItem, w: &mut Writer<'_>, report: &mut WxrReport) {
         if it.status != "publish" {
             let what =
                 format!("pages with status `{}` (Byline's pages are always public)", it.status);
@@ -345,10 +345,11 @@ impl<'a> Run<'a> {
         }
         report.skip("comments on pages (Byline's pages take no comments)", it.comments.len());
         let title = self.title_of(&it, report);
+        let body = it.converted.take().unwrap_or_else(|| Converted::of(&it, &self.lib));
         let input = PageInput {
             slug: Some(slug_of(&it, &title)),
             title,
-            body: convert(&it.content, it.id, &self.lib),
+            body: body.body,
             weight: it.menu_order,
             in_nav: false,
         };

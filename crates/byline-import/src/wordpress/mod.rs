@@ -1,7 +1,9 @@
 //! `byline import wordpress FILE.xml`: a WordPress export (WXR 1.0 to 1.2) read as a stream
 //! in two passes, so memory stays flat whatever the file's size: the first finds the
 //! attachments (and keeps the images in the media library), the second saves authors,
-//! terms, posts and pages in file order, each with its old addresses. A record that cannot
+//! terms, posts and pages in file order, each with its old addresses. In the second, a
+//! thread reads the file and converts each body to Markdown a few records ahead of the
+//! writes. A record that cannot
 //! be saved is reported with its line and reason and the rest goes on; a file that stops
 //! being XML is reported where it breaks, after everything before that point was imported.
 //! Importing the same file again updates instead of duplicating (articles are matched by
@@ -23,11 +25,14 @@ pub use report::WxrReport;
 
 use crate::report::Problem;
 use byline_store::Store;
+use content::{Converted, Library};
 use records::{WpAuthor, WpItem, WpTerm};
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
-use wxr::{ReadError, Wxr};
+use std::sync::Arc;
+use tokio::sync::mpsc::Sender;
+use wxr::{ReadError, Record, Wxr};
 
 /// What `byline import wordpress` was asked to do.
 #[derive(Clone, Default)]
@@ -116,18 +121,29 @@ pub async fn import_wordpress(
         &mut report,
     )
     .await;
-    // Pass 2: everything else, in file order.
-    let mut reader = match open(file) {
+    // Pass 2: everything else, in file order. A thread reads the file and converts each
+    // body ahead of the writes, so that both cores work.
+    let reader = match open(file) {
         Ok(r) => r,
         Err(message) => {
             report.errors.push(Problem { path, line: None, message });
             return report;
         }
     };
+    let lib = Arc::new(lib);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(READ_AHEAD);
+    let reading = {
+        let lib = lib.clone();
+        std::thread::spawn(move || read_ahead(reader, &lib, &tx))
+    };
     let mut run = items::Run::new(store, options, &path, lib);
-    loop {
-        match reader.next_record() {
-            Ok(Some(r)) => {
+    while let Some(next) = rx.recv().await {
+        match next {
+            Read::Item(it, at) => {
+                run.item(*it, &mut report).await;
+                progress.at(size + at);
+            }
+            Read::Other(r, at) => {
                 let n = &r.node;
                 match n.name.as_str() {
                     "wp:wxr_version" => run.version(n.text.trim(), r.line, &mut report),
@@ -140,21 +156,58 @@ pub async fn import_wordpress(
                     "wp:category" | "wp:tag" | "wp:term" => {
                         run.term(&WpTerm::from_node(n), r.line, &mut report).await;
                     }
-                    "item" => run.item(WpItem::from_node(n, r.line), &mut report).await,
                     _ => {}
                 }
-                progress.at(size + reader.position());
+                progress.at(size + at);
             }
-            Ok(None) => break,
-            Err(ReadError { line, message }) => {
+            Read::Broken(ReadError { line, message }) => {
                 report.errors.push(Problem { path: path.clone(), line: Some(line), message });
                 break;
             }
         }
     }
+    drop(rx);
+    let _ = reading.join();
     run.finish(&mut report).await;
     progress.finish();
     report
+}
+
+/// Records read ahead of the writes: enough to keep the writes busy, few enough that memory
+/// stays flat.
+const READ_AHEAD: usize = 32;
+
+/// What the reading thread hands over, with how far into the file it is.
+enum Read {
+    /// An item, its body already converted if it is a post or a page.
+    Item(Box<WpItem>, u64),
+    Other(Record, u64),
+    /// The file stopped being XML here; nothing follows.
+    Broken(ReadError),
+}
+
+/// Pass 2's reading, on a thread of its own: each record of the file in order, each post's
+/// and page's text converted to Markdown. Stops at the end, at a break, or when the import
+/// stops listening.
+fn read_ahead(mut reader: Wxr<BufReader<File>>, lib: &Library, tx: &Sender<Read>) {
+    loop {
+        let next = match reader.next_record() {
+            Ok(Some(r)) if r.node.name == "item" => {
+                let mut it = WpItem::from_node(&r.node, r.line);
+                if matches!(it.post_type.as_str(), "post" | "page") {
+                    it.converted = Some(Converted::of(&it, lib));
+                }
+                Read::Item(Box::new(it), reader.position())
+            }
+            Ok(Some(r)) => Read::Other(r, reader.position()),
+            Ok(None) => return,
+            Err(e) => Read::Broken(e),
+        };
+        let last = matches!(next, Read::Broken(_));
+        if tx.blocking_send(next).is_err() || last {
+            return;
+        }
+    }
 }
 
 fn open(file: &Path) -> Result<Wxr<BufReader<File>>, String> {

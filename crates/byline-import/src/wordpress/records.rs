@@ -1,6 +1,7 @@
 //! What each WXR record says, in typed form: authors, terms (categories, tags, custom
 //! taxonomies) and items (posts, pages, attachments and the rest).
 
+use super::content::Converted;
 use super::wxr::Node;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -108,6 +109,9 @@ pub(crate) struct WpItem {
     pub terms: Vec<ItemTerm>,
     pub meta: Vec<(String, String)>,
     pub comments: Vec<WpComment>,
+    /// The body (and a post's excerpt) as Markdown, when the reading thread converted them
+    /// ahead of the writes (see `read_ahead` in `mod.rs`).
+    pub converted: Option<Converted>,
 }
 
 /// A comment on an item (`wp:comment`).
@@ -197,6 +201,7 @@ impl WpItem {
             terms,
             meta,
             comments: n.all("wp:comment").filter_map(WpComment::from_node).collect(),
+            converted: None,
         }
     }
 
