@@ -161,6 +161,13 @@ impl Measure {
         m
     }
 
+    /// A row of Byline's own with a target on its value (no reference).
+    pub fn own(measure: &str, unit: &str, byline: Value, target: Bound) -> Measure {
+        let mut m = Measure::new(measure, unit, byline, "", Ok(0.0), Some(target));
+        m.reference = None;
+        m
+    }
+
     pub fn with_note(mut self, note: impl Into<String>) -> Measure {
         let note = note.into();
         self.note = Some(match self.note.take() {

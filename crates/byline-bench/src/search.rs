@@ -33,6 +33,9 @@ const QUERIES: &[(&str, &str, &str)] = &[
 
 const MB: f64 = 1024.0 * 1024.0;
 
+/// The corpus size the issue sets its latency target at (p99 ≤ 20 ms).
+const LATENCY_TARGET_AT: usize = 1_000_000;
+
 fn path(query: &str) -> String {
     format!("/search/?{query}")
 }
@@ -61,11 +64,14 @@ fn size_of(dir: &Path) -> u64 {
         .sum()
 }
 
-/// What Byline gave: queries/s, p50 and p99 (ms), peak memory under load.
+/// What Byline gave: queries/s, p50 and p99 (ms) under load and one query at a time, peak
+/// memory under load.
 struct Served {
     rps: Value,
     p50: Value,
     p99: Value,
+    alone_p50: Value,
+    alone_p99: Value,
     peak_rss_mb: Value,
     counts: Vec<Option<u64>>,
 }
@@ -114,8 +120,23 @@ impl Run<'_> {
             Some(Bound::RatioAtLeast(2.0)),
         ));
         for (label, v) in [("p50", &served.p50), ("p99", &served.p99)] {
-            m.push(Measure::info(&format!("Search latency over HTTP, {label}"), "ms", v.clone()));
+            let name =
+                format!("Search latency over HTTP, {label}, {} connections", self.load.connections);
+            m.push(Measure::info(&name, "ms", v.clone()));
         }
+        m.push(Measure::info(
+            "Search latency, one query at a time, p50",
+            "ms",
+            served.alone_p50.clone(),
+        ));
+        // The issue's latency target is for a reader's query, not for one waiting behind
+        // the load's other connections: it is read one query at a time, at 1,000,000.
+        let alone_p99 = "Search latency, one query at a time, p99";
+        m.push(if n >= LATENCY_TARGET_AT {
+            Measure::own(alone_p99, "ms", served.alone_p99.clone(), Bound::ValueAtMost(20.0))
+        } else {
+            Measure::info(alone_p99, "ms", served.alone_p99.clone())
+        });
         m.push(Measure::new(
             "Indexing (`byline search reindex`; FTS5: its build)",
             "articles/s",
@@ -170,8 +191,9 @@ impl Run<'_> {
             ));
         }
         result.notes.push(
-            "The issue's latency target (p99 ≤ 20 ms) is set at 1,000,000 articles; at this \
-             size the latencies are for information."
+            "The issue's latency target (p99 ≤ 20 ms) is set at 1,000,000 articles and read with \
+             one connection (a reader's query, not one queued behind the load's others); at \
+             smaller sizes the latencies are for information."
                 .into(),
         );
         Ok(result)
@@ -244,15 +266,29 @@ impl Run<'_> {
             Err(why) => Err(why.clone()),
         };
         let peak = sampler.stop() as f64 / MB;
+        eprintln!("[search {n}] the mix again, one query at a time");
+        let one = wrk::Load { threads: 1, connections: 1, ..self.load.clone() };
+        let alone = match &self.tools["wrk"] {
+            Ok(_) => {
+                wrk::measure_mix(&one, server.addr, &paths, &script).map_err(|e| format!("{e:#}"))
+            }
+            Err(why) => Err(why.clone()),
+        };
         server.stop(Duration::from_secs(10));
         let clean = wrk::rps(&run);
         let latency = |f: fn(&wrk::WrkResult) -> f64| -> Value {
             clean.clone().and_then(|_| run.as_ref().map(f).map_err(Clone::clone))
         };
+        let alone_clean = wrk::rps(&alone);
+        let alone_latency = |f: fn(&wrk::WrkResult) -> f64| -> Value {
+            alone_clean.clone().and_then(|_| alone.as_ref().map(f).map_err(Clone::clone))
+        };
         let served = Served {
             rps: clean.clone(),
             p50: latency(|w| w.p50_ms),
             p99: latency(|w| w.p99_ms),
+            alone_p50: alone_latency(|w| w.p50_ms),
+            alone_p99: alone_latency(|w| w.p99_ms),
             peak_rss_mb: Ok(peak),
             counts,
         };
@@ -261,6 +297,12 @@ impl Run<'_> {
             page: format!("search, mix of {} queries (`/search/?q=…`)", paths.len()),
             result: run,
             peak_rss_mb: Some(peak),
+        });
+        result.loads.push(LoadRow {
+            server: "Byline, cache off, one connection".to_owned(),
+            page: format!("search, mix of {} queries (`/search/?q=…`)", paths.len()),
+            result: alone,
+            peak_rss_mb: None,
         });
         Ok(served)
     }
