@@ -137,13 +137,17 @@ pub async fn import_wordpress(
         std::thread::spawn(move || read_ahead(reader, &lib, &tx))
     };
     let mut run = items::Run::new(store, options, &path, lib);
+    // The line of the last record handed over, for a reading thread that fails after it.
+    let mut last_line = None;
     while let Some(next) = rx.recv().await {
         match next {
             Read::Item(it, at) => {
+                last_line = Some(it.line);
                 run.item(*it, &mut report).await;
                 progress.at(size + at);
             }
             Read::Other(r, at) => {
+                last_line = Some(r.line);
                 let n = &r.node;
                 match n.name.as_str() {
                     "wp:wxr_version" => run.version(n.text.trim(), r.line, &mut report),
@@ -167,7 +171,22 @@ pub async fn import_wordpress(
         }
     }
     drop(rx);
-    let _ = reading.join();
+    if let Err(panic) = reading.join() {
+        // Not the end of the file: say so, or the report would pass a cut import as whole.
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no reason given".to_owned());
+        report.errors.push(Problem {
+            path: path.clone(),
+            line: last_line,
+            message: format!(
+                "reading stopped after the record on this line ({why}); everything before it \
+                 was imported"
+            ),
+        });
+    }
     run.finish(&mut report).await;
     progress.finish();
     report
