@@ -3,8 +3,8 @@
 //! Each is keyed by its post's import key and its WordPress id, so a re-import updates
 //! instead of duplicating. Pingbacks and trackbacks are not comments and are skipped.
 
-use super::content::autop;
 use super::items::Run;
+use super::paragraphs::autop;
 use super::records::{WpComment, WpItem};
 use super::report::WxrReport;
 use crate::batch::Writer;

@@ -15,6 +15,7 @@ mod comments;
 mod content;
 mod items;
 mod media;
+mod paragraphs;
 mod people;
 mod records;
 mod report;
