@@ -11,16 +11,65 @@ use crate::schema::{PLAIN, SEP, STEMMED, tokens};
 use chrono::DateTime;
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery, Query, QueryClone,
+    Scorer, TermQuery,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Order, Searcher, TantivyDocument, Term};
 
 /// Characters of text a snippet shows.
 const SNIPPET_CHARS: usize = 220;
 /// Values shown per facet group.
 const FACET_VALUES: usize = 20;
+/// How many of the best matches by their words are ranked again with the words side by
+/// side: every result a reader can page to, so pages never overlap.
+const RANKED_CANDIDATES: usize = MAX_PAGE * PER_PAGE;
+
+/// A search's query in the parts it is run in.
+struct Ranked {
+    /// What must match (words, phrases, filters), scored: what is counted and faceted.
+    core: Box<dyn Query>,
+    /// The words as typed side by side, when there are several: a bonus to the score of
+    /// the matches that have them. Matching it costs reading the words' positions, so
+    /// relevance order asks it only of the best [`RANKED_CANDIDATES`] matches.
+    phrase: Option<BooleanQuery>,
+    /// Both as one query (`core` required, `phrase` optional), for snippets and the
+    /// newsroom's search.
+    full: Box<dyn Query>,
+}
+
+/// The candidates again, in the order of the full query: each one's score plus the side by
+/// side bonus where it has one (the sum the full query gives), best first, ties by address.
+fn rank_side_by_side(
+    searcher: &Searcher,
+    phrase: &BooleanQuery,
+    candidates: Vec<(f32, DocAddress)>,
+) -> Result<Vec<DocAddress>, SearchError> {
+    let weight = phrase.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut scored = candidates;
+    let mut order: Vec<usize> = (0..scored.len()).collect();
+    order.sort_by_key(|&i| scored[i].1);
+    let mut segment = None;
+    let mut scorer = None;
+    for i in order {
+        let addr = scored[i].1;
+        if segment != Some(addr.segment_ord) {
+            segment = Some(addr.segment_ord);
+            let reader = searcher.segment_reader(addr.segment_ord);
+            scorer = Some(weight.scorer(reader, 1.0)?);
+        }
+        let Some(s) = scorer.as_mut() else { continue };
+        if s.doc() < addr.doc_id {
+            s.seek(addr.doc_id);
+        }
+        if s.doc() == addr.doc_id {
+            scored[i].0 += s.score();
+        }
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(scored.into_iter().map(|(_, a)| a).collect())
+}
 
 impl SearchIndex {
     /// Runs a search. Never fails on what the reader typed: empty text gives no hits.
@@ -45,22 +94,32 @@ impl SearchIndex {
         for t in &req.taxonomies {
             facets.add_facet(Facet::from_path(["t", t.as_str()]));
         }
-        let top = TopDocs::with_limit(PER_PAGE).and_offset((page - 1) * PER_PAGE);
+        let offset = (page - 1) * PER_PAGE;
+        let top = TopDocs::with_limit(PER_PAGE).and_offset(offset);
         let (total, counts, addrs): (usize, FacetCounts, Vec<DocAddress>) = match req.sort {
-            Sort::Relevance => {
-                let (n, c, docs) =
-                    searcher.search(&query, &(Count, facets, top.order_by_score()))?;
-                (n, c, docs.into_iter().map(|(_, a)| a).collect())
-            }
+            Sort::Relevance => match &query.phrase {
+                None => {
+                    let (n, c, docs) =
+                        searcher.search(&query.core, &(Count, facets, top.order_by_score()))?;
+                    (n, c, docs.into_iter().map(|(_, a)| a).collect())
+                }
+                Some(phrase) => {
+                    let candidates = TopDocs::with_limit(RANKED_CANDIDATES).order_by_score();
+                    let (n, c, docs) =
+                        searcher.search(&query.core, &(Count, facets, candidates))?;
+                    let ranked = rank_side_by_side(&searcher, phrase, docs)?;
+                    (n, c, ranked.into_iter().skip(offset).take(PER_PAGE).collect())
+                }
+            },
             Sort::Date => {
                 let by_date = top.order_by_fast_field::<i64>("date", Order::Desc);
-                let (n, c, docs) = searcher.search(&query, &(Count, facets, by_date))?;
+                let (n, c, docs) = searcher.search(&query.core, &(Count, facets, by_date))?;
                 (n, c, docs.into_iter().map(|(_, a)| a).collect())
             }
         };
         out.total = total as u64;
         out.facets = facet_counts(&counts, &req.taxonomies);
-        out.hits = self.hits(&searcher, &*query, &addrs)?;
+        out.hits = self.hits(&searcher, &*query.full, &addrs)?;
         if total == 0 {
             out.suggestion = self.suggest(&searcher, &parsed)?;
         }
@@ -69,11 +128,7 @@ impl SearchIndex {
 
     /// The tantivy query for the parsed text and the filters, over what readers may find
     /// (published articles and pages); `None` when the text holds no word at all.
-    fn query(
-        &self,
-        p: &Parsed,
-        req: &SearchRequest,
-    ) -> Result<Option<Box<dyn Query>>, SearchError> {
+    fn query(&self, p: &Parsed, req: &SearchRequest) -> Result<Option<Ranked>, SearchError> {
         let f = &self.fields;
         let mut filters: Vec<String> = req.terms.iter().map(|(t, s)| format!("{t}={s}")).collect();
         filters.extend(req.author.as_ref().map(|a| format!("author={a}")));
@@ -95,7 +150,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let top = TopDocs::with_limit(limit.max(1)).order_by_score();
         let mut ids = Vec::new();
-        for (_, addr) in searcher.search(&query, &top)? {
+        for (_, addr) in searcher.search(&query.full, &top)? {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let key = doc.get_first(self.fields.key).and_then(|v| v.as_str()).unwrap_or("");
             ids.extend(key.strip_prefix("article:").and_then(|id| id.parse::<i64>().ok()));
@@ -110,7 +165,7 @@ impl SearchIndex {
         p: &Parsed,
         bodies: &[Field],
         filters: &[String],
-    ) -> Result<Option<Box<dyn Query>>, SearchError> {
+    ) -> Result<Option<Ranked>, SearchError> {
         let f = &self.fields;
         let mut analyzer = self.index.tokenizers().get(STEMMED).ok_or(SearchError::NoAnalyzer)?;
         let mut weighted = vec![(f.title, 3.0), (f.subtitle, 2.0), (f.excerpt, 1.5)];
@@ -154,18 +209,27 @@ impl SearchIndex {
         if must.is_empty() {
             return Ok(None);
         }
-        // The words as typed, side by side, rank first.
-        if all_tokens.len() > 1 {
-            let bodies = bodies.iter().map(|b| (*b, 3.0));
-            for (field, boost) in [(f.title, 6.0), (f.excerpt, 3.0)].into_iter().chain(bodies) {
-                must.push((Occur::Should, phrase_or_term(field, &all_tokens, boost)));
-            }
-        }
         for fl in filters {
             let q = TermQuery::new(Term::from_field_text(f.filters, fl), IndexRecordOption::Basic);
             must.push((Occur::Must, boosted(q, 0.0)));
         }
-        Ok(Some(Box::new(BooleanQuery::new(must))))
+        // The words as typed, side by side, rank first.
+        let mut side_by_side: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if all_tokens.len() > 1 {
+            let bodies = bodies.iter().map(|b| (*b, 3.0));
+            for (field, boost) in [(f.title, 6.0), (f.excerpt, 3.0)].into_iter().chain(bodies) {
+                side_by_side.push((Occur::Should, phrase_or_term(field, &all_tokens, boost)));
+            }
+        }
+        let core = BooleanQuery::new(must);
+        let full = {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Must, Box::new(core.clone()))];
+            clauses.extend(side_by_side.iter().map(|(o, q)| (*o, q.box_clone())));
+            BooleanQuery::new(clauses)
+        };
+        let phrase = (!side_by_side.is_empty()).then(|| BooleanQuery::new(side_by_side));
+        Ok(Some(Ranked { core: Box::new(core), phrase, full: Box::new(full) }))
     }
 
     fn hits(
