@@ -83,6 +83,11 @@ impl Converted {
         };
         Converted { body: convert(&it.content, it.id, lib), excerpt }
     }
+
+    /// The item's text as the reading thread converted it, or converted now.
+    pub fn take(it: &mut WpItem, lib: &Library) -> Converted {
+        it.converted.take().unwrap_or_else(|| Converted::of(it, lib))
+    }
 }
 
 /// The body of post `post_id` as Markdown.

@@ -228,9 +228,8 @@ impl<'a> Run<'a> {
             );
             report.warnings.push(self.problem(it.line, m));
         }
-        let text = it.converted.take().unwrap_or_else(|| Converted::of(&it, &self.lib));
-        let body = text.body;
-        let excerpt = Some(text.excerpt).filter(|e| !e.trim().is_empty());
+        let Converted { body, excerpt } = Converted::take(&mut it, &self.lib);
+        let excerpt = Some(excerpt).filter(|e| !e.trim().is_empty());
         let (body, status) = match (body.trim().is_empty(), &excerpt) {
             (false, _) => (body, status),
             (true, Some(e)) => (e.clone(), status),
@@ -345,11 +344,11 @@ impl<'a> Run<'a> {
         }
         report.skip("comments on pages (Byline's pages take no comments)", it.comments.len());
         let title = self.title_of(&it, report);
-        let body = it.converted.take().unwrap_or_else(|| Converted::of(&it, &self.lib));
+        let text = Converted::take(&mut it, &self.lib);
         let input = PageInput {
             slug: Some(slug_of(&it, &title)),
             title,
-            body: body.body,
+            body: text.body,
             weight: it.menu_order,
             in_nav: false,
         };
